@@ -1,0 +1,39 @@
+# Two commands on a fresh machine with python3 and make: `make serve` and `make test`.
+# The first run installs uv (pinned) into .cache/uv-boot and the locked dependencies into .venv;
+# later runs install nothing unless pyproject.toml or uv.lock changed.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+BOOT := .cache/uv-boot
+UV := $(BOOT)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+export UV_PYTHON_DOWNLOADS := never
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: serve build test anchors clean
+
+serve: $(INSTALLED)  ## the site on http://127.0.0.1:8000, rebuilt and reloaded on every edit
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+build: $(INSTALLED)  ## the static site in site/
+	$(BIN)/mkdocs build --strict
+
+test: $(INSTALLED)  ## the whole suite
+	$(BIN)/python -m pytest
+
+anchors: build  ## add the anchors of a fresh build to anchors.lock
+	$(BIN)/python -m hooks.anchors update site
+
+clean:
+	rm -rf site .cache/figures .pytest_cache
+
+$(UV):
+	$(PYTHON) -m venv $(BOOT)
+	$(BOOT)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(INSTALLED): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --python $(PYTHON)
+	touch $@

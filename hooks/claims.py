@@ -1,0 +1,143 @@
+"""Claims: boxes in the Markdown with a stable id, each checked by tests that name it.
+
+A claim is written as
+
+    /// claim | Title of the claim
+        attrs: {id: claim-some-id}
+
+    The statement, with its conditions.
+    ///
+
+and a test declares what it checks with `@pytest.mark.claim("some-id")`. The build links each
+box to its tests and writes site/claims.json: id, title, statement, URL and pytest node ids.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.hooks.claims")
+
+CLAIM_BLOCK = re.compile(
+    r"^/// claim \| (?P<title>[^\n]+)\n(?P<options>(?:    [^\n]*\n)*)(?P<body>.*?)^///[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+CLAIM_ID = re.compile(r"^claim-[a-z0-9]+(?:-[a-z0-9]+)*$")
+CLAIM_TITLE_HTML = re.compile(
+    r'(<div class="admonition claim" id="(?P<id>claim-[a-z0-9-]+)">\s*<p class="admonition-title">)(?P<title>.*?)</p>',
+    re.DOTALL,
+)
+
+
+@dataclass
+class Claim:
+    id: str  # without the "claim-" prefix, as tests name it
+    title: str
+    statement: str
+    page: str  # source file, e.g. index.md
+    url: str = ""
+    tests: list[str] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"claim-{self.id}"
+
+
+def parse_claims(markdown: str, page: str) -> list[Claim]:
+    """Every claim box in one page's Markdown, with its statement as plain Markdown text."""
+    claims = []
+    for match in CLAIM_BLOCK.finditer(markdown):
+        options = yaml.safe_load("\n".join(line[4:] for line in match.group("options").splitlines())) or {}
+        anchor = str((options.get("attrs") or {}).get("id", ""))
+        if not CLAIM_ID.match(anchor):
+            raise ValueError(f"{page}: claim {match.group('title')!r} needs `attrs: {{id: claim-...}}` "
+                             f"with a lowercase slug, got {anchor!r}")
+        statement = " ".join(match.group("body").split())
+        if not statement:
+            raise ValueError(f"{page}: claim {anchor} has no statement")
+        claims.append(Claim(anchor.removeprefix("claim-"), match.group("title").strip(), statement, page))
+    return claims
+
+
+def _claim_ids(decorator: ast.expr) -> list[str]:
+    # Matches pytest.mark.claim("id") and mark.claim("id"), the forms the suite uses.
+    if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr == "claim"):
+        return [arg.value for arg in decorator.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+    return []
+
+
+def node_ids_by_claim(root: Path) -> dict[str, list[str]]:
+    """{claim id: [pytest node ids]} from the @pytest.mark.claim decorators under root/tests."""
+    found: dict[str, list[str]] = {}
+    for path in sorted((root / "tests").rglob("test_*.py")):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        relative = path.relative_to(root).as_posix()
+
+        def walk(body: list[ast.stmt], prefix: str, inherited: list[str]) -> None:
+            for node in body:
+                if isinstance(node, ast.ClassDef):
+                    ids = inherited + [i for d in node.decorator_list for i in _claim_ids(d)]
+                    walk(node.body, f"{prefix}::{node.name}", ids)
+                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
+                    for claim_id in inherited + [i for d in node.decorator_list for i in _claim_ids(d)]:
+                        found.setdefault(claim_id, []).append(f"{prefix}::{node.name}")
+
+        walk(tree.body, relative, [])
+    return found
+
+
+_claims: dict[str, Claim] = {}
+_tests: dict[str, list[str]] = {}
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    _claims.clear()
+    _tests.clear()
+    _tests.update(node_ids_by_claim(Path(config.config_file_path).parent))
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    try:
+        claims = parse_claims(markdown, page.file.src_uri)
+    except ValueError as error:
+        raise PluginError(str(error)) from error
+    for claim in claims:
+        if claim.id in _claims:
+            raise PluginError(f"{page.file.src_uri}: claim id {claim.id!r} is already used in {_claims[claim.id].page}")
+        claim.url = f"{config.site_url or '/'}{page.url}#{claim.anchor}"
+        claim.tests = sorted(_tests.get(claim.id, []))
+        if not claim.tests:
+            log.warning("%s: claim %r has no test: mark one with @pytest.mark.claim(%r)", page.file.src_uri, claim.id, claim.id)
+        _claims[claim.id] = claim
+    return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # A permalink on each claim's title, like the one Material puts on headings.
+    def link(match: re.Match[str]) -> str:
+        anchor = match.group("id")
+        return (f'{match.group(1)}{match.group("title")}'
+                f'<a class="headerlink" href="#{anchor}" title="Permanent link to this claim">&para;</a></p>')
+
+    return CLAIM_TITLE_HTML.sub(link, html)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    unknown = sorted(set(_tests) - set(_claims))
+    if unknown:
+        log.warning("tests name claims that no page states: %s", ", ".join(unknown))
+    index = [asdict(claim) | {"anchor": claim.anchor} for claim in sorted(_claims.values(), key=lambda c: c.id)]
+    path = Path(config.site_dir) / "claims.json"
+    path.write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,87 @@
+"""Expand `{{ figure("name") }}` and `{{ value("module:function", "key", ".3f") }}` in the Markdown.
+
+A figure becomes its light and dark SVG with the registry's alt text and caption; a value is
+a number that a snippets function computes during this build, formatted for the prose.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import numbers
+import posixpath
+import re
+from collections.abc import Callable
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from hooks.figures import figure_path
+
+SHORTCODE = re.compile(r"\{\{\s*(?P<name>[a-z_]+)\((?P<args>.*?)\)\s*\}\}")
+
+_results: dict[str, object] = {}
+
+
+def figure_markdown(page_src: str, name: str) -> str:
+    """The Markdown of one figure: both palette variants, the alt text, the caption, an anchor."""
+    from snippets.figures import registry
+
+    specs = registry()
+    if name not in specs:
+        raise ValueError(f"no figure named {name!r}; registered: {', '.join(specs) or 'none'}")
+    spec = specs[name]
+    here = posixpath.dirname(page_src)
+    light = posixpath.relpath(figure_path(name, "light"), here or ".")
+    dark = posixpath.relpath(figure_path(name, "dark"), here or ".")
+    alt = spec.alt.replace("[", "(").replace("]", ")")
+    return (
+        f'<figure markdown="span" id="figure-{name}">\n'
+        f"  ![{alt}]({light}#only-light)\n"
+        f"  ![{alt}]({dark}#only-dark)\n"
+        f'  <figcaption markdown="span">{spec.caption}</figcaption>\n'
+        f"</figure>"
+    )
+
+
+def computed_value(target: str, key: str = "", fmt: str = "") -> str:
+    """Call the snippets function `module:function` (once per build), pick `key`, format with `fmt`."""
+    module_name, _, function_name = target.partition(":")
+    if not module_name or not function_name:
+        raise ValueError(f"expected 'module:function', got {target!r}")
+    if target not in _results:
+        function: Callable[[], object] = getattr(importlib.import_module(f"snippets.{module_name}"), function_name)
+        _results[target] = function()
+    result = _results[target]
+    for part in filter(None, key.split(".")):
+        if isinstance(result, dict):
+            result = result[part]
+        elif part.isdigit():
+            result = result[int(part)]  # type: ignore[index]
+        else:
+            result = getattr(result, part)
+    if not isinstance(result, numbers.Real):
+        raise ValueError(f"{target} {key!r} is a {type(result).__name__}, not a number")
+    return format(result, fmt)
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    _results.clear()  # snippets was reloaded for this build: compute every value afresh
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def expand(match: re.Match[str]) -> str:
+        name = match.group("name")
+        try:
+            args = ast.literal_eval(f"({match.group('args')},)") if match.group("args").strip() else ()
+            if name == "figure":
+                return figure_markdown(page.file.src_uri, *args)
+            if name == "value":
+                return computed_value(*args)
+            raise ValueError(f"unknown shortcode {name!r} (known: figure, value)")
+        except Exception as error:
+            raise PluginError(f"{page.file.src_uri}: {match.group(0)}: {type(error).__name__}: {error}") from error
+
+    return SHORTCODE.sub(expand, markdown)

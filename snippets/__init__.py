@@ -1,0 +1,1 @@
+"""The mathematics and figures of the site, one module per chapter."""

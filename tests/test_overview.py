@@ -1,0 +1,83 @@
+"""Tests of snippets/overview.py: the first page's claim and its models."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from snippets.overview import (
+    NetworkParams,
+    linear_predictor,
+    network_second_derivative_along_line,
+    one_hidden_layer,
+    random_params,
+    superposition_defect_glm,
+    superposition_defect_network,
+    superposition_defects,
+)
+
+finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
+
+
+@pytest.mark.claim("network-not-linear-in-parameters")
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), p=st.integers(1, 8))
+def test_glm_linear_predictor_is_linear_in_beta(data: st.DataObject, p: int) -> None:
+    x, beta1, beta2 = (data.draw(arrays(float, p, elements=finite)) for _ in range(3))
+    scale = 1 + np.abs(x) @ (np.abs(beta1) + np.abs(beta2))
+    assert abs(superposition_defect_glm(x, beta1, beta2)) <= 1e-12 * scale
+
+
+@pytest.mark.claim("network-not-linear-in-parameters")
+def test_network_output_curves_along_generic_lines_in_parameter_space() -> None:
+    rng = np.random.default_rng(2019)
+    h = 1e-4
+    for _ in range(200):
+        d, M = int(rng.integers(1, 5)), int(rng.integers(1, 9))
+        x, theta, direction = rng.standard_normal(d), random_params(rng, d, M), random_params(rng, d, M)
+        exact = network_second_derivative_along_line(x, theta, direction)
+        along = [one_hidden_layer(x, theta + t * direction) for t in (-h, 0.0, h)]
+        central = (along[0] - 2 * along[1] + along[2]) / h**2
+        assert exact == pytest.approx(central, rel=1e-4, abs=1e-6)
+        assert abs(exact) > 1e-6  # generic: non-zero at every random draw
+        assert abs(superposition_defect_network(x, theta, direction)) > 1e-8
+
+
+@pytest.mark.claim("network-not-linear-in-parameters")
+def test_first_page_numbers_show_the_contrast() -> None:
+    defects = superposition_defects()
+    assert defects["glm"] < 1e-12
+    assert defects["network"] > 0.1
+
+
+def test_network_with_frozen_hidden_layer_is_affine_in_output_layer() -> None:
+    # The contrast is about the inner weights: with W and b fixed, f is affine in (v, c).
+    rng = np.random.default_rng(3)
+    x, theta = rng.standard_normal(3), random_params(rng, 3, 4)
+    v1, v2 = rng.standard_normal(4), rng.standard_normal(4)
+
+    def f(v: np.ndarray, c: float) -> float:
+        return one_hidden_layer(x, NetworkParams(theta.W, theta.b, v, c))
+
+    assert f(v1 + v2, 2.0) - f(v1, 1.0) - f(v2, 1.0) + f(0 * v1, 0.0) == pytest.approx(0, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: linear_predictor([1.0, 2.0], [1.0]), ValueError, "x, beta"),
+        (lambda: linear_predictor([1.0, np.nan], [1.0, 2.0]), ValueError, "x: contains NaN"),
+        (lambda: linear_predictor("ab", [1.0, 2.0]), TypeError, "x: expected"),
+        (lambda: linear_predictor([[1.0]], [1.0]), ValueError, "x: expected a 1-dimensional"),
+        (lambda: NetworkParams(np.ones((2, 3)), np.ones(3), np.ones(2), 0.0), ValueError, "b, v"),
+        (lambda: NetworkParams(np.ones((2, 3)), np.ones(2), np.ones(2), np.inf), ValueError, "c: contains"),
+        (lambda: one_hidden_layer(np.ones(2), random_params(np.random.default_rng(0), 3, 2)), ValueError, "x: expected length"),
+        (lambda: linear_predictor([True, False], [1.0, 2.0]), TypeError, "x: expected real"),
+    ],
+)
+def test_bad_input_is_named(call, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        call()

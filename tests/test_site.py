@@ -1,0 +1,256 @@
+"""Tests of the built site: claims index, anchors, math, figures, code blocks, no other host."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from hooks.anchors import published_anchors, read_lock, resolves
+from hooks.claims import parse_claims, node_ids_by_claim
+from snippets.figures import registry
+from conftest import build_site
+from tests.markdown_fences import ROOT
+
+DOCS = ROOT / "docs"
+MARKDOWN_PAGES = sorted(p for p in DOCS.rglob("*.md"))
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(), "html.parser")
+
+
+# --- claims -------------------------------------------------------------------------------------
+
+def stated_claims() -> dict[str, str]:
+    """{claim id: page} over every page's Markdown."""
+    found: dict[str, str] = {}
+    for page in MARKDOWN_PAGES:
+        for claim in parse_claims(page.read_text(), page.relative_to(DOCS).as_posix()):
+            assert claim.id not in found, f"claim {claim.id} is stated twice ({found[claim.id]}, {claim.page})"
+            found[claim.id] = claim.page
+    return found
+
+
+def test_every_claim_has_a_test_and_every_test_names_a_claim() -> None:
+    claims, tests = stated_claims(), node_ids_by_claim(ROOT)
+    assert claims, "no claim on any page"
+    untested = sorted(set(claims) - set(tests))
+    assert not untested, f"claims with no @pytest.mark.claim test: {untested}"
+    unknown = sorted(set(tests) - set(claims))
+    assert not unknown, f"tests name claims that no page states: {unknown}"
+
+
+def test_claim_markers_found_statically_match_what_pytest_collects(request: pytest.FixtureRequest) -> None:
+    # claims.json lists node ids found by reading the tests; they must be real pytest node ids.
+    collected: dict[str, set[str]] = {}
+    for item in request.session.items:
+        for mark in item.iter_markers("claim"):
+            collected.setdefault(mark.args[0], set()).add(item.nodeid.split("[")[0])
+    files = {item.nodeid.split("::")[0] for item in request.session.items}
+    for claim_id, node_ids in node_ids_by_claim(ROOT).items():
+        for node_id in node_ids:
+            if node_id.split("::")[0] in files:
+                assert node_id in collected.get(claim_id, set()), f"{node_id} is not a collected test of {claim_id}"
+
+
+def test_claims_json_lists_each_claim_with_its_url_and_tests(built_site: Path) -> None:
+    index = json.loads((built_site / "claims.json").read_text())
+    claims = stated_claims()
+    assert sorted(entry["id"] for entry in index) == sorted(claims)
+    for entry in index:
+        assert set(entry) >= {"id", "title", "statement", "url", "tests"}
+        assert entry["title"] and len(entry["statement"]) > 40
+        assert entry["url"].endswith(f"#claim-{entry['id']}")
+        assert entry["tests"] == sorted(node_ids_by_claim(ROOT)[entry["id"]])
+        page = built_site / urlsplit(entry["url"]).path.lstrip("/") / "index.html"
+        box = soup(page).find(id=f"claim-{entry['id']}")
+        assert box is not None and "claim" in box["class"], f"no claim box for {entry['id']} in {page}"
+        assert box.find("a", class_="headerlink", href=f"#claim-{entry['id']}") is not None
+
+
+# --- anchors ------------------------------------------------------------------------------------
+
+def test_every_heading_in_the_markdown_has_an_explicit_id() -> None:
+    heading = re.compile(r"^#{1,6} ")
+    for page in MARKDOWN_PAGES:
+        in_fence = False
+        for number, line in enumerate(page.read_text().splitlines(), 1):
+            if line.lstrip().startswith(("```", "~~~")):
+                in_fence = not in_fence
+            if not in_fence and heading.match(line):
+                assert re.search(r"\{#[a-z0-9-]+\}\s*$", line), f"{page.name}:{number}: heading without {{#id}}: {line}"
+
+
+def test_every_locked_anchor_still_resolves(built_site: Path) -> None:
+    locked = read_lock()
+    assert locked, "anchors.lock is empty: run make anchors"
+    broken = [entry for entry in locked if not resolves(built_site, entry)]
+    assert not broken, f"anchors readers may have cited no longer resolve: {broken}"
+
+
+def test_every_published_anchor_is_locked(built_site: Path) -> None:
+    unlocked = sorted(published_anchors(built_site) - set(read_lock()))
+    assert not unlocked, f"new anchors are not in anchors.lock (run make anchors): {unlocked}"
+
+
+def test_lock_check_follows_redirects_and_catches_missing_anchors(tmp_path: Path) -> None:
+    # The checker itself: a page, a redirect to it, and an anchor that is not there.
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "index.html").write_text('<article><h2 id="kept">Kept</h2></article>')
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "index.html").write_text('<meta http-equiv="refresh" content="0; url=../new/">')
+    assert resolves(tmp_path, "/new/#kept")
+    assert resolves(tmp_path, "/old/#kept")
+    assert not resolves(tmp_path, "/new/#gone")
+    assert not resolves(tmp_path, "/missing/#kept")
+
+
+# --- what the reader's browser loads ------------------------------------------------------------
+
+LOADING_ATTRIBUTES = {"img": "src", "script": "src", "iframe": "src", "source": "src", "audio": "src",
+                      "video": "src", "embed": "src", "object": "data", "track": "src", "input": "src"}
+LOADING_RELS = {"stylesheet", "preload", "prefetch", "modulepreload", "icon", "manifest", "preconnect",
+                "dns-prefetch", "apple-touch-icon", "mask-icon"}
+# Namespaces and licence URLs that appear in assets as plain strings; nothing fetches them.
+INERT_URLS = re.compile(r"https?://(www\.w3\.org/|opensource\.org/|github\.com/(squidfunk|facelessuser|KaTeX|pawamoy)|katex\.org/?\b)")
+# Material's bundle can fetch these, each only under a condition this site never meets; the
+# test checks the condition instead. Any other remote URL in a script fails.
+CONDITIONAL_URLS = {
+    "https://unpkg.com/mermaid@": "a page with a mermaid diagram",
+    "https://unpkg.com/resize-observer-polyfill": "a browser without ResizeObserver (none since 2020)",
+    "https://api.github.com/": "repo_url set in mkdocs.yml (repository facts)",
+    "https://${e}/api/v4/projects/": "a GitLab repo_url in mkdocs.yml",
+}
+
+
+def is_remote(url: str) -> bool:
+    return url.strip().startswith(("http://", "https://", "//"))
+
+
+def remote_loads_in_html(page: Path) -> list[str]:
+    found = []
+    document = soup(page)
+    for tag_name, attribute in LOADING_ATTRIBUTES.items():
+        for tag in document.find_all(tag_name):
+            if tag.get(attribute) and is_remote(tag[attribute]):
+                found.append(f"<{tag_name} {attribute}={tag[attribute]}>")
+            for candidate in (tag.get("srcset") or "").split(","):
+                if candidate.strip() and is_remote(candidate.split()[0]):
+                    found.append(f"<{tag_name} srcset={candidate}>")
+    for link in document.find_all("link"):
+        if set(link.get("rel", [])) & LOADING_RELS and is_remote(link.get("href", "")):
+            found.append(f"<link rel={link.get('rel')} href={link['href']}>")
+    for styled in [*document.find_all(style=True), *document.find_all("style")]:
+        css = styled.get("style") if styled.name != "style" else styled.get_text()
+        found += [u for u in re.findall(r"url\(\s*['\"]?([^'\")]+)", css or "") if is_remote(u)]
+    return found
+
+
+def test_nothing_is_loaded_from_another_host(built_site: Path) -> None:
+    problems = []
+    for page in html_pages(built_site):
+        problems += [f"{page.relative_to(built_site)}: {p}" for p in remote_loads_in_html(page)]
+    for css in built_site.rglob("*.css"):
+        text = css.read_text()
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", text) + re.findall(r"@import\s+['\"]([^'\"]+)", text):
+            if is_remote(url):
+                problems.append(f"{css.relative_to(built_site)}: {url}")
+    for js in built_site.rglob("*.js"):
+        for url in re.findall(r"""["'`](https?://[^"'`\s]+)""", js.read_text()):
+            if not INERT_URLS.match(url) and not url.startswith(tuple(CONDITIONAL_URLS)):
+                problems.append(f"{js.relative_to(built_site)}: {url}")
+    assert not problems, "resources from another host:\n" + "\n".join(problems)
+
+
+def test_conditions_for_materials_remote_loads_never_hold(built_site: Path) -> None:
+    config = (ROOT / "mkdocs.yml").read_text()
+    assert not re.search(r"^repo_url:", config, re.MULTILINE), "repo_url makes Material call a remote API"
+    for page in html_pages(built_site):
+        assert not soup(page).select(".mermaid, pre.mermaid"), f"{page}: a mermaid diagram loads mermaid from a CDN"
+
+
+def test_the_remote_load_scanner_finds_what_it_should(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text('<link rel="stylesheet" href="https://cdn.example/k.css"><img src="//cdn.example/i.png">'
+                    '<a href="https://doi.org/10.2307/2344614">paper</a><div style="background:url(https://x.example/b.png)"></div>')
+    assert len(remote_loads_in_html(page)) == 3  # the hyperlink to a paper is fine
+
+
+def test_site_fonts_and_math_assets_are_served_locally(built_site: Path) -> None:
+    css = (built_site / "assets" / "katex" / "katex.min.css").read_text()
+    fonts = re.findall(r"url\(([^)]+\.woff2)\)", css)
+    assert fonts
+    for font in fonts:
+        assert (built_site / "assets" / "katex" / font).is_file(), font
+
+
+# --- math, figures and code ---------------------------------------------------------------------
+
+def test_math_is_typeset_at_build_time(built_site: Path) -> None:
+    for page in html_pages(built_site):
+        document = soup(page)
+        assert not document.find(class_="arithmatex"), f"{page}: math left for the browser"
+        assert not document.find(class_="katex-error"), f"{page}: KaTeX error"
+        assert not document.find("script", src=re.compile("katex|mathjax", re.I)), f"{page}: math JavaScript"
+    index = soup(built_site / "index.html")
+    formulas = index.find_all(class_="katex")
+    assert len(formulas) > 10
+    # Screen readers get MathML with the TeX source alongside the visual rendering.
+    assert all(f.find("annotation", encoding="application/x-tex") for f in formulas)
+
+
+def test_figures_are_in_the_site_with_alt_text_and_both_palettes(built_site: Path) -> None:
+    specs = registry()
+    used = set()
+    for page in html_pages(built_site):
+        for figure in soup(page).find_all("figure", id=re.compile("^figure-")):
+            name = figure["id"].removeprefix("figure-")
+            used.add(name)
+            images = figure.find_all("img")
+            assert [Path(urlsplit(img["src"]).path).name for img in images] == [f"{name}.svg", f"{name}-dark.svg"]
+            assert [urlsplit(img["src"]).fragment for img in images] == ["only-light", "only-dark"]
+            assert all(img["alt"] == specs[name].alt for img in images)
+            assert figure.find("figcaption").get_text(strip=True)
+            for img in images:
+                svg = (page.parent / urlsplit(img["src"]).path).resolve()
+                assert svg.is_file() and svg.read_bytes().startswith(b"<?xml")
+    assert used, "no figure on any page"
+
+
+def code_blocks(site: Path, selector: str) -> list[str]:
+    return [block.get_text() for page in html_pages(site) for block in soup(page).select(selector)]
+
+
+def test_every_python_block_in_the_site_was_executed_by_the_suite(built_site: Path, executed_fences: list[str]) -> None:
+    if not executed_fences:
+        pytest.skip("the Markdown fences did not run in this session: run the whole suite (make test)")
+    shown = code_blocks(built_site, "div.language-python pre code")
+    assert shown, "no Python code block in the site"
+    normalised = [fence.strip() for fence in executed_fences]
+    missing = [block for block in shown if not any(block.strip() in fence for fence in normalised)]
+    assert not missing, "code shown on the site that no test executed:\n\n" + "\n---\n".join(missing)
+
+
+def test_printed_outputs_were_computed_at_build_time(built_site: Path) -> None:
+    outputs = code_blocks(built_site, "div.language-text pre code")
+    assert any("network defect:" in out for out in outputs), "the first page's executed example has no output"
+
+
+def test_two_builds_are_byte_identical(built_site: Path, tmp_path: Path) -> None:
+    # The second build starts from an empty figure cache, so the figures are drawn again too.
+    again = tmp_path / "site"
+    build_site(again, cache_dir=tmp_path / "cache")
+    first = {p.relative_to(built_site): p.read_bytes() for p in built_site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert sorted(first) == sorted(second)
+    differing = sorted(str(path) for path in first if first[path] != second[path])
+    assert not differing, f"files that differ between two builds: {differing}"
