@@ -12,6 +12,7 @@ INSTALLED := $(VENV)/.installed
 
 export UV_PYTHON_DOWNLOADS := never
 export DISABLE_MKDOCS_2_WARNING := true
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build test anchors clean
 

@@ -33,7 +33,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 def build_site(site_dir: Path, *, cache_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
     """`mkdocs build --strict` into site_dir; fails the calling test with mkdocs' output on error."""
-    env = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true")
+    env = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1")
     if cache_dir is not None:
         env["SITE_CACHE_DIR"] = str(cache_dir)
     result = subprocess.run(

@@ -112,19 +112,12 @@ def fingerprint(draw: types.FunctionType) -> str:
     return h.hexdigest()[:16]
 
 
-def _render_named(name: str) -> dict[str, bytes]:
-    """Worker-process entry point: import the registry afresh and render one figure."""
-    from snippets.figures import registry, render_svg
-
-    return render_svg(registry()[name])
-
-
 def render_all(config: MkDocsConfig) -> tuple[dict[str, dict[str, bytes]], list[str]]:
     """SVGs of every registered figure, from the cache where the fingerprint matches.
 
     Returns ({name: {variant: bytes}}, [names that were rendered in this call]).
     """
-    from snippets.figures import registry, render_svg
+    from snippets.figures import registry, render_named, render_svg
 
     directory = cache_dir(config)
     directory.mkdir(parents=True, exist_ok=True)
@@ -150,7 +143,7 @@ def render_all(config: MkDocsConfig) -> tuple[dict[str, dict[str, bytes]], list[
     if len(missing) >= PARALLEL_FROM and workers > 1:
         # spawn, not fork: `mkdocs serve` runs threads, and forking those is unsafe.
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {name: pool.submit(_render_named, name) for name in missing}
+            futures = {name: pool.submit(render_named, name) for name in missing}
             for name, future in futures.items():
                 try:
                     store(name, future.result())

@@ -80,3 +80,11 @@ def render_svg(spec: FigureSpec) -> dict[str, bytes]:
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     light = buffer.getvalue()
     return {"light": light.encode(), "dark": style.to_dark(light).encode()}
+
+
+def render_named(name: str) -> dict[str, bytes]:
+    """`render_svg` by figure name: the entry point of the build's worker processes."""
+    specs = registry()
+    if name not in specs:
+        raise ValueError(f"name: no figure {name!r}; registered: {', '.join(specs) or 'none'}")
+    return render_svg(specs[name])

@@ -1,0 +1,193 @@
+"""How the build behaves: loud failures that name the culprit, and a figure cache that redraws
+only what an edit affects, also across rebuilds in one process as under `make serve`."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.markdown_fences import ROOT
+
+pytestmark = pytest.mark.slow
+
+CACHE_TEST_MODULE = '''\
+"""Two figures that depend on different functions."""
+from matplotlib.figure import Figure
+from snippets.figures import figure
+
+
+def curve_a():
+    return [0, 1, 0]
+
+
+def curve_b():
+    return [1, 0, 1]
+
+
+@figure("cache-a", alt="A test figure drawn from curve_a only, a tent of three points.", caption="a")
+def draw_a():
+    fig = Figure()
+    fig.subplots().plot(curve_a())
+    return fig
+
+
+@figure("cache-b", alt="A test figure drawn from curve_b only, a valley of three points.", caption="b")
+def draw_b():
+    fig = Figure()
+    fig.subplots().plot(curve_b())
+    return fig
+'''
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of what the build reads; building inside it imports its snippets and hooks."""
+    copy = tmp_path / "project"
+    ignore = shutil.ignore_patterns("__pycache__")
+    for folder in ("docs", "snippets", "hooks", "tests"):
+        shutil.copytree(ROOT / folder, copy / folder, ignore=ignore)
+    shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+    return copy
+
+
+def mkdocs_build(project: Path, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1", SITE_CACHE_DIR=str(cache or project / ".cache"))
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
+                          capture_output=True, text=True)
+
+
+def rendered(log: str) -> list[str]:
+    """The figures the (last) build in `log` drew, as its figures hook reports them."""
+    found = re.findall(r"figures: rendered \d+ \(([^)]*)\)", log)
+    assert found, f"no figures line in the build log:\n{log[-2000:]}"
+    return [] if found[-1] == "none" else found[-1].split(", ")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def append_to_index(project: Path, markdown: str) -> None:
+    index = project / "docs" / "index.md"
+    index.write_text(index.read_text() + "\n" + textwrap.dedent(markdown))
+
+
+def test_the_copy_builds(project: Path) -> None:
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_a_missing_snippet_section_fails_the_build_and_names_it(project: Path) -> None:
+    edit(project / "docs" / "index.md", '"snippets/overview.py:models"', '"snippets/overview.py:no-such-region"')
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert "no-such-region" in result.stderr
+
+
+def test_a_missing_snippet_file_fails_the_build_and_names_it(project: Path) -> None:
+    edit(project / "docs" / "index.md", '"snippets/overview.py:models"', '"snippets/nowhere.py:models"')
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert "nowhere.py" in result.stderr
+
+
+def test_a_figure_that_raises_fails_the_build_and_names_it(project: Path) -> None:
+    (project / "snippets" / "broken.py").write_text(textwrap.dedent('''
+        from snippets.figures import figure
+
+        @figure("broken-figure", alt="A figure whose drawing function always raises an error.", caption="x")
+        def draw():
+            raise ZeroDivisionError("on purpose")
+    '''))
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert "broken-figure" in result.stderr and "on purpose" in result.stderr
+
+
+def test_a_dead_anchor_fails_the_build(project: Path) -> None:
+    append_to_index(project, "See [nowhere](#no-such-anchor).\n")
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert "no-such-anchor" in result.stderr
+
+
+def test_a_dead_link_fails_the_build(project: Path) -> None:
+    append_to_index(project, "See [a missing page](missing.md).\n")
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert "missing.md" in result.stderr
+
+
+def test_an_unknown_shortcode_and_a_bad_formula_fail_the_build(project: Path) -> None:
+    append_to_index(project, '{{ plot("x") }}\n')
+    result = mkdocs_build(project)
+    assert result.returncode != 0 and "unknown shortcode 'plot'" in result.stderr
+    edit(project / "docs" / "index.md", '{{ plot("x") }}', r"Broken: $\frac{1}{$")
+    result = mkdocs_build(project)
+    assert result.returncode != 0 and "cannot typeset" in result.stderr
+
+
+def test_a_claim_without_a_test_fails_the_strict_build(project: Path) -> None:
+    append_to_index(project, """
+        /// claim | An untested statement
+            attrs: {id: claim-untested-statement}
+
+        Nothing checks this sentence, so the strict build must refuse it.
+        ///
+    """)
+    result = mkdocs_build(project)
+    assert result.returncode != 0 and "untested-statement" in result.stderr
+
+
+def test_warm_rebuild_draws_nothing_and_an_edit_redraws_only_what_it_reaches(project: Path) -> None:
+    (project / "snippets" / "cachetest.py").write_text(CACHE_TEST_MODULE)
+    first = mkdocs_build(project)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert sorted(rendered(first.stderr)) == ["cache-a", "cache-b", "parameter-lines"]
+
+    warm = mkdocs_build(project)
+    assert rendered(warm.stderr) == []
+
+    edit(project / "snippets" / "cachetest.py", "return [0, 1, 0]", "return [0, 2, 0]")
+    after_edit = mkdocs_build(project)
+    assert rendered(after_edit.stderr) == ["cache-a"]
+
+    # A comment or blank line changes no bytecode: nothing to redraw.
+    edit(project / "snippets" / "cachetest.py", "def curve_b():", "def curve_b():\n    # the valley")
+    assert rendered(mkdocs_build(project).stderr) == []
+
+
+def test_rebuilds_in_one_process_pick_up_snippets_edits(project: Path) -> None:
+    # `mkdocs serve` rebuilds in one long-lived process; the build hook must reload snippets/.
+    (project / "snippets" / "cachetest.py").write_text(CACHE_TEST_MODULE)
+    script = textwrap.dedent('''
+        import logging
+        from pathlib import Path
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        def once():
+            build(load_config("mkdocs.yml"))
+            return Path("site/figures/cache-a.svg").read_bytes()
+
+        logging.basicConfig(level=logging.INFO)
+        before = once()
+        module = Path("snippets/cachetest.py")
+        module.write_text(module.read_text().replace("return [0, 1, 0]", "return [0, 5, 0]"))
+        after = once()
+        print("CHANGED" if before != after else "UNCHANGED")
+    ''')
+    env = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1", SITE_CACHE_DIR=str(project / ".cache"))
+    result = subprocess.run([sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == "CHANGED"
+    assert rendered(result.stderr) == ["cache-a"]

@@ -1,0 +1,91 @@
+"""Tests of snippets/figures.py and snippets/style.py: the registry and the SVG renderer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from matplotlib.figure import Figure
+
+from snippets import figures as figures_module
+from snippets import style
+from snippets.figures import FigureSpec, figure, registry, render_named, render_svg
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, dict[str, bytes]]:
+    return {name: render_svg(spec) for name, spec in registry().items()}
+
+
+def test_every_figure_has_real_alt_text_and_a_caption() -> None:
+    for name, spec in registry().items():
+        assert len(spec.alt.split()) >= 12, f"{name}: alt text should describe what the figure shows"
+        assert spec.alt != spec.caption
+        assert spec.caption
+
+
+def test_rendering_is_byte_identical_from_run_to_run(rendered: dict[str, dict[str, bytes]]) -> None:
+    for name, spec in registry().items():
+        assert render_svg(spec) == rendered[name], name
+
+
+def test_svgs_carry_no_date_and_a_transparent_background(rendered: dict[str, dict[str, bytes]]) -> None:
+    for name, variants in rendered.items():
+        for svg in variants.values():
+            text = svg.decode()
+            assert "<dc:date>" not in text, name
+            assert not re.search(r"<rect[^>]*style=\"fill: #ffffff", text), f"{name}: white background"
+
+
+def test_dark_variant_swaps_every_light_palette_colour(rendered: dict[str, dict[str, bytes]]) -> None:
+    for name, variants in rendered.items():
+        light, dark = variants["light"].decode(), variants["dark"].decode()
+        assert style.FOREGROUND in light, f"{name}: draws no text or axes in the site's foreground colour"
+        for light_colour, dark_colour in style.DARK_PALETTE.items():
+            assert light_colour not in dark, f"{name}: {light_colour} survives in the dark variant"
+            assert light.count(light_colour) == dark.count(dark_colour) or dark_colour in light
+
+
+def test_to_dark_maps_each_colour_and_nothing_else() -> None:
+    svg = f'<path style="stroke: {style.BLUE}; fill: {style.FOREGROUND}"/><rect fill="#123456"/>'
+    dark = style.to_dark(svg)
+    assert style.DARK_PALETTE[style.BLUE] in dark and style.DARK_PALETTE[style.FOREGROUND] in dark
+    assert "#123456" in dark
+
+
+def test_the_renderer_rejects_a_function_that_returns_no_figure() -> None:
+    spec = FigureSpec("not-a-figure", lambda: "oops", "A function returning a string instead of a figure.", "c")
+    with pytest.raises(TypeError, match="not-a-figure"):
+        render_svg(spec)
+
+
+@pytest.mark.parametrize(
+    ("name", "alt", "caption", "message"),
+    [
+        ("Bad Name", "a" * 50, "c", "name: expected a lowercase slug"),
+        ("ok-name", "too short", "c", "alt: figure 'ok-name' needs alt text"),
+        ("ok-name", "a" * 50, " ", "caption: figure 'ok-name' needs a caption"),
+    ],
+)
+def test_bad_registrations_are_refused(name: str, alt: str, caption: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        figure(name, alt=alt, caption=caption)
+
+
+def test_one_name_for_two_functions_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(figures_module, "_REGISTRY", {})  # leave the real registry untouched
+    alt = "A throwaway figure used only to test the registry's duplicate check."
+
+    @figure("duplicate-check", alt=alt, caption="first")
+    def first() -> Figure:
+        return Figure()
+
+    with pytest.raises(ValueError, match="registered twice"):
+        @figure("duplicate-check", alt=alt, caption="second")
+        def second() -> Figure:
+            return Figure()
+
+
+def test_render_named_rejects_an_unknown_name() -> None:
+    with pytest.raises(ValueError, match="no figure 'nope'"):
+        render_named("nope")

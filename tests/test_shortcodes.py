@@ -1,0 +1,36 @@
+"""Tests of the build-time values and figure markup (hooks/shortcodes.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hooks.shortcodes import computed_value, figure_markdown
+from snippets.overview import superposition_defects
+
+
+def test_values_are_computed_by_snippets_and_formatted() -> None:
+    assert computed_value("overview:superposition_defects", "network", ".3f") == format(
+        superposition_defects()["network"], ".3f")
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        (("overview",), ValueError, "expected 'module:function'"),
+        (("overview:no_such_function",), AttributeError, "no_such_function"),
+        (("overview:superposition_defects", "missing"), KeyError, "missing"),
+        (("overview:superposition_defects", ""), ValueError, "not a number"),
+    ],
+)
+def test_bad_value_shortcodes_raise(args: tuple, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        computed_value(*args)
+
+
+def test_figure_markup_links_both_palettes_relative_to_the_page() -> None:
+    top = figure_markdown("index.md", "parameter-lines")
+    assert "(figures/parameter-lines.svg#only-light)" in top and "(figures/parameter-lines-dark.svg#only-dark)" in top
+    nested = figure_markdown("chapters/glm.md", "parameter-lines")
+    assert "(../figures/parameter-lines.svg#only-light)" in nested
+    with pytest.raises(ValueError, match="no figure named 'nope'"):
+        figure_markdown("index.md", "nope")
