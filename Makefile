@@ -36,5 +36,5 @@ $(UV):
 	$(BOOT)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(INSTALLED): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --python $(PYTHON)
+	$(UV) sync --locked --compile-bytecode --python $(PYTHON)
 	touch $@

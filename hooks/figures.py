@@ -7,6 +7,7 @@ renders nothing and an edit re-renders only the figures that reach the edited co
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import logging
@@ -90,6 +91,8 @@ def fingerprint(draw: types.FunctionType) -> str:
                     visit(value, via_globals)
 
     def visit_value(value: object, user: types.FunctionType) -> None:
+        # Hash what a value *is*, never its repr: a repr can carry memory addresses, which
+        # change from process to process and would make every build a cold one.
         if isinstance(value, types.ModuleType):
             if _is_ours(value):
                 # `module.attr`: follow each attribute the user names on that module.
@@ -97,11 +100,28 @@ def fingerprint(draw: types.FunctionType) -> str:
                 for attr in sorted(_code_names(user.__code__)):
                     if hasattr(value, attr):
                         visit_value(getattr(value, attr), user)
-        elif isinstance(value, (types.FunctionType, type)):
-            if _is_ours(value):
-                visit(value, user.__globals__)
-        elif isinstance(value, (int, float, str, bytes, tuple, frozenset, dict, list)):
+        elif isinstance(value, (types.FunctionType, type)) and _is_ours(value):
+            visit(value, user.__globals__)
+        elif callable(value) and hasattr(value, "__qualname__") or isinstance(value, numpy.ufunc):
+            h.update(f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value.__name__)}".encode())
+        elif isinstance(value, dict):
+            for key in sorted(value, key=repr):
+                h.update(repr(key).encode())
+                visit_value(value[key], user)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            for item in (sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value):
+                visit_value(item, user)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            h.update(type(value).__qualname__.encode())
+            for f in dataclasses.fields(value):
+                h.update(f.name.encode())
+                visit_value(getattr(value, f.name), user)
+        elif isinstance(value, numpy.ndarray):
+            h.update(value.tobytes())
+        elif value is None or isinstance(value, (bool, int, float, complex, str, bytes)):
             h.update(repr(value).encode())
+        else:
+            h.update(type(value).__qualname__.encode())
 
     visit(draw, draw.__globals__)
     # The renderer and the style module shape every figure.

@@ -19,23 +19,35 @@ from mkdocs.structure.pages import Page
 INLINE = re.compile(r'<span class="arithmatex">\\\((?P<tex>.*?)\\\)</span>', re.DOTALL)
 DISPLAY = re.compile(r'<div class="arithmatex">\\\[(?P<tex>.*?)\\\]</div>', re.DOTALL)
 
-STYLE = re.compile(r'style="([^"]*)"')
+TAG = re.compile(r'<([a-zA-Z][\w-]*)((?:\s+[\w:-]+="[^"]*")+)\s*(/?)>')
+ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
 
 _typeset: dict[tuple[str, bool], str] = {}
 
 
-def _sorted_declarations(match: re.Match[str]) -> str:
-    declarations = sorted(d.strip() for d in match.group(1).split(";") if d.strip())
-    return f'style="{";".join(declarations)};"'
+def canonical_attributes(html_fragment: str) -> str:
+    """Every tag's attributes, and the declarations inside each style attribute, in sorted order.
+
+    The renderer writes both in hash-map order, which changes from process to process; sorted,
+    two builds are byte-identical. Neither order changes what the browser shows.
+    """
+
+    def sort_tag(match: re.Match[str]) -> str:
+        attributes = []
+        for name, value in sorted(ATTRIBUTE.findall(match.group(2))):
+            if name == "style":
+                value = ";".join(sorted(d.strip() for d in value.split(";") if d.strip())) + ";"
+            attributes.append(f'{name}="{value}"')
+        return f"<{match.group(1)} {' '.join(attributes)}{match.group(3)}>"
+
+    return TAG.sub(sort_tag, html_fragment)
 
 
 def typeset(tex: str, display: bool) -> str:
     """KaTeX HTML (with MathML for screen readers) for one formula; memoised across builds."""
     key = (tex, display)
     if key not in _typeset:
-        # The renderer writes inline style declarations in hash-map order, which changes from
-        # process to process; sorted, two builds are byte-identical.
-        _typeset[key] = STYLE.sub(_sorted_declarations, tex2html(tex, {"display-mode": display}))
+        _typeset[key] = canonical_attributes(tex2html(tex, {"display-mode": display}))
     return _typeset[key]
 
 

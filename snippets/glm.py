@@ -1,0 +1,502 @@
+"""Generalized linear models: families, links, and a small IRLS fitter in numpy.
+
+Notation as on the page: X is the n x p design (intercept column included), y the response,
+beta the coefficients, eta = X beta the linear predictor, mu = g^{-1}(eta) the mean, V(mu) the
+variance function, phi the dispersion. Canonical link: g = (b')^{-1}, so theta = eta.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from snippets import style
+from snippets._checks import as_positive_int, as_real_array
+from snippets.figures import figure
+
+# Fitted means are kept this far inside (0, 1) or above 0: log(0) and 1/V(0) stay finite.
+MU_FLOOR = 1e-15
+
+
+# --8<-- [start:links]
+@dataclass(frozen=True)
+class Link:
+    """A link g with eta = g(mu), its inverse mu = g^{-1}(eta), and dmu/deta."""
+
+    name: str
+    g: Callable[[np.ndarray], np.ndarray]
+    g_inv: Callable[[np.ndarray], np.ndarray]
+    dmu_deta: Callable[[np.ndarray], np.ndarray]
+
+
+def _sigmoid(eta: np.ndarray) -> np.ndarray:
+    return 0.5 * (1 + np.tanh(eta / 2))  # = 1/(1+e^-eta), without overflow for large |eta|
+
+
+LINKS = {
+    "identity": Link("identity", lambda mu: mu, lambda eta: eta, np.ones_like),
+    "logit": Link("logit", lambda mu: np.log(mu / (1 - mu)), _sigmoid, lambda eta: _sigmoid(eta) * _sigmoid(-eta)),
+    "log": Link("log", np.log, np.exp, np.exp),
+    "cloglog": Link(
+        "cloglog",
+        lambda mu: np.log(-np.log1p(-mu)),
+        lambda eta: -np.expm1(-np.exp(eta)),
+        lambda eta: np.exp(eta - np.exp(eta)),
+    ),
+}
+# --8<-- [end:links]
+
+
+# --8<-- [start:families]
+@dataclass(frozen=True)
+class Family:
+    """An exponential family f(y; theta, phi) = exp{(y theta - b(theta))/phi + c(y, phi)}.
+
+    b is the cumulant function: mean mu = b'(theta), variance phi * b''(theta) = phi * V(mu).
+    """
+
+    name: str
+    b: Callable[[np.ndarray], np.ndarray]
+    mean: Callable[[np.ndarray], np.ndarray]  # b'(theta)
+    variance: Callable[[np.ndarray], np.ndarray]  # V(mu) = b''(theta) written as a function of mu
+    canonical_link: str
+    links: tuple[str, ...]  # the links this fitter accepts for the family
+    unit_deviance: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    estimates_dispersion: bool
+
+
+def _xlogy_ratio(y: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    # y log(y/mu), with the limit 0 at y = 0
+    return np.where(y > 0, y * np.log(np.where(y > 0, y, 1) / mu), 0.0)
+
+
+FAMILIES = {
+    "gaussian": Family(
+        "gaussian", b=lambda t: t**2 / 2, mean=lambda t: t, variance=np.ones_like,
+        canonical_link="identity", links=("identity",),
+        unit_deviance=lambda y, mu: (y - mu) ** 2, estimates_dispersion=True,
+    ),
+    "bernoulli": Family(
+        "bernoulli", b=lambda t: np.logaddexp(0, t), mean=_sigmoid, variance=lambda mu: mu * (1 - mu),
+        canonical_link="logit", links=("logit", "cloglog"),
+        unit_deviance=lambda y, mu: 2 * (_xlogy_ratio(y, mu) + _xlogy_ratio(1 - y, 1 - mu)),
+        estimates_dispersion=False,
+    ),
+    "poisson": Family(
+        "poisson", b=np.exp, mean=np.exp, variance=lambda mu: mu,
+        canonical_link="log", links=("log",),
+        unit_deviance=lambda y, mu: 2 * (_xlogy_ratio(y, mu) - (y - mu)), estimates_dispersion=False,
+    ),
+}
+# --8<-- [end:families]
+
+
+class SeparationError(ValueError):
+    """The maximum likelihood estimate does not exist: a linear combination of X separates y."""
+
+
+class ConvergenceError(RuntimeError):
+    """IRLS did not converge within max_iter iterations."""
+
+
+@dataclass(frozen=True)
+class Iteration:
+    """One IRLS step: the coefficients after it, the deviance and the norm of the score there."""
+
+    iteration: int
+    beta: np.ndarray
+    deviance: float
+    score_norm: float
+
+
+@dataclass(frozen=True)
+class GLMFit:
+    """A fitted GLM: coefficients, standard errors from the Fisher information, and the IRLS path."""
+
+    family: str
+    link: str
+    beta: np.ndarray
+    standard_errors: np.ndarray
+    deviance: float
+    dispersion: float
+    iterations: list[Iteration] = field(repr=False)
+
+    @property
+    def n_iterations(self) -> int:
+        return len(self.iterations)
+
+
+def resolve_family_and_link(family: str, link: str | None) -> tuple[Family, Link]:
+    """The Family and Link objects for names like ("bernoulli", "cloglog"); link defaults to canonical."""
+    if not isinstance(family, str) or family not in FAMILIES:
+        raise ValueError(f"family: expected one of {sorted(FAMILIES)}, got {family!r}")
+    fam = FAMILIES[family]
+    link = fam.canonical_link if link is None else link
+    if not isinstance(link, str) or link not in fam.links:
+        raise ValueError(f"link: the {family} family takes one of {list(fam.links)}, got {link!r}")
+    return fam, LINKS[link]
+
+
+def check_design_and_response(X: object, y: object, family: Family) -> tuple[np.ndarray, np.ndarray]:
+    """X (n x p, full column rank) and y (n,) in the family's support, or a ValueError naming which."""
+    X = as_real_array("X", X, ndim=2)
+    y = as_real_array("y", y, ndim=1)
+    n, p = X.shape
+    if y.shape[0] != n:
+        raise ValueError(f"X, y: X has {n} rows but y has {y.shape[0]} entries")
+    if n < p:
+        raise ValueError(f"X: {n} rows cannot determine {p} coefficients")
+    rank = np.linalg.matrix_rank(X)
+    if rank < p:
+        raise ValueError(f"X: rank-deficient (rank {rank} < {p} columns); drop or combine collinear columns")
+    if family.name == "bernoulli" and not np.all((y == 0) | (y == 1)):
+        raise ValueError("y: the bernoulli family needs every y in {0, 1}")
+    if family.name == "poisson" and not np.all((y >= 0) & (y == np.round(y))):
+        raise ValueError("y: the poisson family needs non-negative integer counts")
+    return X, y
+
+
+def _clip_mean(mu: np.ndarray, family: Family) -> np.ndarray:
+    if family.name == "bernoulli":
+        return np.clip(mu, MU_FLOOR, 1 - MU_FLOOR)
+    if family.name == "poisson":
+        return np.maximum(mu, MU_FLOOR)
+    return mu
+
+
+def score(X: np.ndarray, y: np.ndarray, beta: np.ndarray, family: Family, link: Link) -> np.ndarray:
+    """U(beta) = X^T [(y - mu) / V(mu) * dmu/deta], the gradient of the log-likelihood (phi = 1).
+
+    For a canonical link (dmu/deta = V(mu)) this is X^T (y - mu).
+    """
+    eta = X @ beta
+    mu = _clip_mean(link.g_inv(eta), family)
+    return X.T @ ((y - mu) / family.variance(mu) * link.dmu_deta(eta))
+
+
+def fisher_information(X: np.ndarray, beta: np.ndarray, family: Family, link: Link) -> np.ndarray:
+    """I(beta) = X^T W X with weights w = (dmu/deta)^2 / V(mu) (phi = 1)."""
+    eta = X @ beta
+    mu = _clip_mean(link.g_inv(eta), family)
+    w = link.dmu_deta(eta) ** 2 / family.variance(mu)
+    return X.T @ (w[:, None] * X)
+
+
+def deviance(y: np.ndarray, mu: np.ndarray, family: Family) -> float:
+    """D = sum of unit deviances: twice the log-likelihood gap to the saturated model (phi = 1)."""
+    return float(np.sum(family.unit_deviance(y, _clip_mean(mu, family))))
+
+
+def _separates(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> bool:
+    # A beta that puts every point strictly on its own side is a certificate of complete
+    # separation: scaling it up drives the Bernoulli likelihood to 1, so no finite maximum.
+    return bool(np.all((2 * y - 1) * (X @ beta) > 0))
+
+
+# --8<-- [start:irls]
+def fit_glm_irls(X, y, family: str = "bernoulli", link: str | None = None, *,
+                 tol: float = 1e-10, max_iter: int = 50) -> GLMFit:
+    """Maximum likelihood by iteratively reweighted least squares (Fisher scoring), from beta = 0.
+
+    Each step regresses the working response z = eta + (y - mu) * deta/dmu on X with weights
+    w = (dmu/deta)^2 / V(mu). Stops when no coefficient moves by more than tol * (1 + max|beta|).
+    """
+    fam, lnk = resolve_family_and_link(family, link)
+    X, y = check_design_and_response(X, y, fam)
+    max_iter = as_positive_int("max_iter", max_iter)
+    beta = np.zeros(X.shape[1])
+    path = []
+    for iteration in range(1, max_iter + 1):
+        eta = X @ beta
+        mu = _clip_mean(lnk.g_inv(eta), fam)
+        # Every link here is increasing; the floor keeps 1/(dmu/deta) finite far out in the tails.
+        dmu_deta = np.maximum(lnk.dmu_deta(eta), MU_FLOOR)
+        z = eta + (y - mu) / dmu_deta
+        sqrt_w = np.sqrt(dmu_deta**2 / fam.variance(mu))
+        beta, previous = np.linalg.lstsq(sqrt_w[:, None] * X, sqrt_w * z, rcond=None)[0], beta
+        dev = deviance(y, lnk.g_inv(X @ beta), fam)
+        path.append(Iteration(iteration, beta, dev, float(np.linalg.norm(score(X, y, beta, fam, lnk)))))
+        if fam.name == "bernoulli" and _separates(X, y, beta):
+            raise SeparationError("y: a linear combination of the columns of X separates the 0s from the 1s "
+                                  "completely, so the maximum likelihood estimate does not exist")
+        if np.max(np.abs(beta - previous)) <= tol * (1 + np.max(np.abs(beta))):
+            break
+    else:
+        raise ConvergenceError(f"max_iter: IRLS did not converge in {max_iter} iterations "
+                               "(quasi-complete separation, or a mean at the boundary of its range?)")
+    n, p = X.shape
+    mu = _clip_mean(lnk.g_inv(X @ beta), fam)
+    # Gaussian: phi estimated by the Pearson statistic / (n - p); Bernoulli and Poisson: phi = 1.
+    phi = float(np.sum((y - mu) ** 2 / fam.variance(mu)) / (n - p)) if fam.estimates_dispersion else 1.0
+    covariance = phi * np.linalg.inv(fisher_information(X, beta, fam, lnk))
+    return GLMFit(fam.name, lnk.name, beta, np.sqrt(np.diag(covariance)), path[-1].deviance, phi, path)
+# --8<-- [end:irls]
+
+
+def negative_log_likelihood(X: np.ndarray, y: np.ndarray, beta: np.ndarray, family: str = "bernoulli",
+                            link: str | None = None) -> float:
+    """-log L(beta) up to terms free of beta: sum_i [b(theta_i) - y_i theta_i] (phi = 1).
+
+    theta = (b')^{-1}(mu); for the canonical link theta = eta.
+    """
+    fam, lnk = resolve_family_and_link(family, link)
+    X, y = check_design_and_response(X, y, fam)
+    beta = as_real_array("beta", beta, ndim=1)
+    eta = X @ beta
+    if lnk.name == fam.canonical_link:
+        theta = eta
+    else:  # only Bernoulli has a second link here: theta = logit(mu)
+        mu = _clip_mean(lnk.g_inv(eta), fam)
+        theta = np.log(mu / (1 - mu))
+    return float(np.sum(fam.b(theta) - y * theta))
+
+
+def fit_glm_newton(X, y, family: str = "bernoulli", link: str | None = None, *,
+                   tol: float = 1e-12, max_iter: int = 50, step: float = 1e-6) -> list[np.ndarray]:
+    """Newton-Raphson on the log-likelihood, from beta = 0, with the *observed* information.
+
+    The observed information -dU/dbeta is taken by central differences of the analytic score.
+    Returns the path of iterates (the last is the estimate).
+    """
+    fam, lnk = resolve_family_and_link(family, link)
+    X, y = check_design_and_response(X, y, fam)
+    beta, path = np.zeros(X.shape[1]), []
+    for _ in range(as_positive_int("max_iter", max_iter)):
+        information = observed_information(X, y, beta, fam, lnk, step)
+        beta = beta + np.linalg.solve(information, score(X, y, beta, fam, lnk))
+        path.append(beta)
+        if len(path) > 1 and np.max(np.abs(path[-1] - path[-2])) <= tol * (1 + np.max(np.abs(beta))):
+            return path
+    raise ConvergenceError(f"max_iter: Newton did not converge in {max_iter} iterations")
+
+
+def observed_information(X: np.ndarray, y: np.ndarray, beta: np.ndarray, family: Family, link: Link,
+                         step: float = 1e-6) -> np.ndarray:
+    """-dU/dbeta at beta, by central differences of the score (p x p, symmetrised)."""
+    p = beta.shape[0]
+    columns = [(score(X, y, beta - step * e, family, link) - score(X, y, beta + step * e, family, link)) / (2 * step)
+               for e in np.eye(p)]
+    J = np.column_stack(columns)
+    return (J + J.T) / 2
+
+
+# --- real data shipped with statsmodels -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A design matrix with named columns, a response, and where the data come from."""
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+    columns: tuple[str, ...]
+    source: str
+
+
+@cache
+def spector_data() -> Dataset:
+    """Spector and Mazzeo (1980): did a new teaching method (PSI) raise grades? n = 32 students."""
+    from statsmodels.datasets import spector
+
+    data = spector.load_pandas().data
+    X = np.column_stack([np.ones(len(data)), data[["GPA", "TUCE", "PSI"]].to_numpy(float)])
+    return Dataset("spector", X, data["GRADE"].to_numpy(float), ("intercept", "GPA", "TUCE", "PSI"),
+                   "Spector and Mazzeo (1980), as shipped with statsmodels")
+
+
+@cache
+def cpunish_data() -> Dataset:
+    """Executions by US state in 1997 (17 states) against income, poverty and region: counts."""
+    from statsmodels.datasets import cpunish
+
+    data = cpunish.load_pandas().data
+    covariates = data[["INCOME", "PERPOVERTY", "PERBLACK", "SOUTH"]].to_numpy(float)
+    covariates[:, 0] = np.log(covariates[:, 0])  # income enters on the log scale
+    X = np.column_stack([np.ones(len(data)), covariates])
+    return Dataset("cpunish", X, data["EXECUTIONS"].to_numpy(float),
+                   ("intercept", "log INCOME", "PERPOVERTY", "PERBLACK", "SOUTH"),
+                   "US capital punishment data (1997), as shipped with statsmodels")
+
+
+@cache
+def spector_fit() -> GLMFit:
+    data = spector_data()
+    return fit_glm_irls(data.X, data.y, "bernoulli")
+
+
+@cache
+def cpunish_fit() -> GLMFit:
+    data = cpunish_data()
+    return fit_glm_irls(data.X, data.y, "poisson")
+
+
+def coefficient_table(fit: GLMFit, columns: tuple[str, ...]) -> str:
+    """The coefficients, standard errors and z = beta / se as a fixed-width text table."""
+    lines = [f"{'':<12}{'coef':>10}{'std err':>10}{'z':>8}"]
+    for name, b, se in zip(columns, fit.beta, fit.standard_errors, strict=True):
+        lines.append(f"{name:<12}{b:>10.4f}{se:>10.4f}{b / se:>8.2f}")
+    lines.append(f"deviance {fit.deviance:.4f} after {fit.n_iterations} IRLS iterations")
+    return "\n".join(lines)
+
+
+# --- demonstrations used on the page ---------------------------------------------------------
+
+
+def simulated_logistic(n: int = 400, p: int = 4, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(X, y, true beta): an intercept and p - 1 standard normal covariates, y ~ Bernoulli(sigmoid(X beta))."""
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([np.ones(n), rng.standard_normal((n, p - 1))])
+    beta = np.linspace(-1, 1.5, p)
+    y = (rng.random(n) < _sigmoid(X @ beta)).astype(float)
+    return X, y, beta
+
+
+def irls_errors(seed: int = 1) -> list[float]:
+    """max |beta_t - beta_hat| after each IRLS step before the last on simulated logistic data (n = 400, p = 4)."""
+    X, y, _ = simulated_logistic(seed=seed)
+    fit = fit_glm_irls(X, y, "bernoulli", tol=1e-15)
+    # The last iterate is the estimate itself; the errors are those of the steps before it.
+    return [float(np.max(np.abs(step.beta - fit.beta))) for step in fit.iterations[:-1]]
+
+
+def separation_gradient_descent(steps: int = 30_000, learning_rate: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Gradient descent on the mean logistic loss of x = (-2, -1, 1, 2), y = (0, 0, 1, 1), no intercept.
+
+    The data are separated by w > 0, so the loss has no minimiser and w_t grows like log t.
+    Returns (t, w_t) for t = 1 .. steps.
+    """
+    steps = as_positive_int("steps", steps)
+    x, y = np.array([-2.0, -1.0, 1.0, 2.0]), np.array([0.0, 0.0, 1.0, 1.0])
+    w, trace = 0.0, np.empty(steps)
+    for t in range(steps):
+        w -= learning_rate * float(np.mean((_sigmoid(w * x) - y) * x))
+        trace[t] = w
+    return np.arange(1, steps + 1), trace
+
+
+@cache
+def cloglog_comparison() -> dict[str, float]:
+    """Fisher scoring against Newton on the Spector data with the (non-canonical) cloglog link."""
+    data = spector_data()
+    fisher = fit_glm_irls(data.X, data.y, "bernoulli", "cloglog")
+    newton = fit_glm_newton(data.X, data.y, "bernoulli", "cloglog")
+    return {
+        "fisher_iterations": fisher.n_iterations,
+        "newton_iterations": len(newton),
+        "difference": float(np.max(np.abs(fisher.beta - newton[-1]))),
+    }
+
+
+@cache
+def statsmodels_agreement() -> float:
+    """Largest relative difference from statsmodels' GLM over the coefficients and standard errors
+    of the two real-data fits on the page."""
+    import statsmodels.api as sm
+
+    worst = 0.0
+    for data, fit, family in ((spector_data(), spector_fit(), sm.families.Binomial()),
+                              (cpunish_data(), cpunish_fit(), sm.families.Poisson())):
+        reference = sm.GLM(data.y, data.X, family=family).fit(tol=1e-14)
+        for ours, theirs in ((fit.beta, reference.params), (fit.standard_errors, reference.bse)):
+            worst = max(worst, float(np.max(np.abs(ours / np.asarray(theirs) - 1))))
+    return worst
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+@figure(
+    "link-functions",
+    alt=("Three inverse link functions plotted against the linear predictor eta from -4 to 4: the logistic "
+         "curve rising symmetrically from 0 to 1, the complementary log-log curve rising from 0 to 1 but "
+         "asymmetrically, approaching 1 faster than 0, and the exponential curve, the inverse of the log link, "
+         "growing without bound."),
+    caption=("Inverse links $\\mu = g^{-1}(\\eta)$. Logit and complementary log-log both map the real line onto "
+             "$(0, 1)$, the logit symmetrically, cloglog not; the inverse of the log link maps it onto "
+             "$(0, \\infty)$."),
+)
+def draw_link_functions() -> Figure:
+    eta = np.linspace(-4, 4, 201)
+    fig = Figure(figsize=(6.4, 3.4))
+    prob_ax, count_ax = fig.subplots(1, 2)
+    prob_ax.plot(eta, LINKS["logit"].g_inv(eta), label="logit$^{-1}$ (logistic)")
+    prob_ax.plot(eta, LINKS["cloglog"].g_inv(eta), label="cloglog$^{-1}$", linestyle="--")
+    prob_ax.set(xlabel="linear predictor $\\eta$", ylabel="mean $\\mu$", title="Bernoulli mean", ylim=(0, 1))
+    prob_ax.legend(loc="upper left")
+    count_ax.plot(eta, LINKS["log"].g_inv(eta), color=style.GREEN, label="log$^{-1}$ = exp")
+    count_ax.set(xlabel="linear predictor $\\eta$", title="Poisson mean", yscale="log")
+    count_ax.legend(loc="upper left")
+    return fig
+
+
+@figure(
+    "irls-convergence",
+    alt=("A log-scale plot of the largest coefficient error after each IRLS iteration for a logistic "
+         "regression with 400 observations. The error falls slowly for the first three steps, then "
+         "plunges: roughly 1e-2, 1e-4, 1e-9, the number of correct digits doubling each step, until it "
+         "reaches machine precision at about the seventh iteration."),
+    caption=("IRLS on a logistic regression ($n = 400$, $p = 4$, canonical link). Near the estimate each step "
+             "roughly squares the error: quadratic convergence, as for Newton's method, which IRLS is here."),
+)
+def draw_irls_convergence() -> Figure:
+    errors = irls_errors()
+    fig = Figure(figsize=(5.2, 3.4))
+    ax = fig.subplots()
+    ax.semilogy(np.arange(1, len(errors) + 1), errors, marker="o")
+    ax.axhline(np.finfo(float).eps, color=style.FOREGROUND, linestyle=":", linewidth=1)
+    ax.annotate("machine epsilon", (1, np.finfo(float).eps * 3), fontsize=8)
+    ax.set(xlabel="IRLS iteration $t$", ylabel="$\\max_j |\\beta_{t,j} - \\hat\\beta_j|$")
+    return fig
+
+
+@figure(
+    "logistic-nll-surface",
+    alt=("Contour plot of the negative log-likelihood of a logistic regression with an intercept and one "
+         "slope, over a grid of both coefficients. The contours are nested convex ovals around a single "
+         "minimum, marked with a dot at the maximum likelihood estimate; there is no other valley."),
+    caption=("The negative log-likelihood of a two-parameter logistic regression on simulated data: convex, "
+             "one minimum (the dot), as for every canonical-link GLM."),
+)
+def draw_logistic_nll_surface() -> Figure:
+    X, y, _ = simulated_logistic(n=200, p=2, seed=3)
+    fit = fit_glm_irls(X, y, "bernoulli")
+    b0, b1 = np.meshgrid(np.linspace(fit.beta[0] - 2.5, fit.beta[0] + 2.5, 121),
+                         np.linspace(fit.beta[1] - 2.5, fit.beta[1] + 2.5, 121))
+    # sum_i [log(1 + e^eta_i) - y_i eta_i] at every grid point at once: eta has shape (121, 121, n).
+    eta = b0[..., None] * X[:, 0] + b1[..., None] * X[:, 1]
+    nll = np.sum(np.logaddexp(0, eta) - y * eta, axis=-1)
+    fig = Figure(figsize=(4.8, 4.0))
+    ax = fig.subplots()
+    contours = ax.contour(b0, b1, nll, levels=14, cmap="viridis")
+    ax.clabel(contours, fontsize=7, fmt="%.0f")
+    ax.plot(*fit.beta, marker="o", color=style.VERMILLION, linestyle="none", label="MLE $\\hat\\beta$")
+    ax.set(xlabel="intercept $\\beta_0$", ylabel="slope $\\beta_1$")
+    ax.legend(loc="upper right")
+    ax.grid(False)
+    return fig
+
+
+@figure(
+    "separation-drift",
+    alt=("The weight of a logistic model trained by gradient descent on four perfectly separated points, "
+         "plotted against the step number on a logarithmic axis from 1 to 30,000. After the first few steps "
+         "the curve is a straight line, climbing by about 2.3 for every tenfold increase in steps, and "
+         "lies on the dashed prediction log t minus log 2: the weight never settles."),
+    caption=("Complete separation: gradient descent on $x = (-2, -1, 1, 2)$, $y = (0, 0, 1, 1)$. The loss has "
+             "no minimiser; the weight grows like $\\log t - \\log 2$ (dashed) without end."),
+)
+def draw_separation_drift() -> Figure:
+    t, w = separation_gradient_descent()
+    fig = Figure(figsize=(5.2, 3.4))
+    ax = fig.subplots()
+    ax.semilogx(t, w, label="gradient descent $w_t$")
+    ax.semilogx(t[9:], np.log(t[9:]) - np.log(2), linestyle="--", color=style.FOREGROUND, linewidth=1,
+                label="$\\log t - \\log 2$")
+    ax.set(xlabel="step $t$", ylabel="weight $w_t$")
+    ax.legend(loc="upper left")
+    return fig

@@ -1,0 +1,146 @@
+"""What "linear" means: linear and affine maps, linearity in the parameters, and XOR.
+
+Notation as on the page: A is a q x p matrix, c a vector in R^q; Phi is the n x k design of fixed
+basis functions phi_j(x); beta the coefficients; X the XOR inputs with y their labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from snippets import style
+from snippets._checks import as_positive_int, as_real_array
+from snippets.figures import figure
+from snippets.glm import fit_glm_irls
+
+# --8<-- [start:affine]
+def affine_map(A: np.ndarray, c: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """x -> A x + c. Linear exactly when c = 0."""
+    A, c = as_real_array("A", A, ndim=2), as_real_array("c", c, ndim=1)
+    if c.shape[0] != A.shape[0]:
+        raise ValueError(f"A, c: A has {A.shape[0]} rows but c has {c.shape[0]} entries")
+    return lambda x: A @ x + c
+
+
+def superposition_defect(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, z: np.ndarray,
+                         a: float, b: float) -> np.ndarray:
+    """f(a x + b z) - a f(x) - b f(z): zero for every a, b, x, z exactly when f is linear."""
+    return f(a * x + b * z) - a * f(x) - b * f(z)
+
+
+def compose_affine(A1: np.ndarray, c1: np.ndarray, A2: np.ndarray, c2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(A, c) with A2 (A1 x + c1) + c2 = A x + c: a composition of affine maps is affine."""
+    return A2 @ A1, A2 @ c1 + c2
+# --8<-- [end:affine]
+
+
+# --8<-- [start:polynomial]
+def polynomial_design(x: np.ndarray, degree: int) -> np.ndarray:
+    """Phi = [1, x, x^2, ..., x^degree]: fixed, known basis functions of the input."""
+    x = as_real_array("x", x, ndim=1)
+    return np.vander(x, as_positive_int("degree", degree) + 1, increasing=True)
+
+
+def least_squares(Phi: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """beta_hat = argmin ||y - Phi beta||^2: one linear solve, because Phi beta is linear in beta."""
+    Phi, y = as_real_array("Phi", Phi, ndim=2), as_real_array("y", y, ndim=1)
+    if Phi.shape[0] != y.shape[0]:
+        raise ValueError(f"Phi, y: Phi has {Phi.shape[0]} rows but y has {y.shape[0]} entries")
+    return np.linalg.lstsq(Phi, y, rcond=None)[0]
+
+
+def squared_error_hessian(Phi: np.ndarray) -> np.ndarray:
+    """The Hessian of ||y - Phi beta||^2 in beta: 2 Phi^T Phi, the same at every beta."""
+    Phi = as_real_array("Phi", Phi, ndim=2)
+    return 2 * Phi.T @ Phi
+# --8<-- [end:polynomial]
+
+
+def cubic_example(n: int = 200, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) with y = 1 - 2x + 0.5 x^3 + N(0, 0.5^2) noise, x uniform on [-2, 2]."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-2, 2, as_positive_int("n", n))
+    return x, 1 - 2 * x + 0.5 * x**3 + 0.5 * rng.standard_normal(x.shape[0])
+
+
+# --8<-- [start:xor]
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
+
+
+def xor_logistic_raw() -> np.ndarray:
+    """Fitted probabilities of logistic regression on (1, x1, x2): all 1/2."""
+    X = np.column_stack([np.ones(4), XOR_X])
+    fit = fit_glm_irls(X, XOR_Y, "bernoulli")
+    return 1 / (1 + np.exp(-X @ fit.beta))
+
+
+def xor_product_feature_coefficients() -> np.ndarray:
+    """Least squares on (1, x1, x2, x1 x2), a feature a person chose: fits XOR exactly."""
+    Phi = np.column_stack([np.ones(4), XOR_X, XOR_X[:, 0] * XOR_X[:, 1]])
+    return least_squares(Phi, XOR_Y)
+
+
+def xor_relu_network(X: np.ndarray) -> np.ndarray:
+    """Two ReLU units h = (relu(x1 + x2), relu(x1 + x2 - 1)), output h1 - 2 h2: features it computes."""
+    X = as_real_array("X", X, ndim=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"X: expected 2 columns (x1, x2), got {X.shape[1]}")
+    s = X[:, 0] + X[:, 1]
+    return np.maximum(s, 0) - 2 * np.maximum(s - 1, 0)
+# --8<-- [end:xor]
+
+
+def affine_demo(seed: int = 0) -> dict[str, float]:
+    """The superposition defects of a linear and an affine map, and the composition error."""
+    rng = np.random.default_rng(seed)
+    A, c = rng.standard_normal((3, 4)), rng.standard_normal(3)
+    x, z, a, b = rng.standard_normal(4), rng.standard_normal(4), 2.5, -1.3
+    A2, c2 = rng.standard_normal((2, 3)), rng.standard_normal(2)
+    A_comp, c_comp = compose_affine(A, c, A2, c2)
+    return {
+        "linear": float(np.max(np.abs(superposition_defect(affine_map(A, np.zeros(3)), x, z, a, b)))),
+        "affine": float(np.max(np.abs(superposition_defect(affine_map(A, c), x, z, a, b)))),
+        "affine_predicted": float(np.max(np.abs((1 - a - b) * c))),
+        "composition": float(np.max(np.abs(affine_map(A2, c2)(affine_map(A, c)(x)) - affine_map(A_comp, c_comp)(x)))),
+    }
+
+
+@figure(
+    "xor-three-models",
+    alt=("Three heat maps over the unit square with the four XOR points marked, two labelled 1 at the "
+         "off-diagonal corners and two labelled 0 at the diagonal corners. Left, logistic regression on the raw "
+         "inputs: a flat surface at one half everywhere. Middle, a linear model with the product feature x1 "
+         "times x2: a saddle that is 1 at the off-diagonal corners and 0 at the others. Right, the two-unit ReLU "
+         "network: a ridge along the anti-diagonal, also exact at all four points."),
+    caption=("XOR three ways. Logistic regression on $(1, x_1, x_2)$ cannot do better than $p = 1/2$ (left). "
+             "Given the feature $x_1 x_2$, a linear model fits exactly (middle). A two-unit ReLU network fits "
+             "exactly too (right), with features it computes from the inputs."),
+)
+def draw_xor_three_models() -> Figure:
+    grid = np.linspace(-0.25, 1.25, 121)
+    g1, g2 = np.meshgrid(grid, grid)
+    points = np.column_stack([g1.ravel(), g2.ravel()])
+    beta = xor_product_feature_coefficients()
+    surfaces = {
+        "logistic, raw inputs": np.full(g1.shape, xor_logistic_raw()[0]),
+        "linear + feature $x_1 x_2$": (beta[0] + beta[1] * g1 + beta[2] * g2 + beta[3] * g1 * g2),
+        "two ReLU units": xor_relu_network(points).reshape(g1.shape),
+    }
+    fig = Figure(figsize=(8.4, 3.0))
+    axes = fig.subplots(1, 3, sharey=True)
+    for ax, (title, surface) in zip(axes, surfaces.items(), strict=True):
+        # A raster inside the SVG: a few kilobytes, where a mesh of 14,641 cells would be megabytes.
+        image = ax.imshow(surface, origin="lower", extent=(-0.25, 1.25, -0.25, 1.25), cmap="cividis",
+                          vmin=-0.5, vmax=1.5, interpolation="nearest")
+        for (x1, x2), label in zip(XOR_X, XOR_Y, strict=True):
+            ax.plot(x1, x2, marker="o" if label else "s", markersize=9, color=style.VERMILLION if label else style.SKY,
+                    markeredgecolor=style.FOREGROUND, linestyle="none")
+        ax.set(title=title, xlabel="$x_1$", aspect="equal")
+        ax.grid(False)
+    axes[0].set_ylabel("$x_2$")
+    fig.colorbar(image, ax=axes, shrink=0.8, label="model output")
+    return fig
