@@ -1,0 +1,277 @@
+"""A small fully connected network in numpy, with hand-written backpropagation.
+
+Notation as on the pages: layer l maps a_{l-1} to a_l = phi(z_l) with z_l = W_l a_{l-1} + b_l;
+a_0 = x. The last layer's activation is the output activation (the inverse link), and the loss is
+a negative log-likelihood when the pair is matched. Inputs X are n x d, one row per example;
+internally activations are stored as rows too, so z_l = a_{l-1} W_l^T + b_l.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from snippets._checks import as_positive_int, as_real_array
+
+# --8<-- [start:activations]
+# Each activation with its derivative, written as a function of the pre-activation z.
+ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]] = {
+    "identity": (lambda z: z, np.ones_like),
+    "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
+    "relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0).astype(float)),
+    "sigmoid": (lambda z: 0.5 * (1 + np.tanh(z / 2)), lambda z: 0.25 / np.cosh(z / 2) ** 2),
+    "exp": (np.exp, np.exp),
+}
+OUTPUTS = ("identity", "sigmoid", "exp", "softmax")
+# Matched output activation and loss: the loss is the negative log-likelihood of the GLM whose
+# inverse canonical link is the activation, so dLoss/dz = (mu - y) / n exactly.
+MATCHED_LOSS = {"identity": "squared", "sigmoid": "cross_entropy", "softmax": "categorical", "exp": "poisson"}
+# --8<-- [end:activations]
+LOSSES = ("squared", "cross_entropy", "categorical", "poisson")
+
+
+@dataclass(frozen=True)
+class Network:
+    """Weights W_l (out x in) and biases b_l per layer, the hidden activation, the output activation.
+
+    `output_scale` multiplies the last pre-activation (1/sqrt(width) gives the NTK parameterisation).
+    """
+
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+    hidden: str = "tanh"
+    output: str = "identity"
+    output_scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.hidden not in ACTIVATIONS:
+            raise ValueError(f"hidden: expected one of {sorted(ACTIVATIONS)}, got {self.hidden!r}")
+        if self.output not in OUTPUTS:
+            raise ValueError(f"output: expected one of {list(OUTPUTS)}, got {self.output!r}")
+        if len(self.weights) != len(self.biases) or not self.weights:
+            raise ValueError("weights, biases: expected one weight matrix and one bias vector per layer")
+        weights = tuple(as_real_array(f"weights[{i}]", W, ndim=2) for i, W in enumerate(self.weights))
+        biases = tuple(as_real_array(f"biases[{i}]", b, ndim=1) for i, b in enumerate(self.biases))
+        for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
+            if b.shape[0] != W.shape[0]:
+                raise ValueError(f"biases[{i}]: expected length {W.shape[0]} (rows of weights[{i}]), got {b.shape[0]}")
+            if i and W.shape[1] != weights[i - 1].shape[0]:
+                raise ValueError(f"weights[{i}]: expected {weights[i - 1].shape[0]} columns, got {W.shape[1]}")
+        object.__setattr__(self, "weights", weights)
+        object.__setattr__(self, "biases", biases)
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return (self.weights[0].shape[1], *(W.shape[0] for W in self.weights))
+
+    @property
+    def n_params(self) -> int:
+        return sum(W.size + b.size for W, b in zip(self.weights, self.biases, strict=True))
+
+    def with_params(self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> Network:
+        return Network(tuple(weights), tuple(biases), self.hidden, self.output, self.output_scale)
+
+
+def init_network(sizes: Sequence[int], hidden: str = "tanh", output: str = "identity", *, seed: int = 0,
+                 scale: str | float = "glorot", output_scale: float = 1.0) -> Network:
+    """Random weights for layer sizes (d, h_1, ..., k): N(0, 1/fan_in) ('glorot'-style) or N(0, scale^2)."""
+    if len(sizes) < 2:
+        raise ValueError(f"sizes: expected at least (inputs, outputs), got {tuple(sizes)}")
+    sizes = [as_positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
+    rng = np.random.default_rng(seed)
+    weights, biases = [], []
+    for fan_in, fan_out in zip(sizes, sizes[1:]):
+        sd = 1 / np.sqrt(fan_in) if scale == "glorot" else float(scale)
+        weights.append(rng.normal(0, sd, (fan_out, fan_in)))
+        biases.append(rng.normal(0, sd, fan_out) if scale != "glorot" else np.zeros(fan_out))
+    return Network(tuple(weights), tuple(biases), hidden, output, output_scale)
+
+
+def check_inputs(net: Network, X: object) -> np.ndarray:
+    X = as_real_array("X", X, ndim=2)
+    if X.shape[1] != net.sizes[0]:
+        raise ValueError(f"X: expected {net.sizes[0]} columns (the network's inputs), got {X.shape[1]}")
+    return X
+
+
+def _output_activation(net: Network, z: np.ndarray) -> np.ndarray:
+    if net.output == "softmax":
+        shifted = z - z.max(axis=1, keepdims=True)  # softmax is shift invariant; this avoids overflow
+        e = np.exp(shifted)
+        return e / e.sum(axis=1, keepdims=True)
+    return ACTIVATIONS[net.output][0](z)
+
+
+# --8<-- [start:forward]
+def forward(net: Network, X: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """The output mu (n x k) and, for backpropagation, every pre-activation z_l and activation a_l."""
+    X = check_inputs(net, X)
+    phi = ACTIVATIONS[net.hidden][0]
+    activations, pre_activations = [X], []
+    for l, (W, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+        z = activations[-1] @ W.T + b
+        if l == len(net.weights) - 1:
+            z = net.output_scale * z
+            pre_activations.append(z)
+            return _output_activation(net, z), pre_activations, activations
+        pre_activations.append(z)
+        activations.append(phi(z))
+    raise AssertionError("unreachable: a network has at least one layer")
+# --8<-- [end:forward]
+
+
+def predict(net: Network, X: np.ndarray) -> np.ndarray:
+    """mu = f(X; theta), n x k."""
+    return forward(net, X)[0]
+
+
+def check_targets(net: Network, y: object, n: int, loss: str) -> np.ndarray:
+    y = as_real_array("y", y, ndim=None)
+    k = net.sizes[-1]
+    if y.ndim == 1 and y.shape[0] == n and k == 1:
+        y = y[:, None]
+    if y.shape != (n, k):
+        raise ValueError(f"y: expected shape ({n}, {k})" + (f" or ({n},)" if k == 1 else "") + f", got {y.shape}")
+    if loss in ("cross_entropy", "categorical") and not np.all((y == 0) | (y == 1)):
+        raise ValueError(f"y: the {loss} loss needs 0/1 targets (one-hot rows for categorical)")
+    if loss == "categorical" and not np.all(y.sum(axis=1) == 1):
+        raise ValueError("y: the categorical loss needs one-hot rows")
+    if loss == "poisson" and not np.all(y >= 0):
+        raise ValueError("y: the poisson loss needs non-negative counts")
+    return y
+
+
+def _check_pair(net: Network, loss: str) -> None:
+    if loss not in LOSSES:
+        raise ValueError(f"loss: expected one of {list(LOSSES)}, got {loss!r}")
+    if (net.output == "softmax") != (loss == "categorical"):
+        raise ValueError(f"loss: softmax output goes with the categorical loss only, got {net.output} + {loss}")
+    if loss in ("cross_entropy", "poisson") and MATCHED_LOSS[net.output] != loss:
+        raise ValueError(f"loss: {loss} needs the {'sigmoid' if loss == 'cross_entropy' else 'exp'} output, "
+                         f"got {net.output}")
+
+
+def loss_value(net: Network, X: np.ndarray, y: np.ndarray, loss: str | None = None) -> float:
+    """Mean loss over the n examples. Default: the loss matched to the output activation.
+
+    squared: sum_k (mu - y)^2 / 2;  cross_entropy: -[y log mu + (1 - y) log(1 - mu)];
+    categorical: -sum_k y_k log mu_k;  poisson: mu - y log mu  (terms free of theta dropped).
+    """
+    loss = MATCHED_LOSS[net.output] if loss is None else loss
+    _check_pair(net, loss)
+    mu, pre, _ = forward(net, X)
+    y = check_targets(net, y, mu.shape[0], loss)
+    z = pre[-1]
+    if loss == "squared":
+        per_example = 0.5 * np.sum((mu - y) ** 2, axis=1)
+    elif loss == "cross_entropy":  # written in z to stay finite where mu rounds to 0 or 1
+        per_example = np.sum(np.logaddexp(0, z) - y * z, axis=1)
+    elif loss == "categorical":
+        per_example = np.logaddexp.reduce(z, axis=1) - np.sum(y * z, axis=1)
+    else:
+        per_example = np.sum(np.exp(z) - y * z, axis=1)
+    return float(np.mean(per_example))
+
+
+# --8<-- [start:backprop]
+def gradients(net: Network, X: np.ndarray, y: np.ndarray, loss: str | None = None
+              ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """dLoss/dW_l and dLoss/db_l for the mean loss, by backpropagation.
+
+    The output error is delta_L = dLoss/dz_L. For a matched pair it is (mu - y) / n, the same
+    residual as a GLM's score X^T (y - mu); then delta_{l-1} = (delta_l W_l) * phi'(z_{l-1}).
+    """
+    loss = MATCHED_LOSS[net.output] if loss is None else loss
+    _check_pair(net, loss)
+    mu, pre, acts = forward(net, X)
+    n = mu.shape[0]
+    y = check_targets(net, y, n, loss)
+    if loss == MATCHED_LOSS[net.output]:
+        delta = (mu - y) / n
+    else:  # squared error on a sigmoid or exp output: chain rule through the activation
+        delta = (mu - y) * ACTIVATIONS[net.output][1](pre[-1]) / n
+    delta = delta * net.output_scale  # z_L = s (W_L a + b_L)
+    grad_W, grad_b = [], []
+    dphi = ACTIVATIONS[net.hidden][1]
+    for l in range(len(net.weights) - 1, -1, -1):
+        grad_W.append(delta.T @ acts[l])
+        grad_b.append(delta.sum(axis=0))
+        if l:
+            delta = (delta @ net.weights[l]) * dphi(pre[l - 1])
+    return grad_W[::-1], grad_b[::-1]
+# --8<-- [end:backprop]
+
+
+def flatten(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> np.ndarray:
+    """theta = (vec W_1, b_1, vec W_2, b_2, ...) as one vector."""
+    return np.concatenate([part for W, b in zip(weights, biases, strict=True) for part in (W.ravel(), b)])
+
+
+def params(net: Network) -> np.ndarray:
+    return flatten(net.weights, net.biases)
+
+
+def with_flat_params(net: Network, theta: np.ndarray) -> Network:
+    """The same architecture with parameters read from the flat vector theta."""
+    theta = as_real_array("theta", theta, ndim=1)
+    if theta.shape[0] != net.n_params:
+        raise ValueError(f"theta: expected {net.n_params} parameters, got {theta.shape[0]}")
+    weights, biases, i = [], [], 0
+    for W, b in zip(net.weights, net.biases, strict=True):
+        weights.append(theta[i:i + W.size].reshape(W.shape))
+        i += W.size
+        biases.append(theta[i:i + b.size])
+        i += b.size
+    return net.with_params(weights, biases)
+
+
+def flat_gradient(net: Network, X: np.ndarray, y: np.ndarray, loss: str | None = None) -> np.ndarray:
+    return flatten(*gradients(net, X, y, loss))
+
+
+# --8<-- [start:jacobian]
+def jacobian_wrt_params(net: Network, X: np.ndarray) -> np.ndarray:
+    """J[i, :] = d f(x_i; theta) / d theta for a one-output network: n x P, by backpropagation.
+
+    Each example gets its own backward pass (no averaging over n): delta starts at dmu/dz_L.
+    """
+    if net.sizes[-1] != 1 or net.output == "softmax":
+        raise ValueError("net: the parameter Jacobian here is for networks with one (non-softmax) output")
+    mu, pre, acts = forward(net, X)
+    delta = ACTIVATIONS[net.output][1](pre[-1]) * net.output_scale  # n x 1
+    dphi = ACTIVATIONS[net.hidden][1]
+    blocks = []
+    for l in range(len(net.weights) - 1, -1, -1):
+        # d f_i / d W_l = outer(delta_i, a_{l-1,i}), flattened row-major like W_l.ravel()
+        blocks.append(np.concatenate([np.einsum("ij,ik->ijk", delta, acts[l]).reshape(len(mu), -1), delta], axis=1))
+        if l:
+            delta = (delta @ net.weights[l]) * dphi(pre[l - 1])
+    return np.concatenate(blocks[::-1], axis=1)
+# --8<-- [end:jacobian]
+
+
+def linearize(net: Network, X: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """f_lin(theta) = f(X; theta_0) + J(theta_0) (theta - theta_0): linear in theta, one output."""
+    theta0, f0, J0 = params(net), predict(net, X)[:, 0], jacobian_wrt_params(net, X)
+    return lambda theta: f0 + J0 @ (as_real_array("theta", theta, ndim=1) - theta0)
+
+
+def train_gradient_descent(net: Network, X: np.ndarray, y: np.ndarray, *, learning_rate: float, steps: int,
+                           loss: str | None = None, weight_decay: float = 0.0) -> tuple[Network, np.ndarray]:
+    """Full-batch gradient descent on the mean loss (+ weight_decay/2 * ||theta||^2).
+
+    Returns the trained network and the loss after every step.
+    """
+    steps = as_positive_int("steps", steps)
+    if not np.isfinite(learning_rate) or learning_rate <= 0:
+        raise ValueError(f"learning_rate: expected a positive number, got {learning_rate}")
+    theta, history = params(net), np.empty(steps)
+    for t in range(steps):
+        current = with_flat_params(net, theta)
+        theta = theta - learning_rate * (flat_gradient(current, X, y, loss) + weight_decay * theta)
+        history[t] = loss_value(with_flat_params(net, theta), X, y, loss)
+        if not np.isfinite(history[t]):
+            raise FloatingPointError(f"learning_rate: the loss diverged at step {t + 1}; try a smaller step")
+    return with_flat_params(net, theta), history

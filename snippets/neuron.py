@@ -1,0 +1,198 @@
+"""A neuron is a GLM: matched output activations and losses, trained by gradient descent,
+reach the maximum likelihood estimates of the corresponding GLMs.
+
+Notation as on the page: X is n x p with an intercept column where a GLM needs one; a network
+without hidden layers has weights w and bias b, so its linear predictor is z = X w + b.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from snippets import style
+from snippets.figures import figure
+from snippets.glm import cpunish_data, fit_glm_irls, spector_data, spector_fit
+from snippets.network import Network, loss_value, predict, train_gradient_descent
+
+
+def single_layer(p: int, k: int, output: str) -> Network:
+    """A network with no hidden layer, weights and bias at zero: z = X W^T + b, mu = output(z)."""
+    return Network((np.zeros((k, p)),), (np.zeros(k),), hidden="identity", output=output)
+
+
+def lipschitz_step(Z: np.ndarray, curvature_bound: float) -> float:
+    """1/L for the mean loss, with L = curvature_bound * lambda_max([1 Z]^T [1 Z] / n)."""
+    Z1 = np.column_stack([np.ones(len(Z)), Z])
+    return 1 / (curvature_bound * np.linalg.eigvalsh(Z1.T @ Z1 / len(Z)).max())
+
+
+# --8<-- [start:sigmoid-neuron]
+@cache
+def sigmoid_neuron_on_grades(steps: int = 5000) -> dict[str, np.ndarray | float]:
+    """Train mu = sigmoid(w^T x + b) by gradient descent on the mean cross-entropy, on the grade data.
+
+    The inputs are standardised first (a fixed affine map, undone afterwards), which only changes
+    how fast gradient descent goes, not where it ends up. Returns both estimates in original units.
+    """
+    data = spector_data()
+    covariates = data.X[:, 1:]
+    centre, spread = covariates.mean(axis=0), covariates.std(axis=0)
+    Z = (covariates - centre) / spread
+    # The cross-entropy's curvature is at most 1/4 per unit of squared input: step 1/L is safe.
+    net, _ = train_gradient_descent(single_layer(Z.shape[1], 1, "sigmoid"), Z, data.y,
+                                    learning_rate=lipschitz_step(Z, 0.25), steps=steps)
+    w, b = net.weights[0][0] / spread, net.biases[0][0]
+    beta_gd = np.concatenate([[b - w @ centre], w])
+    beta_irls = spector_fit().beta
+    return {"gd": beta_gd, "irls": beta_irls, "max_difference": float(np.max(np.abs(beta_gd - beta_irls)))}
+# --8<-- [end:sigmoid-neuron]
+
+
+def simulated_glm_data(family: str, n: int, p: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(Z, y): n x (p - 1) standard normal covariates (no intercept column) and a response."""
+    rng = np.random.default_rng(seed)
+    Z = rng.standard_normal((n, p - 1))
+    eta = 0.3 + Z @ np.linspace(-0.6, 0.6, p - 1)
+    if family == "gaussian":
+        return Z, eta + rng.standard_normal(n)
+    if family == "bernoulli":
+        return Z, (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
+    if family == "poisson":
+        return Z, rng.poisson(np.exp(eta)).astype(float)
+    raise ValueError(f"family: expected gaussian, bernoulli or poisson, got {family!r}")
+
+
+def neuron_against_glm(family: str, *, n: int = 300, p: int = 4, seed: int = 0, steps: int = 5000) -> float:
+    """max |beta_GD - beta_IRLS| for the single neuron matched to `family`, on simulated data."""
+    output = {"gaussian": "identity", "bernoulli": "sigmoid", "poisson": "exp"}[family]
+    Z, y = simulated_glm_data(family, n, p, seed)
+    glm = fit_glm_irls(np.column_stack([np.ones(n), Z]), y, family)
+    mu_hat = np.exp(np.column_stack([np.ones(n), Z]) @ glm.beta)
+    # A curvature bound for each loss: 1 (squared), 1/4 (cross-entropy), and for the Poisson loss,
+    # whose curvature mu is unbounded, twice the largest fitted mean: safe from a start at 0.
+    bound = {"gaussian": 1.0, "bernoulli": 0.25, "poisson": 2 * float(mu_hat.max())}[family]
+    net, _ = train_gradient_descent(single_layer(p - 1, 1, output), Z, y,
+                                    learning_rate=lipschitz_step(Z, bound), steps=steps)
+    beta_gd = np.concatenate([net.biases[0], net.weights[0][0]])
+    return float(np.max(np.abs(beta_gd - glm.beta)))
+
+
+# --8<-- [start:multinomial]
+def fit_multinomial_newton(X: np.ndarray, Y: np.ndarray, *, max_iter: int = 50) -> np.ndarray:
+    """Multinomial (baseline-category) logit by Newton's method, class 0 as the reference.
+
+    X is n x p, Y is n x K one-hot. Returns B (p x K) with B[:, 0] = 0, the identifiable version.
+    """
+    n, p = X.shape
+    K = Y.shape[1]
+    beta = np.zeros(p * (K - 1))  # the free columns 1..K-1, stacked
+    for _ in range(max_iter):
+        B = np.column_stack([np.zeros(p), beta.reshape(K - 1, p).T])
+        P = softmax(X @ B)
+        gradient = (X.T @ (Y - P)[:, 1:]).T.ravel()
+        hessian = np.zeros((p * (K - 1), p * (K - 1)))
+        for j in range(1, K):
+            for k in range(1, K):
+                weights = P[:, j] * ((j == k) - P[:, k])
+                hessian[(j - 1) * p:j * p, (k - 1) * p:k * p] = X.T @ (weights[:, None] * X)
+        step = np.linalg.solve(hessian, gradient)
+        beta = beta + step
+        if np.max(np.abs(step)) < 1e-12:
+            break
+    return np.column_stack([np.zeros(p), beta.reshape(K - 1, p).T])
+# --8<-- [end:multinomial]
+
+
+def softmax(Z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax; invariant to adding the same number to every entry of a row."""
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def simulated_three_classes(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(Z, Y): two standard normal covariates and one-hot labels from a 3-class multinomial logit."""
+    rng = np.random.default_rng(seed)
+    Z = rng.standard_normal((n, 2))
+    B = np.array([[0.0, 0.5, -0.4], [0.0, 1.0, -0.5], [0.0, -0.8, 1.2]])  # rows: intercept, z1, z2
+    P = softmax(np.column_stack([np.ones(n), Z]) @ B)
+    labels = np.array([rng.choice(3, p=row) for row in P])
+    return Z, np.eye(3)[labels]
+
+
+@cache
+def softmax_against_multinomial(steps: int = 6000) -> dict[str, float]:
+    """Softmax layer (K = 3 full columns) by gradient descent against Newton with a reference class."""
+    Z, Y = simulated_three_classes()
+    X = np.column_stack([np.ones(len(Z)), Z])
+    P_newton = softmax(X @ fit_multinomial_newton(X, Y))
+    net, _ = train_gradient_descent(single_layer(2, 3, "softmax"), Z, Y, learning_rate=1.0, steps=steps)
+    P_gd = predict(net, Z)
+    rng = np.random.default_rng(1)
+    delta_W, delta_b = rng.standard_normal(2), rng.standard_normal()
+    shifted = Network((net.weights[0] + delta_W,), (net.biases[0] + delta_b,), "identity", "softmax")
+    return {
+        "probability_difference": float(np.max(np.abs(P_gd - P_newton))),
+        "shift_difference": float(np.max(np.abs(predict(shifted, Z) - P_gd))),
+    }
+
+
+# --8<-- [start:sigmoid-squared]
+def sigmoid(w: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-w))
+
+
+def squared_error_curvature(w: np.ndarray) -> np.ndarray:
+    """L''(w) for L(w) = (1 - sigmoid(w))^2: one observation x = 1, y = 1.
+
+    L'' = -2 s (1 - s)^2 (1 - 3 s) with s = sigmoid(w): negative wherever s < 1/3, i.e. w < -log 2.
+    """
+    s = sigmoid(w)
+    return -2 * s * (1 - s) ** 2 * (1 - 3 * s)
+
+
+def cross_entropy_curvature(w: np.ndarray) -> np.ndarray:
+    """L''(w) for L(w) = -log sigmoid(w): s (1 - s) > 0 everywhere."""
+    s = sigmoid(w)
+    return s * (1 - s)
+# --8<-- [end:sigmoid-squared]
+
+
+def grade_data_losses() -> dict[str, float]:
+    """Mean cross-entropy of the IRLS estimate and of the gradient-descent neuron on the grade data."""
+    data, result = spector_data(), sigmoid_neuron_on_grades()
+    def mean_nll(beta: np.ndarray) -> float:
+        eta = data.X @ beta
+        return float(np.mean(np.logaddexp(0, eta) - data.y * eta))
+    return {"irls": mean_nll(result["irls"]), "gd": mean_nll(result["gd"])}
+
+
+def poisson_counts_neuron_check() -> float:
+    """Mean Poisson loss of the IRLS fit on the execution counts, as a network with exp output computes it."""
+    data = cpunish_data()
+    fit = fit_glm_irls(data.X, data.y, "poisson")
+    net = Network((fit.beta[None, 1:],), (fit.beta[:1],), "identity", "exp")
+    return loss_value(net, data.X[:, 1:], data.y)
+
+
+@figure(
+    "neuron-losses",
+    alt=("Two loss curves for one sigmoid neuron and one observation with target 1, plotted against the weight "
+         "w from -6 to 6. The cross-entropy falls steadily and is convex everywhere. The squared error is an "
+         "S-shaped curve: flat and bending downwards for negative weights, with the region where it is concave, "
+         "to the left of w = -log 2, shaded."),
+    caption=("One sigmoid neuron, one observation $(x, y) = (1, 1)$. Cross-entropy, the Bernoulli negative "
+             "log-likelihood, is convex in $w$; squared error is not: it is concave for $w < -\\log 2$ (shaded)."),
+)
+def draw_neuron_losses() -> Figure:
+    w = np.linspace(-6, 6, 301)
+    fig = Figure(figsize=(5.6, 3.4))
+    ax = fig.subplots()
+    ax.plot(w, -np.log(sigmoid(w)), label="cross-entropy $-\\log\\sigma(w)$")
+    ax.plot(w, (1 - sigmoid(w)) ** 2, label="squared error $(1 - \\sigma(w))^2$", linestyle="--")
+    ax.axvspan(-6, -np.log(2), color=style.GRID, alpha=0.5, linewidth=0, label="squared error concave")
+    ax.set(xlabel="weight $w$", ylabel="loss", ylim=(0, 3))
+    ax.legend(loc="upper right")
+    return fig

@@ -1,0 +1,436 @@
+"""Stacking: where linearity in the parameters is lost, and what follows from it.
+
+Notation as on the page: a one-hidden-layer network f(x; theta) = v^T phi(W x + b) + c with
+theta = (W, b, v, c), W of shape (M, d); deep linear networks W_L ... W_1 x; the GLMM linear
+predictor eta = X beta + Z u.
+"""
+
+from __future__ import annotations
+
+import itertools
+from functools import cache
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from snippets import style
+from snippets._checks import as_real_array
+from snippets.figures import figure
+from snippets.glm import fisher_information, fit_glm_irls, resolve_family_and_link
+from snippets.network import (
+    Network,
+    init_network,
+    jacobian_wrt_params,
+    params,
+    predict,
+    train_gradient_descent,
+    with_flat_params,
+)
+
+
+# --8<-- [start:two-layer]
+def two_layer(W: np.ndarray, b: np.ndarray, v: np.ndarray, c: float, hidden: str = "tanh") -> Network:
+    """f(x; theta) = v^T phi(W x + b) + c as a Network: a GLM-shaped output on learned features."""
+    v = as_real_array("v", v, ndim=1)
+    return Network((W, v[None, :]), (b, np.array([float(c)])), hidden, "identity")
+
+
+def output_weight_derivative(W: np.ndarray, b: np.ndarray, x: np.ndarray, hidden: str = "tanh") -> np.ndarray:
+    """d f / d v_j = phi(w_j^T x + b_j): the 'covariates' of the output layer depend on W and b."""
+    net = two_layer(W, b, np.zeros(W.shape[0]), 0.0, hidden)
+    return jacobian_wrt_params(net, np.atleast_2d(x))[0, W.size + W.shape[0]:W.size + 2 * W.shape[0]]
+# --8<-- [end:two-layer]
+
+
+def random_two_layer(rng: np.random.Generator, d: int, M: int, hidden: str = "tanh") -> Network:
+    return two_layer(rng.standard_normal((M, d)), rng.standard_normal(M), rng.standard_normal(M),
+                     float(rng.standard_normal()), hidden)
+
+
+def superposition_defects(seed: int = 0, d: int = 2, M: int = 5, n: int = 50) -> dict[str, float]:
+    """f(theta1 + theta2) - f(theta1) - f(theta2) + f(0), max over n inputs: over all parameters,
+    and over the output layer (v, c) alone with (W, b) held fixed."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    net1, net2 = random_two_layer(rng, d, M), random_two_layer(rng, d, M)
+    t1, t2 = params(net1), params(net2)
+
+    def f(theta: np.ndarray) -> np.ndarray:
+        return predict(with_flat_params(net1, theta), X)[:, 0]
+
+    everything = f(t1 + t2) - f(t1) - f(t2) + f(0 * t1)
+    inner = slice(0, M * d + M)  # W and b come first in theta
+    s1, s2, zero = t1.copy(), t2.copy(), 0 * t1
+    s2[inner] = s1[inner]
+    zero[inner] = s1[inner]
+    sum_outer = s1.copy()
+    sum_outer[M * d + M:] += s2[M * d + M:]
+    output_layer = f(sum_outer) - f(s1) - f(s2) + f(zero)
+    return {"all": float(np.max(np.abs(everything))), "output_layer": float(np.max(np.abs(output_layer)))}
+
+
+def jacobian_change(hidden: str, seed: int = 0, d: int = 2, M: int = 5, n: int = 50) -> float:
+    """||J(theta_1) - J(theta_2)||_F / ||J(theta_1)||_F for two random parameter vectors."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    J1 = jacobian_wrt_params(random_two_layer(rng, d, M, hidden), X)
+    J2 = jacobian_wrt_params(random_two_layer(rng, d, M, hidden), X)
+    return float(np.linalg.norm(J1 - J2) / np.linalg.norm(J1))
+
+
+def glmm_jacobian_change(seed: int = 0, n: int = 50, h: float = 1e-6) -> float:
+    """The same for the GLMM predictor eta = X beta + Z u, by central differences: zero up to rounding."""
+    rng = np.random.default_rng(seed)
+    X, Z = rng.standard_normal((n, 3)), np.eye(5)[rng.integers(0, 5, n)]  # fixed effects, group indicators
+
+    def eta(theta: np.ndarray) -> np.ndarray:
+        return X @ theta[:3] + Z @ theta[3:]
+
+    def jacobian(theta: np.ndarray) -> np.ndarray:
+        return np.column_stack([(eta(theta + h * e) - eta(theta - h * e)) / (2 * h) for e in np.eye(8)])
+
+    J1, J2 = jacobian(rng.standard_normal(8)), jacobian(10 * rng.standard_normal(8))
+    return float(np.linalg.norm(J1 - J2) / np.linalg.norm(J1))
+
+
+def mixed_partial(seed: int = 0, j: int = 1, k: int = 0, h: float = 1e-4) -> dict[str, float]:
+    """d^2 f / dv_j dW_jk at one input, by central differences and by the formula phi'(w_j^T x + b_j) x_k."""
+    rng = np.random.default_rng(seed)
+    W, b, v, c = rng.standard_normal((5, 2)), rng.standard_normal(5), rng.standard_normal(5), 0.3
+    x = rng.standard_normal(2)
+
+    def f(W_: np.ndarray, v_: np.ndarray) -> float:
+        return float(predict(two_layer(W_, b, v_, c), x[None, :])[0, 0])
+
+    E_W, e_v = np.zeros_like(W), np.zeros_like(v)
+    E_W[j, k], e_v[j] = h, h
+    fd = (f(W + E_W, v + e_v) - f(W + E_W, v - e_v) - f(W - E_W, v + e_v) + f(W - E_W, v - e_v)) / (4 * h * h)
+    formula = (1 - np.tanh(W[j] @ x + b[j]) ** 2) * x[k]
+    return {"finite_difference": float(fd), "formula": float(formula)}
+
+
+# --- deep linear networks ---------------------------------------------------------------------
+
+# --8<-- [start:deep-linear]
+def scalar_deep_linear_loss(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """L(a, b) = (1 - a b)^2: fit y = 1 at x = 1 with the two-layer linear 'network' x -> b a x."""
+    return (1 - a * b) ** 2
+
+
+def collapse_linear_network(net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """(A, c) with f(x) = A x + c for a network whose activations are all the identity."""
+    if net.hidden != "identity" or net.output != "identity":
+        raise ValueError(f"net: expected identity activations, got hidden={net.hidden}, output={net.output}")
+    A, c = np.eye(net.sizes[0]), np.zeros(net.sizes[0])
+    for W, b in zip(net.weights, net.biases, strict=True):
+        A, c = W @ A, W @ c + b
+    return net.output_scale * A, net.output_scale * c
+# --8<-- [end:deep-linear]
+
+
+def saddle_at_origin(h: float = 1e-4) -> dict[str, object]:
+    """Gradient and Hessian of (1 - ab)^2 at (0, 0) by central differences, and the midpoint loss."""
+    def L(point: np.ndarray) -> float:
+        return float(scalar_deep_linear_loss(point[0], point[1]))
+
+    origin, eye = np.zeros(2), np.eye(2)
+    gradient = np.array([(L(origin + h * e) - L(origin - h * e)) / (2 * h) for e in eye])
+    hessian = np.array([[(L(h * (ei + ej)) - L(h * (ei - ej)) - L(-h * (ei - ej)) + L(-h * (ei + ej))) / (4 * h * h)
+                         for ej in eye] for ei in eye])
+    return {"gradient": gradient, "eigenvalues": np.linalg.eigvalsh(hessian),
+            "loss_at_minima": (L(np.array([1.0, 1.0])), L(np.array([-1.0, -1.0]))), "loss_at_midpoint": L(origin)}
+
+
+def rotated_gaussian(n: int = 500, variances=(5.0, 3.0, 1.0, 0.5), seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(X centred, U): n draws with the given variances along the orthonormal columns of a random U."""
+    rng = np.random.default_rng(seed)
+    U, _ = np.linalg.qr(rng.standard_normal((len(variances), len(variances))))
+    X = rng.standard_normal((n, len(variances))) * np.sqrt(variances) @ U.T
+    return X - X.mean(axis=0), U
+
+
+@cache
+def linear_autoencoder(k: int = 2, steps: int = 3000, learning_rate: float = 0.02) -> dict[str, float]:
+    """Train x -> B A x (identity activations, k < d units) by gradient descent on the squared error.
+
+    Returns max |B A - U_k U_k^T|, where U_k spans the top-k principal subspace of the data.
+    """
+    X, _ = rotated_gaussian()
+    d = X.shape[1]
+    net = init_network([d, k, d], hidden="identity", output="identity", seed=3, scale=0.1)
+    trained, _ = train_gradient_descent(net, X, X, learning_rate=learning_rate, steps=steps)
+    A, _ = collapse_linear_network(trained)
+    eigenvalues, eigenvectors = np.linalg.eigh(X.T @ X / len(X))
+    U_k = eigenvectors[:, np.argsort(eigenvalues)[::-1][:k]]
+    return {"projector_error": float(np.max(np.abs(A - U_k @ U_k.T)))}
+
+
+# --- weight-space symmetries ------------------------------------------------------------------
+
+TEACHER_X = np.linspace(-2, 2, 100)[:, None]
+
+
+def teacher(seed: int = 4, M: int = 4) -> Network:
+    """A one-hidden-layer tanh network with M units and 1-D input; its own outputs are the targets."""
+    rng = np.random.default_rng(seed)
+    return two_layer(rng.normal(0, 1.5, (M, 1)), rng.normal(0, 1.0, M), rng.normal(0, 2.0, M), 0.5)
+
+
+# --8<-- [start:symmetries]
+def symmetry_copies(net: Network) -> list[Network]:
+    """All M! 2^M networks obtained by permuting the hidden units and flipping the signs of
+    (w_j, b_j, v_j) for a tanh layer (tanh is odd): every one computes the same function."""
+    (W, v), (b, c) = net.weights, net.biases
+    M = W.shape[0]
+    copies = []
+    for order in itertools.permutations(range(M)):
+        for signs in itertools.product((1.0, -1.0), repeat=M):
+            s = np.array(signs)
+            copies.append(two_layer(s[:, None] * W[list(order)], s * b[list(order)], s * v[0, list(order)], c[0]))
+    return copies
+# --8<-- [end:symmetries]
+
+
+def mean_squared_loss(net: Network, target: Network, X: np.ndarray = TEACHER_X) -> float:
+    return float(np.mean((predict(net, X) - predict(target, X)) ** 2) / 2)
+
+
+def midpoint(a: Network, b: Network) -> Network:
+    return with_flat_params(a, (params(a) + params(b)) / 2)
+
+
+@cache
+def symmetry_summary() -> dict[str, float]:
+    """How many copies, how far their outputs stray, and the loss at two midpoints."""
+    star = teacher()
+    copies = symmetry_copies(star)
+    distinct = len({params(c).round(12).tobytes() for c in copies})
+    deviation = max(float(np.max(np.abs(predict(c, TEACHER_X) - predict(star, TEACHER_X)))) for c in copies)
+    permuted = copies[2 ** 4]  # the first copy with a different order of units and no sign flips
+    flipped = copies[1]  # same order, the last unit's sign flipped
+    return {
+        "copies": len(copies),
+        "distinct": distinct,
+        "max_output_deviation": deviation,
+        "midpoint_loss_permuted": mean_squared_loss(midpoint(star, permuted), star),
+        "midpoint_loss_flipped": mean_squared_loss(midpoint(star, flipped), star),
+        "distance": float(np.linalg.norm(params(star) - params(permuted))),
+    }
+
+
+# --- a singular Fisher information ------------------------------------------------------------
+
+def relu_rescaling_tangent(net: Network) -> np.ndarray:
+    """For unit j, d/dalpha of (alpha w_j, alpha b_j, v_j / alpha) at alpha = 1: (w_j, b_j, -v_j).
+
+    One such tangent per hidden unit; f does not change along any of them.
+    """
+    (W, v), (b, _) = net.weights, net.biases
+    M, d = W.shape
+    tangents = []
+    for j in range(M):
+        t_W, t_b, t_v = np.zeros_like(W), np.zeros(M), np.zeros(M)
+        t_W[j], t_b[j], t_v[j] = W[j], b[j], -v[0, j]
+        tangents.append(np.concatenate([t_W.ravel(), t_b, t_v, [0.0]]))
+    return np.array(tangents)
+
+
+@cache
+def fisher_spectrum(seed: int = 5, d: int = 2, M: int = 6, n: int = 300) -> dict[str, float]:
+    """Singular values of J = df/dtheta (relative to the largest) for ReLU and tanh, and the GLM's."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    relu = random_two_layer(rng, d, M, "relu")
+    tanh = random_two_layer(rng, d, M, "tanh")
+    s_relu = np.linalg.svd(jacobian_wrt_params(relu, X), compute_uv=False)
+    s_tanh = np.linalg.svd(jacobian_wrt_params(tanh, X), compute_uv=False)
+    tangent_image = jacobian_wrt_params(relu, X) @ relu_rescaling_tangent(relu).T
+    X1 = np.column_stack([np.ones(n), X])
+    glm_info = fisher_information(X1, np.array([0.2, -0.5, 0.8]), *resolve_family_and_link("bernoulli", None))
+    return {
+        "relu_null_directions": int(np.sum(s_relu / s_relu[0] < 1e-10)),
+        "hidden_units": M,
+        "parameters": relu.n_params,
+        "tangent_image": float(np.max(np.abs(tangent_image))),
+        "tanh_smallest": float(s_tanh[-1] / s_tanh[0]),
+        "glm_smallest_eigenvalue": float(np.linalg.eigvalsh(glm_info).min()),
+    }
+
+
+# --- single index against a sum of ridge functions --------------------------------------------
+
+def gradient_rank_ratio(gradients: np.ndarray) -> float:
+    """sigma_2 / sigma_1 of the stacked input-gradients: 0 when they all point one way."""
+    s = np.linalg.svd(gradients, compute_uv=False)
+    return float(s[1] / s[0])
+
+
+def ridge_sum_net(X: np.ndarray) -> np.ndarray:
+    """sigmoid(tanh(x1 + x2) - tanh(x1 - x2)): two ridge functions in two directions."""
+    return 1 / (1 + np.exp(-(np.tanh(X[:, 0] + X[:, 1]) - np.tanh(X[:, 0] - X[:, 1]))))
+
+
+@cache
+def single_index_summary(seed: int = 6) -> dict[str, float]:
+    rng = np.random.default_rng(seed)
+    Xd = rng.standard_normal((200, 2))
+    y = (rng.random(200) < 1 / (1 + np.exp(-(0.5 + Xd @ np.array([1.5, -1.0]))))).astype(float)
+    beta = fit_glm_irls(np.column_stack([np.ones(200), Xd]), y, "bernoulli").beta
+
+    def mu(X: np.ndarray) -> np.ndarray:
+        return 1 / (1 + np.exp(-(beta[0] + X @ beta[1:])))
+
+    points = rng.standard_normal((30, 2))
+    # Input gradients by the chain rule. GLM: mu (1 - mu) beta_{1:}, always along the same vector.
+    glm_gradients = (mu(points) * (1 - mu(points)))[:, None] * beta[1:]
+    # Network: s (1 - s) (tanh'(x1 + x2) (1, 1) - tanh'(x1 - x2) (1, -1)), with s its output.
+    out = ridge_sum_net(points)
+    plus = 1 - np.tanh(points[:, 0] + points[:, 1]) ** 2
+    minus = 1 - np.tanh(points[:, 0] - points[:, 1]) ** 2
+    net_gradients = (out * (1 - out))[:, None] * np.column_stack([plus - minus, plus + minus])
+
+    u = np.array([-beta[2], beta[1]]) / np.linalg.norm(beta[1:])  # orthogonal to the slope vector
+    return {
+        "glm_ratio": gradient_rank_ratio(glm_gradients),
+        "glm_invariance": float(np.max(np.abs(mu(points + 3 * u) - mu(points)))),
+        "net_ratio": gradient_rank_ratio(net_gradients),
+        "beta_1": float(beta[1]), "beta_2": float(beta[2]), "beta_0": float(beta[0]),
+    }
+
+
+# --- ReLU networks: degree 1 in x, degree L in the weights ------------------------------------
+
+def bias_free_relu(seed: int = 7, sizes=(3, 16, 16, 1)) -> Network:
+    rng = np.random.default_rng(seed)
+    weights = tuple(rng.standard_normal((m, n)) / np.sqrt(n) for n, m in zip(sizes, sizes[1:]))
+    return Network(weights, tuple(np.zeros(m) for m in sizes[1:]), "relu", "identity")
+
+
+def homogeneity_ratios(alpha: float = 2.0, seed: int = 7) -> dict[str, float]:
+    """f(x; alpha W) / f(x; W) (= alpha^L) and f(alpha x; W) / f(x; W) (= alpha) for a bias-free ReLU net."""
+    net = bias_free_relu(seed)
+    X = np.random.default_rng(seed).standard_normal((20, 3))
+    scaled = net.with_params([alpha * W for W in net.weights], net.biases)
+    f = predict(net, X)[:, 0]
+    keep = np.abs(f) > 1e-8
+    return {
+        "parameter_scaling": float(np.median(predict(scaled, X)[keep, 0] / f[keep])),
+        "parameter_scaling_spread": float(np.ptp(predict(scaled, X)[keep, 0] / f[keep])),
+        "input_scaling": float(np.median(predict(net, alpha * X)[keep, 0] / f[keep])),
+        "depth": len(net.weights),
+    }
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+@figure(
+    "symmetric-minima-segment",
+    alt=("Training loss of a four-unit tanh network along the straight segment between two parameter vectors "
+         "that compute exactly the same function: the teacher and a copy with its hidden units reordered, and "
+         "the teacher and a copy with one unit's signs flipped. Both curves start and end at zero loss and rise "
+         "to a high peak in the middle, so the minima are not joined by a valley."),
+    caption=("Two global minima of the same loss, joined by a straight line. Reordering the hidden units "
+             "(solid) or flipping the signs of one unit (dashed) leaves the function unchanged, so the loss is "
+             "zero at both ends; in between it climbs. A convex loss could not do this."),
+)
+def draw_symmetric_minima_segment() -> Figure:
+    star = teacher()
+    copies = symmetry_copies(star)
+    t = np.linspace(0, 1, 81)
+    fig = Figure(figsize=(5.6, 3.4))
+    ax = fig.subplots()
+    for other, label, line in ((copies[2 ** 4], "units reordered", "-"), (copies[1], "one unit's signs flipped", "--")):
+        a, b = params(star), params(other)
+        losses = [mean_squared_loss(with_flat_params(star, (1 - s) * a + s * b), star) for s in t]
+        ax.plot(t, losses, linestyle=line, label=label)
+    ax.set(xlabel="position $t$ on the segment $(1 - t)\\,\\theta^* + t\\,\\theta'$", ylabel="mean squared loss")
+    ax.legend(loc="upper right")
+    return fig
+
+
+@figure(
+    "deep-linear-saddle",
+    alt=("Contour plot of the loss (1 - ab) squared over a and b from -2 to 2. The zero-loss set is the pair of "
+         "hyperbola branches ab = 1, drawn in one colour, in the first and third quadrants. The origin, marked, "
+         "is a saddle point: the loss rises along the line a = -b and falls along a = b. The straight line "
+         "between the two minima (1, 1) and (-1, -1) passes through the origin, where the loss is 1."),
+    caption=("The loss $(1 - ab)^2$ of the simplest deep linear network, $x \\mapsto b\\,a\\,x$ fitted to "
+             "$y = 1$ at $x = 1$. The minima form the hyperbola $ab = 1$ (not a convex set); the origin is a "
+             "saddle, and the midpoint of the minima $(1, 1)$ and $(-1, -1)$ has loss 1."),
+)
+def draw_deep_linear_saddle() -> Figure:
+    grid = np.linspace(-2, 2, 201)
+    a, b = np.meshgrid(grid, grid)
+    fig = Figure(figsize=(4.6, 4.2))
+    ax = fig.subplots()
+    contours = ax.contour(a, b, scalar_deep_linear_loss(a, b), levels=[0.25, 1, 2, 4, 8, 16], cmap="viridis")
+    ax.clabel(contours, fontsize=7, fmt="%g")
+    branch = np.linspace(0.5, 2, 100)
+    ax.plot(branch, 1 / branch, color=style.VERMILLION, label="minima $ab = 1$")
+    ax.plot(-branch, -1 / branch, color=style.VERMILLION)
+    ax.plot([-1, 1], [-1, 1], linestyle=":", color=style.FOREGROUND, linewidth=1)
+    ax.plot([0], [0], marker="o", color=style.FOREGROUND, linestyle="none", label="saddle at the origin")
+    ax.set(xlabel="first-layer weight $a$", ylabel="second-layer weight $b$", aspect="equal")
+    ax.grid(False)
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+@figure(
+    "jacobian-moves",
+    alt=("Two panels over inputs x from -3 to 3. Left, for a GLM with linear predictor beta0 + beta1 x, the "
+         "derivatives of the output with respect to the two parameters are the constant 1 and the straight line x, "
+         "drawn once because they are the same for every beta. Right, for a three-unit tanh network, the derivative "
+         "of the output with respect to each output weight v_j is the S-shaped curve tanh(w_j x + b_j), drawn for "
+         "two different settings of the hidden weights: solid and dashed curves differ, so the network's "
+         "Jacobian changes with its parameters."),
+    caption=("The Jacobian with respect to the parameters, as functions of the input. A GLM's is the design row "
+             "$(1, x)$ whatever $\\beta$ is (left). A network's output-layer columns "
+             "$\\partial f/\\partial v_j = \\tanh(w_j x + b_j)$ move when the hidden weights move (right: two "
+             "settings, solid and dashed)."),
+)
+def draw_jacobian_moves() -> Figure:
+    x = np.linspace(-3, 3, 121)
+    rng = np.random.default_rng(8)
+    fig = Figure(figsize=(7.2, 3.2))
+    glm_ax, net_ax = fig.subplots(1, 2)
+    glm_ax.plot(x, np.ones_like(x), label="$\\partial\\eta/\\partial\\beta_0 = 1$")
+    glm_ax.plot(x, x, label="$\\partial\\eta/\\partial\\beta_1 = x$")
+    glm_ax.set(title="GLM: the same for every $\\beta$", xlabel="input $x$", ylabel="derivative of the output")
+    glm_ax.legend(loc="upper left", fontsize=8)
+    settings = [(rng.normal(0, 1.5, (3, 1)), rng.normal(0, 1, 3)) for _ in range(2)]
+    for (W, b), line in zip(settings, ("-", "--"), strict=True):
+        columns = np.array([output_weight_derivative(W, b, np.array([s])) for s in x])
+        for j in range(3):
+            net_ax.plot(x, columns[:, j], linestyle=line, color=style.CYCLE[j])
+    net_ax.set(title="network: moves with $W$ and $b$", xlabel="input $x$")
+    return fig
+
+
+@figure(
+    "single-index-vs-ridge",
+    alt=("Two contour plots over the square from -2 to 2 in both inputs. Left, a fitted logistic regression: its "
+         "level sets are evenly spaced parallel straight lines, all perpendicular to one direction. Right, a network "
+         "output built from two tanh units in the directions x1 + x2 and x1 - x2: its level sets are curved and "
+         "change direction across the square."),
+    caption=("Level sets of the mean. A GLM depends on $x$ through one index $x^\\top\\beta$, so its level sets "
+             "are parallel hyperplanes (left). A network with two hidden units is a sum of two ridge functions in "
+             "two learned directions, and its level sets bend (right)."),
+)
+def draw_single_index_vs_ridge() -> Figure:
+    summary = single_index_summary()
+    grid = np.linspace(-2, 2, 161)
+    g1, g2 = np.meshgrid(grid, grid)
+    points = np.column_stack([g1.ravel(), g2.ravel()])
+    glm_mean = 1 / (1 + np.exp(-(summary["beta_0"] + summary["beta_1"] * g1 + summary["beta_2"] * g2)))
+    fig = Figure(figsize=(7.2, 3.4))
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, surface, title in ((axes[0], glm_mean, "GLM: one index"),
+                               (axes[1], ridge_sum_net(points).reshape(g1.shape), "network: two ridge functions")):
+        contours = ax.contour(g1, g2, surface, levels=np.linspace(0.1, 0.9, 9), cmap="viridis")
+        ax.clabel(contours, fontsize=7, fmt="%.1f")
+        ax.set(title=title, xlabel="$x_1$", aspect="equal")
+        ax.grid(False)
+    axes[0].set_ylabel("$x_2$")
+    return fig

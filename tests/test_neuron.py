@@ -1,0 +1,75 @@
+"""Tests of snippets/neuron.py: each matched pair reaches its GLM's estimate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from snippets.neuron import (
+    cross_entropy_curvature,
+    fit_multinomial_newton,
+    grade_data_losses,
+    neuron_against_glm,
+    poisson_counts_neuron_check,
+    sigmoid,
+    sigmoid_neuron_on_grades,
+    simulated_three_classes,
+    softmax,
+    softmax_against_multinomial,
+    squared_error_curvature,
+)
+from snippets.glm import cpunish_data, cpunish_fit
+
+
+@pytest.mark.claim("sigmoid-neuron-is-logistic-regression")
+def test_gradient_descent_on_the_grade_data_reaches_the_irls_estimate() -> None:
+    result = sigmoid_neuron_on_grades()
+    assert result["max_difference"] < 1e-6
+    losses = grade_data_losses()
+    assert losses["gd"] == pytest.approx(losses["irls"], abs=1e-10)
+
+
+@pytest.mark.claim("sigmoid-neuron-is-logistic-regression")
+@pytest.mark.claim("matched-pairs-are-glms")
+@pytest.mark.parametrize("family", ["gaussian", "bernoulli", "poisson"])
+def test_each_matched_pair_reaches_the_glm_estimate(family: str) -> None:
+    assert neuron_against_glm(family) < 1e-6
+
+
+@pytest.mark.claim("matched-pairs-are-glms")
+def test_the_poisson_loss_of_an_exp_unit_is_the_poisson_nll_up_to_a_constant() -> None:
+    data, fit = cpunish_data(), cpunish_fit()
+    eta = data.X @ fit.beta
+    assert poisson_counts_neuron_check() == pytest.approx(np.mean(np.exp(eta) - data.y * eta), rel=1e-12)
+
+
+@pytest.mark.claim("softmax-is-multinomial-logit")
+def test_softmax_and_the_multinomial_logit_give_the_same_probabilities() -> None:
+    result = softmax_against_multinomial()
+    assert result["probability_difference"] < 1e-6
+    assert result["shift_difference"] < 1e-12
+
+
+@pytest.mark.claim("softmax-is-multinomial-logit")
+def test_the_multinomial_newton_fit_solves_its_score_equations() -> None:
+    Z, Y = simulated_three_classes()
+    X = np.column_stack([np.ones(len(Z)), Z])
+    B = fit_multinomial_newton(X, Y)
+    assert np.all(B[:, 0] == 0)
+    assert np.max(np.abs(X.T @ (Y - softmax(X @ B))[:, 1:])) < 1e-9
+
+
+@pytest.mark.claim("sigmoid-squared-error-nonconvex")
+def test_squared_error_on_a_sigmoid_is_concave_left_of_minus_log_2() -> None:
+    h = 1e-4
+
+    def loss(w: float) -> float:
+        return float((1 - sigmoid(np.array(w))) ** 2)
+
+    fd = (loss(-2 + h) - 2 * loss(-2) + loss(-2 - h)) / h**2
+    assert squared_error_curvature(np.array(-2.0)) < 0
+    assert squared_error_curvature(np.array(-2.0)) == pytest.approx(fd, rel=1e-4)
+    w = np.linspace(-10, 10, 2001)
+    assert np.all(squared_error_curvature(w[w < -np.log(2) - 1e-9]) < 0)
+    assert np.all(squared_error_curvature(w[(w > -np.log(2) + 1e-9) & (w < 5)]) > 0)
+    assert np.all(cross_entropy_curvature(w) > 0)
