@@ -7,7 +7,9 @@ a number that a snippets function computes during this build, formatted for the 
 from __future__ import annotations
 
 import ast
+import html
 import importlib
+import json
 import numbers
 import posixpath
 import re
@@ -46,6 +48,34 @@ def figure_markdown(page_src: str, name: str) -> str:
     )
 
 
+def slider_html(page_src: str, target: str, static_figure: str, label: str) -> str:
+    """An interactive figure: a range input over frames that `module:function` computes now, at
+    build time, drawn in the browser by assets/slider.js; the static figure stays for readers
+    without JavaScript (the script hides it once the slider is ready)."""
+    module_name, _, function_name = target.partition(":")
+    if not module_name or not function_name:
+        raise ValueError(f"expected 'module:function', got {target!r}")
+    frames = getattr(importlib.import_module(f"snippets.{module_name}"), function_name)()
+    n = len(frames["values"])
+    if any(len(series["frames"]) != n for series in frames["series"]) or len(frames["readouts"]) != n:
+        raise ValueError(f"{target}: every series and the readouts need one frame per slider value ({n})")
+    slug = function_name.replace("_", "-")
+    initial = int(frames["initial"])
+    data = json.dumps(frames, separators=(",", ":")).replace("</", "<\\/")
+    return (
+        f'<div class="slider-widget" id="slider-{slug}" data-slider data-static="figure-{static_figure}" hidden>\n'
+        f'<label for="slider-{slug}-input">{html.escape(label)}: <strong data-slider-value>'
+        f'{frames["values"][initial]}</strong> {html.escape(frames["parameter"])}</label>\n'
+        f'<input type="range" id="slider-{slug}-input" min="0" max="{n - 1}" step="1" value="{initial}" '
+        f'aria-valuetext="{html.escape(frames["readouts"][initial])}">\n'
+        f'<svg class="slider-plot" viewBox="0 0 640 300" role="img" aria-labelledby="slider-{slug}-readout"></svg>\n'
+        f'<p class="slider-readout" id="slider-{slug}-readout" aria-live="polite">'
+        f'{html.escape(frames["readouts"][initial])}</p>\n'
+        f'<script type="application/json" data-slider-frames>{data}</script>\n'
+        f"</div>\n\n{figure_markdown(page_src, static_figure)}"
+    )
+
+
 def computed_value(target: str, key: str = "", fmt: str = "") -> str:
     """Call the snippets function `module:function` (once per build), pick `key`, format with `fmt`."""
     module_name, _, function_name = target.partition(":")
@@ -80,7 +110,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
                 return figure_markdown(page.file.src_uri, *args)
             if name == "value":
                 return computed_value(*args)
-            raise ValueError(f"unknown shortcode {name!r} (known: figure, value)")
+            if name == "slider":
+                return slider_html(page.file.src_uri, *args)
+            raise ValueError(f"unknown shortcode {name!r} (known: figure, value, slider)")
         except Exception as error:
             raise PluginError(f"{page.file.src_uri}: {match.group(0)}: {type(error).__name__}: {error}") from error
 

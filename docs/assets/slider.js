@@ -1,0 +1,68 @@
+/* Interactive figures: a range input steps through frames that were computed when the site was
+   built (see hooks/shortcodes.py, slider). No computation happens here, only drawing. Without
+   JavaScript the widget stays hidden and the static figure after it is shown instead. */
+(function () {
+  "use strict";
+  var SVG = "http://www.w3.org/2000/svg";
+  var WIDTH = 640, HEIGHT = 300, LEFT = 44, RIGHT = 12, TOP = 12, BOTTOM = 34;
+
+  function element(name, attributes, parent) {
+    var node = document.createElementNS(SVG, name);
+    Object.keys(attributes).forEach(function (key) { node.setAttribute(key, attributes[key]); });
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  function setUp(widget) {
+    var data = JSON.parse(widget.querySelector("script[data-slider-frames]").textContent);
+    var input = widget.querySelector("input[type=range]");
+    var svg = widget.querySelector("svg.slider-plot");
+    var readout = widget.querySelector(".slider-readout");
+    var value = widget.querySelector("[data-slider-value]");
+    var x0 = data.x[0], x1 = data.x[data.x.length - 1], y0 = data.ylim[0], y1 = data.ylim[1];
+    function sx(x) { return LEFT + (x - x0) / (x1 - x0) * (WIDTH - LEFT - RIGHT); }
+    function sy(y) { return TOP + (y1 - y) / (y1 - y0) * (HEIGHT - TOP - BOTTOM); }
+    function points(ys) {
+      return ys.map(function (y, i) { return sx(data.x[i]).toFixed(1) + "," + sy(y).toFixed(1); }).join(" ");
+    }
+
+    element("rect", {x: LEFT, y: TOP, width: WIDTH - LEFT - RIGHT, height: HEIGHT - TOP - BOTTOM, class: "slider-frame"}, svg);
+    [y0, 0, y1].forEach(function (tick) {
+      if (tick < y0 || tick > y1) return;
+      element("line", {x1: LEFT, x2: WIDTH - RIGHT, y1: sy(tick), y2: sy(tick), class: "slider-grid"}, svg);
+      element("text", {x: LEFT - 6, y: sy(tick) + 4, class: "slider-tick", "text-anchor": "end"}, svg).textContent = tick;
+    });
+    [x0, (x0 + x1) / 2, x1].forEach(function (tick) {
+      element("text", {x: sx(tick), y: HEIGHT - BOTTOM + 16, class: "slider-tick", "text-anchor": "middle"}, svg).textContent = tick;
+    });
+    if (data.reference) {
+      element("polyline", {points: points(data.reference.y), class: "slider-reference"}, svg);
+    }
+    var lines = data.series.map(function (series, i) {
+      return element("polyline", {class: "slider-series slider-series-" + i}, svg);
+    });
+    var legend = [data.reference ? data.reference.name : null].concat(data.series.map(function (s) { return s.name; }));
+    legend.forEach(function (name, i) {
+      if (name === null) return;
+      var cls = i === 0 && data.reference ? "slider-reference" : "slider-series slider-series-" + (i - (data.reference ? 1 : 0));
+      var y = TOP + 14 + 16 * i;
+      element("line", {x1: LEFT + 10, x2: LEFT + 34, y1: y - 4, y2: y - 4, class: cls}, svg);
+      element("text", {x: LEFT + 40, y: y, class: "slider-tick"}, svg).textContent = name;
+    });
+
+    function show(index) {
+      lines.forEach(function (line, i) { line.setAttribute("points", points(data.series[i].frames[index])); });
+      value.textContent = data.values[index];
+      readout.textContent = data.readouts[index];
+      input.setAttribute("aria-valuetext", data.readouts[index]);
+    }
+    input.addEventListener("input", function () { show(Number(input.value)); });
+    show(Number(input.value));
+
+    var fallback = document.getElementById(widget.getAttribute("data-static"));
+    if (fallback) fallback.hidden = true;
+    widget.hidden = false;
+  }
+
+  document.querySelectorAll("[data-slider]").forEach(setUp);
+})();

@@ -1,0 +1,427 @@
+"""Universal approximation: constructive approximations in one dimension, what width and depth buy,
+and what the theorem does not promise.
+
+Notation as on the page: the target is f(x) = sin(2 pi x) + x^2 on [0, 1]; a network with N hidden
+units; sigma the logistic function; T the tent map; T^k its k-fold composition.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from snippets import style
+from snippets._checks import as_positive_int, as_real_array
+from snippets.figures import figure
+from snippets.network import Network, forward, predict
+
+GRID = np.linspace(0, 1, 20_001)
+WIDTHS = (8, 16, 32, 64)
+SLIDER_WIDTHS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
+
+
+def target(x: np.ndarray) -> np.ndarray:
+    """f(x) = sin(2 pi x) + x^2, the function every construction on the page approximates."""
+    return np.sin(2 * np.pi * x) + x**2
+
+
+# --8<-- [start:constructions]
+def relu_interpolant(f, N: int) -> Network:
+    """f(0) + sum_i c_i ReLU(x - x_i) with knots x_i = i/N: the piecewise-linear interpolant of f.
+
+    c_0 is the first secant slope s_0, and c_i = s_i - s_{i-1} the change of slope at knot i.
+    """
+    N = as_positive_int("N", N)
+    knots = np.arange(N + 1) / N
+    slopes = np.diff(f(knots)) * N
+    c = np.concatenate([[slopes[0]], np.diff(slopes)])
+    return Network((np.ones((N, 1)), c[None, :]), (-knots[:-1], np.array([f(0.0)])), "relu", "identity")
+
+
+def sigmoid_staircase(f, N: int, steepness: float | None = None) -> Network:
+    """f(0) + sum_i (f(x_i) - f(x_{i-1})) sigma(k (x - t_i)): steep sigmoids as steps at the
+    midpoints t_i of N equal cells, with k = 400 N unless given."""
+    N = as_positive_int("N", N)
+    k = 400.0 * N if steepness is None else float(steepness)
+    knots = np.arange(N + 1) / N
+    midpoints = (knots[:-1] + knots[1:]) / 2
+    jumps = np.diff(f(knots))
+    return Network((np.full((N, 1), k), jumps[None, :]), (-k * midpoints, np.array([f(0.0)])), "sigmoid", "identity")
+# --8<-- [end:constructions]
+
+
+def sup_error(net: Network, f=target, grid: np.ndarray = GRID) -> float:
+    """max over the grid of |net(x) - f(x)|."""
+    return float(np.max(np.abs(predict(net, grid[:, None])[:, 0] - f(grid))))
+
+
+@cache
+def approximation_errors(widths: tuple[int, ...] = WIDTHS) -> dict[str, list[float]]:
+    """Sup errors of both constructions at each width, and the bound ||f''|| / (8 N^2) for the ReLU one."""
+    second_derivative_bound = 4 * np.pi**2 + 2  # |f''| = |-4 pi^2 sin(2 pi x) + 2| <= 4 pi^2 + 2
+    return {
+        "widths": list(widths),
+        "relu": [sup_error(relu_interpolant(target, N)) for N in widths],
+        "staircase": [sup_error(sigmoid_staircase(target, N)) for N in widths],
+        "relu_bound": [second_derivative_bound / (8 * N**2) for N in widths],
+    }
+
+
+def error_ratios(name: str) -> list[float]:
+    """Consecutive ratios error(N) / error(2N) for one construction."""
+    errors = approximation_errors()[name]
+    return [a / b for a, b in zip(errors, errors[1:])]
+
+
+# --- what the theorem does not promise ---------------------------------------------------------
+
+# --8<-- [start:interpolate-noise]
+def interpolating_relu(x: np.ndarray, y: np.ndarray) -> Network:
+    """A one-hidden-layer ReLU network with n - 1 units through n points (x_i, y_i), distinct x_i.
+
+    It is the piecewise-linear interpolant: a knot at every sorted x_i but the last.
+    """
+    x, y = as_real_array("x", x, ndim=1), as_real_array("y", y, ndim=1)
+    if x.shape != y.shape or x.shape[0] < 2:
+        raise ValueError(f"x, y: expected two arrays of the same length >= 2, got {x.shape} and {y.shape}")
+    order = np.argsort(x)
+    xs, ys = x[order], y[order]
+    if np.any(np.diff(xs) <= 0):
+        raise ValueError("x: the points must be distinct")
+    slopes = np.diff(ys) / np.diff(xs)
+    c = np.concatenate([[slopes[0]], np.diff(slopes)])
+    return Network((np.ones((len(c), 1)), c[None, :]), (-xs[:-1], np.array([ys[0]])), "relu", "identity")
+# --8<-- [end:interpolate-noise]
+
+
+@cache
+def noise_interpolation(n: int = 30, n_test: int = 2000, seed: int = 0) -> dict[str, float]:
+    """Fit pure noise exactly, then measure the error on fresh noise: universality is not learning."""
+    rng = np.random.default_rng(seed)
+    x, y = rng.uniform(0, 1, n), rng.standard_normal(n)
+    net = interpolating_relu(x, y)
+    x_test, y_test = rng.uniform(0, 1, n_test), rng.standard_normal(n_test)
+    return {
+        "units": net.sizes[1],
+        "train_error": float(np.max(np.abs(predict(net, x[:, None])[:, 0] - y))),
+        "test_mse": float(np.mean((predict(net, x_test[:, None])[:, 0] - y_test) ** 2)),
+    }
+
+
+@cache
+def polynomial_regression_errors(degrees: tuple[int, ...] = (2, 4, 8, 12, 16, 20)) -> dict[str, list[float]]:
+    """Sup error of least-squares polynomial fits (Chebyshev basis) of growing degree to f on [0, 1]."""
+    x = np.linspace(0, 1, 2001)
+    errors = []
+    for degree in degrees:
+        coefficients = np.polynomial.chebyshev.chebfit(2 * x - 1, target(x), degree)
+        errors.append(float(np.max(np.abs(np.polynomial.chebyshev.chebval(2 * GRID - 1, coefficients) - target(GRID)))))
+    return {"degrees": list(degrees), "errors": errors}
+
+
+# --- polynomial activations ---------------------------------------------------------------------
+
+def polynomial_target(x: np.ndarray) -> np.ndarray:
+    return np.sin(3 * x) + np.abs(x)
+
+
+def random_feature_fit(activation: str, width: int, seed: int = 0, n: int = 400) -> dict[str, float]:
+    """Random hidden weights, best output layer by least squares: residual sum of squares and the
+    numerical rank of the feature matrix [1, phi(w x + b)] on 400 points of [-1, 1]."""
+    width = as_positive_int("width", width)
+    rng = np.random.default_rng(seed)
+    x = np.linspace(-1, 1, n)
+    w, b = rng.standard_normal(width), rng.standard_normal(width)
+    phi = {"square": lambda t: t**2, "tanh": lambda t: np.tanh(3 * t)}[activation]
+    features = np.column_stack([np.ones(n), phi(np.outer(x, w) + b)])
+    coefficients = np.linalg.lstsq(features, polynomial_target(x), rcond=None)[0]
+    return {
+        "residual": float(np.sum((features @ coefficients - polynomial_target(x)) ** 2)),
+        "rank": int(np.linalg.matrix_rank(features)),
+    }
+
+
+@cache
+def polynomial_activation_summary() -> dict[str, float]:
+    x = np.linspace(-1, 1, 400)
+    quadratic = np.polyval(np.polyfit(x, polynomial_target(x), 2), x)
+    rng = np.random.default_rng(1)
+    # Depth 2 with t^2: quadratics of quadratics, degree <= 4 (rank <= 5 on a line).
+    hidden = (np.outer(x, rng.standard_normal(50)) + rng.standard_normal(50)) ** 2
+    depth_two = (hidden @ rng.standard_normal((50, 50)) + rng.standard_normal(50)) ** 2
+    # One t^2 layer on two inputs: the 6 monomials of degree <= 2 in (x1, x2).
+    X2 = rng.standard_normal((400, 2))
+    two_d = (X2 @ rng.standard_normal((2, 50)) + rng.standard_normal(50)) ** 2
+    summary = {
+        "quadratic_residual": float(np.sum((quadratic - polynomial_target(x)) ** 2)),
+        "depth_two_rank": int(np.linalg.matrix_rank(np.column_stack([np.ones(400), depth_two]))),
+        "two_inputs_rank": int(np.linalg.matrix_rank(np.column_stack([np.ones(400), two_d]))),
+    }
+    for width in (5, 50, 500):
+        for activation in ("square", "tanh"):
+            fit = random_feature_fit(activation, width)
+            summary[f"{activation}_{width}_residual"] = fit["residual"]
+            summary[f"{activation}_{width}_rank"] = fit["rank"]
+    return summary
+
+
+# --- ReLU networks are piecewise linear -----------------------------------------------------------
+
+def small_relu_2d(seed: int = 9, width: int = 16) -> Network:
+    rng = np.random.default_rng(seed)
+    sizes = (2, width, width, 1)
+    return Network(tuple(rng.standard_normal((m, n)) / np.sqrt(n) for n, m in zip(sizes, sizes[1:])),
+                   tuple(0.5 * rng.standard_normal(m) for m in sizes[1:]), "relu", "identity")
+
+
+# --8<-- [start:local-affine]
+def activation_pattern(net: Network, X: np.ndarray) -> np.ndarray:
+    """Which hidden units are on (z > 0) at each input: n x (total hidden units), booleans."""
+    _, pre, _ = forward(net, X)
+    return np.concatenate([z > 0 for z in pre[:-1]], axis=1)
+
+
+def local_affine_map(net: Network, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(A_p, c_p) with f = A_p x + c_p on x's activation region: each layer is affine once the
+    pattern D_l = diag(1[z_l > 0]) is fixed, so A_p = W_L D_{L-1} W_{L-1} ... D_1 W_1."""
+    pattern_rows = activation_pattern(net, x[None, :])[0]
+    A, c, start = np.eye(len(x)), np.zeros(len(x)), 0
+    for W, b in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        D = pattern_rows[start:start + W.shape[0]].astype(float)
+        A, c = D[:, None] * (W @ A), D * (W @ c + b)
+        start += W.shape[0]
+    return net.weights[-1] @ A, net.weights[-1] @ c + net.biases[-1]
+# --8<-- [end:local-affine]
+
+
+@cache
+def piecewise_linear_summary(seed: int = 9) -> dict[str, float]:
+    net = small_relu_2d(seed)
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-2, 2, (500, 2))
+    worst, worst_nearby = 0.0, 0.0
+    for x in X:
+        A, c = local_affine_map(net, x)
+        delta = 1e-7 * rng.standard_normal(2)
+        worst = max(worst, float(np.max(np.abs(A @ x + c - predict(net, x[None, :])[0]))))
+        worst_nearby = max(worst_nearby, float(np.max(np.abs(A @ (x + delta) + c - predict(net, (x + delta)[None, :])[0]))))
+    segment = np.linspace(0, 1, 30_001)[:, None] * np.array([[4.0, 3.0]]) - np.array([[2.0, 1.5]])
+    second_differences = np.abs(np.diff(predict(net, segment)[:, 0], 2))
+    return {
+        "max_error": worst,
+        "max_error_nearby": worst_nearby,
+        "patterns": len({row.tobytes() for row in activation_pattern(net, X)}),
+        "kink_fraction": float(np.mean(second_differences > 1e-9)),
+    }
+
+
+# --- depth: the sawtooth ------------------------------------------------------------------------
+
+# --8<-- [start:sawtooth]
+def tent(x: np.ndarray) -> np.ndarray:
+    """T(x) = 2 ReLU(x) - 4 ReLU(x - 1/2): up from 0 to 1 on [0, 1/2], back down on [1/2, 1]."""
+    return 2 * np.maximum(x, 0) - 4 * np.maximum(x - 0.5, 0)
+
+
+def sawtooth(x: np.ndarray, k: int) -> np.ndarray:
+    """T^k(x), the tent map composed k times: a ReLU network of depth k with 2 units per layer."""
+    for _ in range(as_positive_int("k", k)):
+        x = tent(x)
+    return x
+# --8<-- [end:sawtooth]
+
+
+def count_pieces(y: np.ndarray, tol: float = 1e-9) -> int:
+    """Affine pieces of a sampled continuous piecewise-linear function.
+
+    A kink strictly between two grid points changes two consecutive slopes; runs of consecutive
+    slope changes are merged so that each kink is counted once.
+    """
+    slopes = np.diff(y)
+    changed = np.abs(np.diff(slopes)) > tol
+    runs = np.count_nonzero(changed[1:] & ~changed[:-1]) + int(changed[0]) if changed.size else 0
+    return int(runs) + 1
+
+
+def sawtooth_pieces(k: int) -> int:
+    """Pieces of T^k on a dyadic grid of step 2^-(k+3), which contains every kink of T^k."""
+    x = np.linspace(0, 1, 2 ** (k + 3) + 1)
+    return int(count_pieces(sawtooth(x, k)))
+
+
+@cache
+def shallow_max_pieces(widths: tuple[int, ...] = (1, 2, 5, 10, 20), nets: int = 10, seed: int = 0) -> dict[int, int]:
+    """Most pieces seen on [0, 1] among random one-hidden-layer ReLU networks of each width."""
+    rng = np.random.default_rng(seed)
+    x = np.linspace(0, 1, 50_001)
+    most = {}
+    for M in widths:
+        counts = []
+        for _ in range(nets):
+            w, b, v = rng.standard_normal(M), rng.uniform(-1, 1, M), rng.standard_normal(M)
+            counts.append(count_pieces(np.maximum(np.outer(x, w) + b, 0) @ v))
+        most[M] = max(counts)
+    return most
+
+
+# --- data for the interactive figure --------------------------------------------------------------
+
+def _rounded(values: np.ndarray) -> list[float]:
+    return [float(f"{v:.4g}") for v in values]
+
+
+def width_slider_frames() -> dict:
+    """Every frame of the width slider, computed here at build time: both constructions at each N."""
+    x = np.linspace(0, 1, 201)
+    frames = {"relu": [], "staircase": []}
+    readouts = []
+    for N in SLIDER_WIDTHS:
+        relu, stairs = relu_interpolant(target, N), sigmoid_staircase(target, N)
+        frames["relu"].append(_rounded(predict(relu, x[:, None])[:, 0]))
+        frames["staircase"].append(_rounded(predict(stairs, x[:, None])[:, 0]))
+        readouts.append(f"N = {N} hidden units: sup error {sup_error(relu):.2g} (ReLU interpolant), "
+                        f"{sup_error(stairs):.2g} (sigmoid staircase)")
+    return {
+        "parameter": "hidden units", "values": list(SLIDER_WIDTHS), "initial": SLIDER_WIDTHS.index(8),
+        "x": _rounded(x), "reference": {"name": "target f(x)", "y": _rounded(target(x))},
+        "series": [{"name": "ReLU interpolant", "frames": frames["relu"]},
+                   {"name": "sigmoid staircase", "frames": frames["staircase"]}],
+        "readouts": readouts, "ylim": [-1.2, 1.9],
+    }
+
+
+def depth_slider_frames() -> dict:
+    """Every frame of the depth slider: the sawtooth T^k for k = 1..6, with its piece count."""
+    x = np.linspace(0, 1, 2 ** 9 + 1)
+    ks = list(range(1, 7))
+    return {
+        "parameter": "depth k", "values": ks, "initial": 2, "x": _rounded(x), "reference": None,
+        "series": [{"name": "sawtooth T^k", "frames": [_rounded(sawtooth(x, k)) for k in ks]}],
+        "readouts": [f"depth k = {k}: {2 * k} ReLU units, {sawtooth_pieces(k)} linear pieces; one hidden layer "
+                     f"would need at least {2 ** k - 1} units" for k in ks],
+        "ylim": [-0.05, 1.05],
+    }
+
+
+# --- figures ----------------------------------------------------------------------------------------
+
+
+@figure(
+    "approximation-widths",
+    alt=("Three panels for 4, 8 and 16 hidden units. Each shows the target curve sin(2 pi x) + x squared on the "
+         "unit interval, a ReLU network that joins the target's values at equally spaced knots with straight "
+         "segments, and a sigmoid network that climbs the target in steep steps. With more units the segments hug "
+         "the curve more closely and the steps get finer."),
+    caption=("Two explicit one-hidden-layer networks for $f(x) = \\sin(2\\pi x) + x^2$: the ReLU interpolant "
+             "(solid) and the staircase of steep sigmoids (dashed), at $N = 4, 8, 16$ hidden units."),
+)
+def draw_approximation_widths() -> Figure:
+    x = np.linspace(0, 1, 801)
+    fig = Figure(figsize=(8.4, 2.9))
+    axes = fig.subplots(1, 3, sharey=True)
+    for ax, N in zip(axes, (4, 8, 16), strict=True):
+        ax.plot(x, target(x), color=style.FOREGROUND, linewidth=1, label="target")
+        ax.plot(x, predict(relu_interpolant(target, N), x[:, None])[:, 0], label="ReLU interpolant")
+        ax.plot(x, predict(sigmoid_staircase(target, N), x[:, None])[:, 0], linestyle="--", label="sigmoid staircase")
+        ax.set(title=f"$N = {N}$", xlabel="$x$")
+    axes[0].set_ylabel("$f(x)$ and its approximations")
+    axes[0].legend(loc="lower left", fontsize=7)
+    return fig
+
+
+@figure(
+    "approximation-error-rates",
+    alt=("Log-log plot of the largest error against the number of hidden units, from 8 to 64. The ReLU "
+         "interpolant's error falls along a line of slope minus 2, a quarter for each doubling, and stays under "
+         "its theoretical bound, drawn dotted. The sigmoid staircase's error falls along a line of slope minus 1, "
+         "halving for each doubling, and is larger throughout."),
+    caption=("Sup error against width. The ReLU interpolant's error falls like $1/N^2$, under the bound "
+             "$\\lVert f''\\rVert_\\infty/(8N^2)$ (dotted); the staircase's like $1/N$."),
+)
+def draw_approximation_error_rates() -> Figure:
+    errors = approximation_errors()
+    fig = Figure(figsize=(5.2, 3.6))
+    ax = fig.subplots()
+    ax.loglog(errors["widths"], errors["relu"], marker="o", label="ReLU interpolant")
+    ax.loglog(errors["widths"], errors["staircase"], marker="s", linestyle="--", label="sigmoid staircase")
+    ax.loglog(errors["widths"], errors["relu_bound"], linestyle=":", color=style.FOREGROUND, linewidth=1,
+              label="bound $\\|f''\\|/(8N^2)$")
+    ax.set(xlabel="hidden units $N$", ylabel="sup error on $[0, 1]$")
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+@figure(
+    "quadratic-activation-stuck",
+    alt=("The target sin(3x) plus the absolute value of x on the interval from -1 to 1, with the best fits of "
+         "one-hidden-layer networks. With the activation t squared, the fits at widths 5, 50 and 500 are the same "
+         "parabola, which misses the target's kink and wiggles. With a tanh activation at width 500, the fit lies on "
+         "the target."),
+    caption=("A polynomial activation caps what width can do. With $\\phi(t) = t^2$ every hidden unit is a "
+             "quadratic, so networks of width 5, 50 and 500 all give the best quadratic (dashed, one curve); tanh "
+             "features at width 500 follow the target."),
+)
+def draw_quadratic_activation_stuck() -> Figure:
+    x = np.linspace(-1, 1, 400)
+    rng = np.random.default_rng(0)
+    fig = Figure(figsize=(5.6, 3.6))
+    ax = fig.subplots()
+    ax.plot(x, polynomial_target(x), color=style.FOREGROUND, linewidth=1, label="target")
+    for width, line in ((5, "--"), (50, "--"), (500, "--")):
+        w, b = rng.standard_normal(width), rng.standard_normal(width)
+        features = np.column_stack([np.ones(400), (np.outer(x, w) + b) ** 2])
+        fit = features @ np.linalg.lstsq(features, polynomial_target(x), rcond=None)[0]
+        ax.plot(x, fit, linestyle=line, color=style.VERMILLION, label="$t^2$, widths 5, 50, 500" if width == 5 else None)
+    features = np.column_stack([np.ones(400), np.tanh(3 * (np.outer(x, rng.standard_normal(500)) + rng.standard_normal(500)))])
+    ax.plot(x, features @ np.linalg.lstsq(features, polynomial_target(x), rcond=None)[0], color=style.GREEN,
+            label="tanh, width 500", linewidth=1.5)
+    ax.set(xlabel="$x$", ylabel="$\\sin(3x) + |x|$ and fits")
+    ax.legend(loc="upper center", fontsize=8)
+    return fig
+
+
+@figure(
+    "sawtooth-depth",
+    alt=("Five stacked plots of the sawtooth functions obtained by composing the tent map with itself 1, 2, 3, 4 "
+         "and 5 times on the unit interval. Each has twice as many teeth as the one before: 1, 2, 4, 8 and 16 "
+         "teeth, that is 2, 4, 8, 16 and 32 straight pieces, all between 0 and 1."),
+    caption=("The tent map composed $k = 1, \\dots, 5$ times. Each composition adds one layer of 2 ReLU units "
+             "and doubles the number of linear pieces: $2^k$ pieces from $2k$ units."),
+)
+def draw_sawtooth_depth() -> Figure:
+    x = np.linspace(0, 1, 2 ** 10 + 1)
+    fig = Figure(figsize=(6.0, 5.2))
+    axes = fig.subplots(5, 1, sharex=True)
+    for k, ax in enumerate(axes, start=1):
+        ax.plot(x, sawtooth(x, k), color=style.CYCLE[(k - 1) % len(style.CYCLE)], linewidth=1.5)
+        ax.set_ylabel(f"$T^{{{k}}}$", rotation=0, labelpad=14)
+        ax.set_yticks([0, 1])
+    axes[-1].set_xlabel("$x$")
+    return fig
+
+
+@figure(
+    "relu-regions",
+    alt=("A map of the square from -2 to 2 in both inputs, divided into many convex polygons of different colours. "
+         "Each polygon is a region where the same hidden units of a small two-layer ReLU network are active, so the "
+         "network is a single affine function there. The polygons' edges are straight lines, some crossing the whole "
+         "square, others bending where they meet a second-layer boundary."),
+    caption=("The linear regions of a random ReLU network $\\mathbb{R}^2 \\to \\mathbb{R}$ with two hidden layers "
+             "of 16 units: on each coloured region the activation pattern is fixed, and the network is affine."),
+)
+def draw_relu_regions() -> Figure:
+    net = small_relu_2d()
+    grid = np.linspace(-2, 2, 301)
+    g1, g2 = np.meshgrid(grid, grid)
+    patterns = activation_pattern(net, np.column_stack([g1.ravel(), g2.ravel()]))
+    _, labels = np.unique(patterns, axis=0, return_inverse=True)
+    # A fixed shuffle of region labels so that neighbouring regions get unrelated colours.
+    colours = np.random.default_rng(0).permutation(labels.max() + 1)[labels.ravel()].reshape(g1.shape)
+    fig = Figure(figsize=(4.6, 4.2))
+    ax = fig.subplots()
+    ax.imshow(colours, origin="lower", extent=(-2, 2, -2, 2), cmap="tab20", interpolation="nearest")
+    ax.set(xlabel="$x_1$", ylabel="$x_2$")
+    ax.grid(False)
+    return fig
