@@ -36,13 +36,19 @@ def page_anchors(soup: BeautifulSoup) -> set[str]:
     if article is None:
         return set()
     ids = {tag["id"] for tag in article.find_all(re.compile("^h[1-6]$")) if tag.get("id")}
-    ids |= {tag["id"] for tag in article.find_all(id=re.compile(r"^(claim|figure)-"))}
+    ids |= {tag["id"] for tag in article.find_all(id=re.compile(r"^(claim|figure|ref|term)-"))}
     return ids
+
+
+# Derived views whose ids are copies of other pages' ids: not citable anchors of their own.
+DERIVED_PAGES = ("/print/",)
 
 
 def published_anchors(site_dir: Path) -> set[str]:
     anchors = set()
     for html_file in sorted(site_dir.rglob("index.html")):
+        if page_url(site_dir, html_file) in DERIVED_PAGES:
+            continue
         soup = BeautifulSoup(html_file.read_text(), "html.parser")
         if not is_redirect(soup):
             anchors |= {f"{page_url(site_dir, html_file)}#{anchor}" for anchor in page_anchors(soup)}

@@ -23,9 +23,12 @@ from pathlib import Path
 
 import yaml
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+
+from hooks.cite import cite_button, permalink
 
 log = logging.getLogger("mkdocs.hooks.claims")
 
@@ -63,7 +66,10 @@ def parse_claims(markdown: str, page: str) -> list[Claim]:
         if not CLAIM_ID.match(anchor):
             raise ValueError(f"{page}: claim {match.group('title')!r} needs `attrs: {{id: claim-...}}` "
                              f"with a lowercase slug, got {anchor!r}")
-        statement = " ".join(match.group("body").split())
+        # Plain text for claims.json: Markdown links keep only their text (TeX stays as written).
+        statement = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", " ".join(match.group("body").split()))
+        if "{{" in statement:
+            raise ValueError(f"{page}: claim {anchor} has a shortcode in its statement; keep citations outside the box")
         if not statement:
             raise ValueError(f"{page}: claim {anchor} has no statement")
         claims.append(Claim(anchor.removeprefix("claim-"), match.group("title").strip(), statement, page))
@@ -108,6 +114,12 @@ def on_pre_build(config: MkDocsConfig) -> None:
     _tests.update(node_ids_by_claim(Path(config.config_file_path).parent))
 
 
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    # A placeholder, so that pages may link to claims.json; on_post_build writes the real index.
+    files.append(File.generated(config, "claims.json", content="[]\n"))
+    return files
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     try:
         claims = parse_claims(markdown, page.file.src_uri)
@@ -116,7 +128,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     for claim in claims:
         if claim.id in _claims:
             raise PluginError(f"{page.file.src_uri}: claim id {claim.id!r} is already used in {_claims[claim.id].page}")
-        claim.url = f"{config.site_url or '/'}{page.url}#{claim.anchor}"
+        claim.url = permalink(config, page, claim.anchor)
         claim.tests = sorted(_tests.get(claim.id, []))
         if not claim.tests:
             log.warning("%s: claim %r has no test: mark one with @pytest.mark.claim(%r)", page.file.src_uri, claim.id, claim.id)
@@ -124,12 +136,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown
 
 
+# Early, so that plugins that copy the page HTML (print-site) copy the finished content.
+@event_priority(50)
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    # A permalink on each claim's title, like the one Material puts on headings.
+    # A permalink and a cite control on each claim's title, like those on headings.
     def link(match: re.Match[str]) -> str:
         anchor = match.group("id")
+        claim = _claims[anchor.removeprefix("claim-")]
+        button = cite_button(f"Claim: {claim.title}", config.site_name, permalink(config, page, anchor))
         return (f'{match.group(1)}{match.group("title")}'
-                f'<a class="headerlink" href="#{anchor}" title="Permanent link to this claim">&para;</a></p>')
+                f'<a class="headerlink" href="#{anchor}" title="Permanent link to this claim">&para;</a>{button}</p>')
 
     return CLAIM_TITLE_HTML.sub(link, html)
 
@@ -141,3 +157,35 @@ def on_post_build(config: MkDocsConfig) -> None:
     index = [asdict(claim) | {"anchor": claim.anchor} for claim in sorted(_claims.values(), key=lambda c: c.id)]
     path = Path(config.site_dir) / "claims.json"
     path.write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n")
+
+
+def nav_pages(config: MkDocsConfig) -> list[str]:
+    """The Markdown files of the nav, in order."""
+    pages: list[str] = []
+
+    def walk(items: list) -> None:
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                walk(value)
+            elif isinstance(value, str) and value.endswith(".md"):
+                pages.append(value)
+
+    walk(config.nav or [])
+    return pages
+
+
+def claims_index_markdown(page_src: str, config: MkDocsConfig) -> str:
+    """Every claim on the site, page by page in nav order: a link, the statement, the tests."""
+    docs = Path(config.docs_dir)
+    tests = node_ids_by_claim(Path(config.config_file_path).parent)
+    here = Path(page_src).parent.as_posix()
+    blocks = []
+    for src in nav_pages(config):
+        for claim in parse_claims((docs / src).read_text(), src):
+            target = Path(src).as_posix() if here in ("", ".") else f"../{src}"
+            checked = ", ".join(f"`{node}`" for node in sorted(tests.get(claim.id, []))) or "**no test**"
+            blocks.append(f"**[{claim.anchor}]({target}#{claim.anchor})**: {claim.title}\n"
+                          f"{{: .claim-index-title }}\n\n{claim.statement}\n\n"
+                          f"<small>Checked by {checked}</small>")
+    return "\n\n---\n\n".join(blocks)

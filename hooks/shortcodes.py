@@ -1,7 +1,13 @@
-"""Expand `{{ figure("name") }}` and `{{ value("module:function", "key", ".3f") }}` in the Markdown.
+"""Expand the shortcodes `{{ name(args) }}` in the Markdown; an unknown one fails the build.
 
-A figure becomes its light and dark SVG with the registry's alt text and caption; a value is
-a number that a snippets function computes during this build, formatted for the prose.
+figure("name")                      a registered figure: both palettes, alt text, caption, anchor
+value("module:function", "key", ".3f")  a number a snippets function computes during this build
+slider("module:function", "static-figure", "Label")  an interactive figure with build-time frames
+cite("key"), citep("key", ...)      citations of docs/references.bib entries
+bibliography(), site_citation()     the reference list; how to cite this site (from CITATION.cff)
+claims_index(), glossary()          every claim on the site; every glossary term
+
+Every page also gets the glossary terms as abbreviations, which Material shows as tooltips.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from hooks import glossary, references
+from hooks.claims import claims_index_markdown
 from hooks.figures import figure_path
 
 SHORTCODE = re.compile(r"\{\{\s*(?P<name>[a-z_]+)\((?P<args>.*?)\)\s*\}\}")
@@ -102,18 +110,27 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    src = page.file.src_uri
+    shortcodes: dict[str, Callable[..., str]] = {
+        "figure": lambda *a: figure_markdown(src, *a),
+        "value": computed_value,
+        "slider": lambda *a: slider_html(src, *a),
+        "cite": lambda *a: references.cite(src, *a),
+        "citep": lambda *a: references.citep(src, *a),
+        "bibliography": lambda: references.bibliography_markdown(src),
+        "site_citation": lambda: references.site_citation_markdown(config.site_url or "/"),
+        "claims_index": lambda: claims_index_markdown(src, config),
+        "glossary": glossary.glossary_markdown,
+    }
+
     def expand(match: re.Match[str]) -> str:
         name = match.group("name")
         try:
             args = ast.literal_eval(f"({match.group('args')},)") if match.group("args").strip() else ()
-            if name == "figure":
-                return figure_markdown(page.file.src_uri, *args)
-            if name == "value":
-                return computed_value(*args)
-            if name == "slider":
-                return slider_html(page.file.src_uri, *args)
-            raise ValueError(f"unknown shortcode {name!r} (known: figure, value, slider)")
+            if name not in shortcodes:
+                raise ValueError(f"unknown shortcode {name!r} (known: {', '.join(shortcodes)})")
+            return shortcodes[name](*args)
         except Exception as error:
-            raise PluginError(f"{page.file.src_uri}: {match.group(0)}: {type(error).__name__}: {error}") from error
+            raise PluginError(f"{src}: {match.group(0)}: {type(error).__name__}: {error}") from error
 
-    return SHORTCODE.sub(expand, markdown)
+    return SHORTCODE.sub(expand, markdown) + "\n\n" + glossary.abbreviations_markdown() + "\n"

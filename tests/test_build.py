@@ -57,6 +57,7 @@ def project(tmp_path: Path) -> Path:
     copy = tmp_path / "project"
     shutil.copytree(ROOT / "hooks", copy / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "docs" / "assets", copy / "docs" / "assets")
+    shutil.copy(ROOT / "docs" / "glossary.yml", copy / "docs" / "glossary.yml")
     (copy / "snippets").mkdir()
     for name in PROJECT_SNIPPETS:
         shutil.copy(ROOT / "snippets" / name, copy / "snippets" / name)

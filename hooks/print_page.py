@@ -1,0 +1,78 @@
+"""One page with every chapter (docs/print.md), for printing or offline reading.
+
+Each page's finished HTML is kept as it is built; after the build the chapters are written into
+print.md's placeholder, their ids prefixed with the chapter (glm/#score becomes #glm--score) so
+they stay unique, and links between chapters pointing into this page.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+PRINT_PAGE = "print.md"
+PLACEHOLDER = '<div id="print-content"></div>'
+ATTRIBUTE = re.compile(r'\b(id|for|href|src|aria-labelledby|aria-describedby)="([^"]*)"')
+EXCLUDED = {PRINT_PAGE, "404.md"}
+
+_chapters: list[tuple[str, str, str]] = []  # (page url, slug, html), in build order
+
+
+def chapter_slug(url: str) -> str:
+    return url.strip("/").replace("/", "-") or "overview"
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    _chapters.clear()
+
+
+@event_priority(-100)  # last: keep the page exactly as it will be published
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri not in EXCLUDED:
+        _chapters.append((page.url, chapter_slug(page.url), html))
+    return html
+
+
+def rewrite(html: str, page_url: str, slug: str, slugs: dict[str, str], print_url: str) -> str:
+    """Prefix ids with the chapter, point site links into this page, and re-root relative assets."""
+
+    def fix(match: re.Match[str]) -> str:
+        name, value = match.groups()
+        if name in ("id", "for"):
+            return f'{name}="{slug}--{value}"'
+        if name.startswith("aria-"):
+            return f'{name}="{" ".join(f"{slug}--{v}" for v in value.split())}"'
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^//", value):  # another site, mailto:, data:
+            return match.group(0)
+        path, _, anchor = value.partition("#")
+        target = posixpath.normpath(posixpath.join("/" + page_url, path)) if path else "/" + page_url
+        target_url = target.strip("/") + "/" if target.strip("/") else ""
+        if name == "href" and (not path or target_url in slugs):
+            chapter = slugs.get(target_url, slug)
+            return f'href="#{chapter}--{anchor}"' if anchor else f'href="#chapter-{chapter}"'
+        # An asset (figure, download): the same file, seen from the print page's folder.
+        return f'{name}="{posixpath.relpath(target, "/" + print_url) if path else value}{"#" + anchor if anchor else ""}"'
+
+    return ATTRIBUTE.sub(fix, html)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    print_url = PRINT_PAGE.removesuffix(".md") + "/"
+    output = Path(config.site_dir) / print_url / "index.html"
+    if not output.exists():  # a site without the one-page version
+        return
+    slugs = {url: slug for url, slug, _ in _chapters}
+    sections = "\n".join(
+        f'<section class="print-chapter" id="chapter-{slug}">\n{rewrite(html, url, slug, slugs, print_url)}\n</section>'
+        for url, slug, html in _chapters
+    )
+    page = output.read_text()
+    if PLACEHOLDER not in page:
+        raise RuntimeError(f"{PRINT_PAGE} lost its placeholder {PLACEHOLDER}")
+    output.write_text(page.replace(PLACEHOLDER, f'<div id="print-content">\n{sections}\n</div>', 1))
