@@ -56,3 +56,14 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def executed_fences(request: pytest.FixtureRequest) -> list[str]:
     return request.config.stash[EXECUTED_FENCES]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """The bytes each page loads (HTML and every asset, search index excluded), from the browser tests."""
+    from tests.test_browser import PAGE_SIZES
+
+    sizes = config.stash.get(PAGE_SIZES, None)
+    if sizes:
+        terminalreporter.section("page weight: HTML plus every asset it loads")
+        for path, size in sorted(sizes.items(), key=lambda item: -item[1]):
+            terminalreporter.write_line(f"{size / 1000:9.1f} kB  {path}")

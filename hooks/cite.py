@@ -31,7 +31,7 @@ def markdown_link(title: str, site_name: str, url: str) -> str:
 def cite_button(title: str, site_name: str, url: str) -> str:
     return (f'<button type="button" class="cite-button" data-cite-url="{html.escape(url)}" '
             f'data-cite-markdown="{html.escape(markdown_link(title, site_name, url))}" '
-            f'aria-label="Cite: {html.escape(title)}">cite</button>')
+            f'aria-label="Cite: {html.escape(title)}"></button>')
 
 
 def heading_text(inner_html: str) -> str:

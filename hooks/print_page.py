@@ -59,7 +59,8 @@ def rewrite(html: str, page_url: str, slug: str, slugs: dict[str, str], print_ur
         # An asset (figure, download): the same file, seen from the print page's folder.
         return f'{name}="{posixpath.relpath(target, "/" + print_url) if path else value}{"#" + anchor if anchor else ""}"'
 
-    return ATTRIBUTE.sub(fix, html)
+    # Eager images: a printout must not depend on how far the reader scrolled.
+    return ATTRIBUTE.sub(fix, html).replace(' loading="lazy"', "")
 
 
 def on_post_build(config: MkDocsConfig) -> None:

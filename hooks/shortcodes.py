@@ -49,8 +49,9 @@ def figure_markdown(page_src: str, name: str) -> str:
     alt = spec.alt.replace("[", "(").replace("]", ")")
     return (
         f'<figure markdown="span" id="figure-{name}">\n'
-        f"  ![{alt}]({light}#only-light)\n"
-        f"  ![{alt}]({dark}#only-dark)\n"
+        # Lazy: the browser fetches only the variant of the palette in use, when it nears the viewport.
+        f"  ![{alt}]({light}#only-light){{ loading=lazy }}\n"
+        f"  ![{alt}]({dark}#only-dark){{ loading=lazy }}\n"
         f'  <figcaption markdown="span">{spec.caption}</figcaption>\n'
         f"</figure>"
     )

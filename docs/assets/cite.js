@@ -30,6 +30,10 @@
     return box;
   }
 
+  // Material's search dialog has no accessible name; give it one.
+  var search = document.querySelector(".md-search[role=dialog]");
+  if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search the site");
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest(".cite-button") : null;
     if (!button) return;

@@ -1,0 +1,311 @@
+"""The built site in a real browser (Debian's Chromium, driven by Playwright): every page, in the
+light and the dark palette, at a phone and a desktop width.
+
+Where Chromium is missing these tests are skipped with the reason; under CI they fail instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.markdown_fences import ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+VIEWPORTS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 900}}
+SCHEMES = ("light", "dark")
+BUDGET = json.loads((ROOT / "page-budget.json").read_text())
+RAW_TEX = re.compile(r"\\\(|\\\[|\$\$|(?<![\w$])\$[^$\s][^$\n]*\$(?![\w$])")
+
+
+def site_pages(site: Path) -> list[str]:
+    """URL paths of the site's pages, without redirect stubs and the 404 page."""
+    pages = []
+    for html_file in sorted(site.rglob("index.html")):
+        if "http-equiv=\"refresh\"" in html_file.read_text()[:2000]:
+            continue
+        relative = html_file.parent.relative_to(site).as_posix()
+        pages.append("/" if relative == "." else f"/{relative}/")
+    return pages
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site: Path) -> Iterator[str]:
+    """The built site on http://127.0.0.1:PORT, for the duration of the session."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser_available() -> None:
+    if not Path(CHROMIUM).exists():
+        reason = f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` to run the browser tests"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (CI must run them)")
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def browser(browser_available: None, visits: dict):
+    # After the asynchronous pass (`visits`), one synchronous browser per interactive test.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Visit:
+    """One page load: what the console said, which requests failed or left the machine, bytes."""
+
+    def __init__(self, browser, base: str, path: str, scheme: str, viewport: str, wait_until: str = "networkidle",
+                 **context_options) -> None:
+        self.context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme, **context_options)
+        self.page = self.context.new_page()
+        self.console_errors: list[str] = []
+        self.failed: list[str] = []
+        self.remote: list[str] = []
+        self.bytes: dict[str, int] = {}
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("response", self._record)
+
+        def route(route) -> None:
+            if urlsplit(route.request.url).hostname != "127.0.0.1" and not route.request.url.startswith("data:"):
+                self.remote.append(route.request.url)
+                route.abort()
+            else:
+                route.continue_()
+
+        self.context.route("**/*", route)
+        self.page.goto(base + path, wait_until=wait_until)
+
+    def _record(self, response) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.url} (HTTP {response.status})")
+        length = response.headers.get("content-length")
+        if length is not None and response.url.startswith("http://127.0.0.1"):
+            self.bytes[urlsplit(response.url).path] = int(length)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+SCROLL_THROUGH = """async () => {
+    // Bring every lazy image near the viewport once, as a reader scrolling down would.
+    for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
+        window.scrollTo(0, y);
+        await new Promise(resolve => setTimeout(resolve, 15));
+    }
+    window.scrollTo(0, 0);
+}"""
+PAGE_FACTS = {
+    "scheme": "() => document.body.getAttribute('data-md-color-scheme')",
+    "broken_images": "() => [...document.querySelectorAll('article img')].filter(e => e.offsetParent !== null"
+                     " && !(e.complete && e.naturalWidth > 0)).map(e => e.src)",
+    "images_without_alt": "() => [...document.querySelectorAll('article img')]"
+                          ".filter(e => (e.getAttribute('alt') || '').trim().length < 20).map(e => e.src)",
+    "text": "() => { const a = document.querySelector('article').cloneNode(true);"
+            " a.querySelectorAll('pre, code, script, .katex, .slider-widget').forEach(e => e.remove());"
+            " return a.innerText; }",
+    "katex": "() => document.querySelectorAll('.katex').length",
+}
+
+
+async def visit_async(browser, base: str, path: str, scheme: str, viewport: str) -> dict:
+    """Load one page, scroll through it, wait for the network to settle, and report what happened;
+    at desktop width also run axe-core on it."""
+    from axe_playwright_python.async_playwright import Axe
+
+    context = await browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)
+    page = await context.new_page()
+    result: dict = {"console_errors": [], "failed": [], "remote": [], "bytes": {}}
+    page.on("console", lambda m: m.type == "error" and result["console_errors"].append(m.text))
+    page.on("pageerror", lambda e: result["console_errors"].append(str(e)))
+    page.on("requestfailed", lambda r: result["failed"].append(f"{r.url} ({r.failure})"))
+
+    def record(response) -> None:
+        if response.status >= 400:
+            result["failed"].append(f"{response.url} (HTTP {response.status})")
+        length = response.headers.get("content-length")
+        if length is not None and response.url.startswith("http://127.0.0.1"):
+            result["bytes"][urlsplit(response.url).path] = int(length)
+
+    page.on("response", record)
+
+    async def route(route) -> None:
+        if urlsplit(route.request.url).hostname != "127.0.0.1" and not route.request.url.startswith("data:"):
+            result["remote"].append(route.request.url)
+            await route.abort()
+        else:
+            await route.continue_()
+
+    await context.route("**/*", route)
+    await page.goto(base + path, wait_until="load")
+    await page.evaluate(SCROLL_THROUGH)
+    await page.wait_for_load_state("networkidle")
+    for name, script in PAGE_FACTS.items():
+        result[name] = await page.evaluate(script)
+    if viewport == "desktop" and path not in BUDGET["not_article_pages"]:
+        axe = await Axe().run(page)
+        result["axe"] = [v for v in axe.response["violations"] if v["impact"] in ("serious", "critical")]
+    await context.close()
+    return result
+
+
+@pytest.fixture(scope="session")
+def visits(browser_available: None, site_server: str, built_site: Path) -> dict[tuple[str, str, str], dict]:
+    """Every page in both palettes at both widths, four at a time, summarised for the tests below."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    async def run_all() -> dict:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            limit = asyncio.Semaphore(6)
+            keys = [(path, scheme, viewport) for path in site_pages(built_site)
+                    for scheme in SCHEMES for viewport in VIEWPORTS]
+
+            async def one(key: tuple[str, str, str]) -> dict:
+                async with limit:
+                    return await visit_async(browser, site_server, *key)
+
+            results = await asyncio.gather(*(one(key) for key in keys))
+            await browser.close()
+            return dict(zip(keys, results))
+
+    return asyncio.run(run_all())
+
+
+def test_every_page_loads_cleanly_in_both_palettes_and_widths(visits: dict) -> None:
+    problems = []
+    for (path, scheme, viewport), result in visits.items():
+        where = f"{path} [{scheme}, {viewport}]"
+        problems += [f"{where}: console: {e}" for e in result["console_errors"]]
+        problems += [f"{where}: failed: {f}" for f in result["failed"]]
+        problems += [f"{where}: another host: {r}" for r in result["remote"]]
+        problems += [f"{where}: image not loaded: {i}" for i in result["broken_images"]]
+        problems += [f"{where}: image without meaningful alt text: {i}" for i in result["images_without_alt"]]
+        expected_scheme = "slate" if scheme == "dark" else "default"
+        if result["scheme"] != expected_scheme:
+            problems.append(f"{where}: palette {result['scheme']}, expected {expected_scheme}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_formula_is_rendered(visits: dict) -> None:
+    for (path, scheme, viewport), result in visits.items():
+        leftover = RAW_TEX.findall(result["text"])
+        assert not leftover, f"{path} [{scheme}, {viewport}]: raw TeX on the page: {leftover[:5]}"
+    assert visits[("/glm/", "light", "desktop")]["katex"] > 50
+
+
+def page_bytes(result: dict) -> int:
+    excluded = tuple(BUDGET["excluded_paths"])
+    return sum(size for path, size in result["bytes"].items() if not path.startswith(excluded))
+
+
+def test_article_pages_stay_within_the_page_budget(visits: dict, request: pytest.FixtureRequest) -> None:
+    sizes = {path: page_bytes(result) for (path, scheme, viewport), result in visits.items()
+             if scheme == "light" and viewport == "desktop"}
+    request.config.stash.setdefault(PAGE_SIZES, {}).update(sizes)
+    over = {path: size for path, size in sizes.items()
+            if path not in BUDGET["not_article_pages"] and size > BUDGET["max_bytes_per_article_page"]}
+    assert not over, f"pages over the budget of {BUDGET['max_bytes_per_article_page']} bytes: {over}"
+
+
+PAGE_SIZES = pytest.StashKey[dict]()
+
+
+def test_accessibility_has_no_serious_or_critical_violations(visits: dict) -> None:
+    problems = []
+    for (path, scheme, viewport), result in visits.items():
+        for violation in result.get("axe", []):
+            targets = [node["target"] for node in violation["nodes"]][:3]
+            problems.append(f"{path} [{scheme}]: {violation['id']} ({violation['impact']}): {targets}")
+    assert any("axe" in result for result in visits.values()), "axe-core did not run"
+    assert not problems, "\n".join(problems)
+
+
+def test_the_cite_control_copies_the_markdown_link_from_the_keyboard(browser, site_server: str) -> None:
+    visit = Visit(browser, site_server, "/glm/", "light", "desktop", permissions=["clipboard-read", "clipboard-write"])
+    page = visit.page
+    button = page.locator("h2#irls .cite-button")
+    expected = button.get_attribute("data-cite-markdown")
+    assert expected.startswith("[Fitting: IRLS, Fisher scoring and Newton") and expected.endswith("/glm/#irls)")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h2#irls .cite-status input")
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+    assert page.locator("h2#irls .cite-status input").input_value() == button.get_attribute("data-cite-url")
+    claim = page.locator("#claim-glm-convex .cite-button")
+    claim.focus()
+    page.keyboard.press("Space")
+    page.wait_for_selector("#claim-glm-convex .cite-status input")
+    assert page.evaluate("navigator.clipboard.readText()") == claim.get_attribute("data-cite-markdown")
+    visit.close()
+
+
+def test_the_interactive_figure_responds_to_the_keyboard(browser, site_server: str) -> None:
+    visit = Visit(browser, site_server, "/universal/", "light", "desktop")
+    page = visit.page
+    slider = page.locator("#slider-width-slider-frames input[type=range]")
+    assert page.locator("#slider-width-slider-frames").is_visible()
+    assert not page.locator("#figure-approximation-widths").is_visible()  # replaced by the slider
+    label = page.locator("label[for='slider-width-slider-frames-input']").inner_text()
+    assert "hidden units" in label
+    readout = page.locator("#slider-width-slider-frames-readout")
+    before, points_before = readout.inner_text(), page.locator("#slider-width-slider-frames polyline.slider-series-0").get_attribute("points")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    after = readout.inner_text()
+    assert after != before and after.startswith("N = 12 hidden units")
+    assert slider.get_attribute("aria-valuetext") == after
+    assert page.locator("#slider-width-slider-frames polyline.slider-series-0").get_attribute("points") != points_before
+    depth = page.locator("#slider-depth-slider-frames input[type=range]")
+    depth.focus()
+    page.keyboard.press("End")
+    assert "depth k = 6" in page.locator("#slider-depth-slider-frames-readout").inner_text()
+    visit.close()
+
+
+def test_without_javascript_the_static_figure_is_shown(browser, site_server: str) -> None:
+    visit = Visit(browser, site_server, "/universal/", "light", "desktop", java_script_enabled=False)
+    assert visit.page.locator("#figure-approximation-widths").is_visible()
+    assert not visit.page.locator("#slider-width-slider-frames").is_visible()
+    visit.close()
+
+
+def test_search_finds_a_term_from_a_chapter(browser, site_server: str) -> None:
+    visit = Visit(browser, site_server, "/", "light", "desktop")
+    page = visit.page
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("Wedderburn")
+    page.wait_for_selector(".md-search-result__item a[href*='glm/']", timeout=10_000)
+    visit.close()

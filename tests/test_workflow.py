@@ -1,0 +1,38 @@
+"""The deploy workflow: pinned actions, least privilege, and the same test command as CI."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from tests.markdown_fences import ROOT
+
+WORKFLOW = ROOT / ".github" / "workflows" / "deploy.yml"
+
+
+def load() -> dict:
+    return yaml.load(WORKFLOW.read_text(), Loader=yaml.BaseLoader)
+
+
+def test_every_action_is_pinned_to_a_commit_hash() -> None:
+    uses = re.findall(r"uses:\s*(\S+)", WORKFLOW.read_text())
+    assert uses
+    for action in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), f"not pinned to a commit: {action}"
+
+
+def test_permissions_are_minimal() -> None:
+    workflow = load()
+    assert workflow["permissions"] == {"contents": "read"}
+    jobs = workflow["jobs"]
+    assert "permissions" not in jobs["test"]
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["deploy"]["needs"] == "test"
+
+
+def test_the_workflow_runs_the_readme_test_command_with_the_browser_tests() -> None:
+    steps = load()["jobs"]["test"]["steps"]
+    test_step = next(step for step in steps if step.get("run") == "make test")
+    assert test_step["env"]["CI"] == "true"  # so that the browser tests fail rather than skip
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
