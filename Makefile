@@ -14,7 +14,7 @@ export UV_PYTHON_DOWNLOADS := never
 export DISABLE_MKDOCS_2_WARNING := true
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test anchors clean
+.PHONY: serve build test anchors bench clean
 
 serve: $(INSTALLED)  ## the site on http://127.0.0.1:8000, rebuilt and reloaded on every edit
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
@@ -27,6 +27,9 @@ test: $(INSTALLED)  ## the whole suite
 
 anchors: build  ## add the anchors of a fresh build to anchors.lock
 	$(BIN)/python -m hooks.anchors update site
+
+bench: $(INSTALLED)  ## build times against plain MkDocs; writes bench/results.json
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf site .cache/figures .pytest_cache

@@ -9,7 +9,6 @@ import html
 import re
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
@@ -39,8 +38,6 @@ def heading_text(inner_html: str) -> str:
     return " ".join(html.unescape(TAG.sub("", without_permalink)).split())
 
 
-# Early, so that plugins that copy the page HTML (print-site) copy the finished content.
-@event_priority(50)
 def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     def add(match: re.Match[str]) -> str:
         url = permalink(config, page, match.group("id"))

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import yaml
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -136,8 +135,6 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown
 
 
-# Early, so that plugins that copy the page HTML (print-site) copy the finished content.
-@event_priority(50)
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     # A permalink and a cite control on each claim's title, like those on headings.
     def link(match: re.Match[str]) -> str:

@@ -7,6 +7,7 @@ tooltips), and the glossary page lists them with anchors term-SLUG.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -20,6 +21,11 @@ def slug(term: str) -> str:
 
 def load_glossary(path: Path = GLOSSARY) -> list[dict]:
     """[{term, definition, forms}], checked: unique terms, plain-text definitions."""
+    return [dict(entry) for entry in _load(path, path.stat().st_mtime)]
+
+
+@cache
+def _load(path: Path, mtime: float) -> tuple[dict, ...]:  # re-read when the file changes
     entries = yaml.safe_load(path.read_text())
     seen = set()
     for entry in entries:
@@ -34,7 +40,7 @@ def load_glossary(path: Path = GLOSSARY) -> list[dict]:
         forms = [term, *entry.get("also", [])]
         # A term can open a sentence: add the capitalised form of each lowercase one.
         entry["forms"] = sorted({*forms, *(f[0].upper() + f[1:] for f in forms if f[0].islower())})
-    return entries
+    return tuple(entries)
 
 
 def abbreviations_markdown() -> str:

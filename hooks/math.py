@@ -11,7 +11,6 @@ import re
 
 from markdown_katex_rs.extension import tex2html
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -68,7 +67,5 @@ def typeset_page(content: str, where: str) -> str:
     return INLINE.sub(replace(False), content)
 
 
-# Early, so that plugins that copy the page HTML (print-site) copy the finished content.
-@event_priority(50)
 def on_page_content(html_content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     return typeset_page(html_content, page.file.src_uri)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
+from hooks import memo
+from hooks.figures import cache_dir
+
 # Used when the sources are not a git checkout (an unpacked archive, say): still reproducible.
 FALLBACK_EPOCH = "1730419200"  # 2024-11-01T00:00:00Z
 
@@ -32,4 +35,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # to snippets/ is what the next build imports. numpy and matplotlib stay loaded.
     for name in [n for n in sys.modules if n == "snippets" or n.startswith("snippets.")]:
         del sys.modules[name]
+    root = Path(config.config_file_path).parent
+    memo.begin(cache_dir(config, "memo"), root / "snippets")
     return config
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    memo.finish()

@@ -17,8 +17,10 @@ import html
 import importlib
 import json
 import numbers
+import pickle
 import posixpath
 import re
+from pathlib import Path
 from collections.abc import Callable
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -26,13 +28,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from hooks import glossary, references
+from hooks import glossary, memo, references
 from hooks.claims import claims_index_markdown
-from hooks.figures import figure_path
+from hooks.figures import cache_dir, figure_path
+from hooks.fingerprint import fingerprint
 
 SHORTCODE = re.compile(r"\{\{\s*(?P<name>[a-z_]+)\((?P<args>.*?)\)\s*\}\}")
 
+FROM_SNIPPETS = ("figure", "value", "slider")
+
 _results: dict[str, object] = {}
+_value_cache: Path | None = None  # set for each build; None when called outside a build (tests)
 
 
 def figure_markdown(page_src: str, name: str) -> str:
@@ -86,13 +92,25 @@ def slider_html(page_src: str, target: str, static_figure: str, label: str) -> s
 
 
 def computed_value(target: str, key: str = "", fmt: str = "") -> str:
-    """Call the snippets function `module:function` (once per build), pick `key`, format with `fmt`."""
+    """Call the snippets function `module:function`, pick `key`, format with `fmt`.
+
+    Results are kept for the build and on disk under the function's fingerprint, so a rebuild
+    computes a value again only when the code behind it changed.
+    """
     module_name, _, function_name = target.partition(":")
     if not module_name or not function_name:
         raise ValueError(f"expected 'module:function', got {target!r}")
     if target not in _results:
         function: Callable[[], object] = getattr(importlib.import_module(f"snippets.{module_name}"), function_name)
-        _results[target] = function()
+        stored = _value_cache / f"{target.replace(':', '.')}.{fingerprint(function)}.pickle" if _value_cache else None
+        if stored is not None and stored.exists():
+            _results[target] = pickle.loads(stored.read_bytes())
+        else:
+            _results[target] = function()
+            if stored is not None:
+                for stale in stored.parent.glob(f"{target.replace(':', '.')}.*.pickle"):
+                    stale.unlink()
+                stored.write_bytes(pickle.dumps(_results[target]))
     result = _results[target]
     for part in filter(None, key.split(".")):
         if isinstance(result, dict):
@@ -107,7 +125,10 @@ def computed_value(target: str, key: str = "", fmt: str = "") -> str:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    _results.clear()  # snippets was reloaded for this build: compute every value afresh
+    global _value_cache
+    _results.clear()  # snippets was reloaded for this build: look every value up afresh
+    _value_cache = cache_dir(config, "values")
+    _value_cache.mkdir(parents=True, exist_ok=True)
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -130,7 +151,15 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             args = ast.literal_eval(f"({match.group('args')},)") if match.group("args").strip() else ()
             if name not in shortcodes:
                 raise ValueError(f"unknown shortcode {name!r} (known: {', '.join(shortcodes)})")
-            return shortcodes[name](*args)
+            if name not in FROM_SNIPPETS:
+                return shortcodes[name](*args)
+            # Computed from snippets/: reuse the expansion while the package's sources are unchanged.
+            key = f"{src}|{match.group(0)}"
+            expansion = memo.get("shortcodes", key)
+            if expansion is None:
+                expansion = shortcodes[name](*args)
+                memo.put("shortcodes", key, expansion)
+            return expansion
         except Exception as error:
             raise PluginError(f"{src}: {match.group(0)}: {type(error).__name__}: {error}") from error
 

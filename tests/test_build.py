@@ -206,3 +206,24 @@ def test_rebuilds_in_one_process_pick_up_snippets_edits(project: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "CHANGED"
     assert rendered(result.stderr) == ["cache-a"]
+
+
+def test_an_executed_example_that_raises_fails_the_build_and_says_why(project: Path) -> None:
+    append_to_index(project, """
+        ```python exec="on"
+        print("before")
+        raise RuntimeError("example broke on purpose")
+        ```
+    """)
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert "example broke on purpose" in result.stderr
+
+
+def test_examples_run_once_and_rerun_when_what_they_import_changes(project: Path) -> None:
+    first = mkdocs_build(project)
+    assert re.search(r"examples: ran 1, 0 from cache", first.stderr), first.stderr[-2000:]
+    assert re.search(r"examples: ran 0, 1 from cache", mkdocs_build(project).stderr)
+    # The example imports linear_predictor: change its code, and the example runs again.
+    edit(project / "snippets" / "overview.py", "return float(x @ beta)", "return float(beta @ x)")
+    assert re.search(r"examples: ran 1, 0 from cache", mkdocs_build(project).stderr)

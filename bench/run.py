@@ -1,0 +1,144 @@
+"""`make bench`: how long the site takes to build, against plain MkDocs on the same pages.
+
+Measures, in a scratch copy of the repository, with medians over --runs runs (default 3):
+cold build (empty caches), warm rebuild (nothing changed), rebuild after editing one snippets
+function, the time from saving an edit to the rebuilt page under `mkdocs serve`, and the floor:
+plain MkDocs on the same pages with figures, executed examples and all hooks turned off.
+Prints a table and writes bench/results.json (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COPY = ("docs", "snippets", "hooks", "tests", "mkdocs.yml", "CITATION.cff")
+EDITED = ("snippets/glm.py", "    steps = as_positive_int(\"steps\", steps)\n    x, y = np.array([-2.0, -1.0, 1.0, 2.0])")
+ENV = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1")
+
+
+def scratch_copy() -> Path:
+    root = Path(tempfile.mkdtemp(prefix="nn-glm-bench-"))
+    for name in COPY:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, root / name)
+    # The floor: the same pages, no hooks at all (so no figures, values, examples, math or claims).
+    config = re.sub(r"\nhooks:\n(?:  - .*\n)+", "\n", (root / "mkdocs.yml").read_text())
+    (root / "mkdocs-floor.yml").write_text(config.replace("strict: true", "strict: false"))
+    return root
+
+
+def build(root: Path, cache: Path, config: str = "mkdocs.yml") -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "-d", str(root / "site")],
+                   cwd=root, env=dict(ENV, SITE_CACHE_DIR=str(cache)), check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def toggle_edit(root: Path) -> None:
+    """Change the bytecode of one function (separation_gradient_descent), back and forth."""
+    path, marker = root / EDITED[0], EDITED[1]
+    text = path.read_text()
+    edited = marker.replace("    x, y", "    steps = int(steps)\n    x, y")
+    path.write_text(text.replace(edited, marker) if edited in text else text.replace(marker, edited))
+
+
+def redraw_time(root: Path) -> float:
+    script = ("import time; from snippets.figures import registry, render_svg; s = registry()['separation-drift']; "
+              "t = time.perf_counter(); render_svg(s); print(time.perf_counter() - t)")
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, env=ENV, check=True, capture_output=True, text=True)
+    return float(out.stdout.strip())
+
+
+def serve_reload(root: Path, cache: Path, runs: int) -> list[float]:
+    """Seconds from saving an edit to docs/glm.md until `mkdocs serve` serves the new page."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
+                              cwd=root, env=dict(ENV, SITE_CACHE_DIR=str(cache)),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/glm/"
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(url, timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        times, page = [], root / "docs" / "glm.md"
+        for run in range(runs):
+            token = f"benchmark-token-{run}-{time.time_ns()}"
+            start = time.perf_counter()
+            page.write_text(page.read_text() + f"\n\n{token}\n")
+            while token not in urllib.request.urlopen(url, timeout=5).read().decode():
+                if time.perf_counter() - start > 120:
+                    raise TimeoutError("mkdocs serve did not show the edit within 120 s")
+                time.sleep(0.05)
+            times.append(time.perf_counter() - start)
+        return times
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    runs = max(3, parser.parse_args().runs)
+    root = scratch_copy()
+    try:
+        floor = [build(root, root / f".floor-cache-{i}", "mkdocs-floor.yml") for i in range(runs)]
+        cold = [build(root, root / f".cold-cache-{i}") for i in range(runs)]
+        warm_cache = root / ".cold-cache-0"
+        warm = [build(root, warm_cache) for _ in range(runs)]
+        edit = []
+        for _ in range(runs):
+            toggle_edit(root)
+            edit.append(build(root, warm_cache))
+        redraw = statistics.median(redraw_time(root) for _ in range(3))
+        serve = serve_reload(root, warm_cache, runs)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    median = {name: statistics.median(values) for name, values in
+              {"floor": floor, "cold": cold, "warm": warm, "edit": edit, "serve": serve}.items()}
+    rows = [
+        ("cold build (empty caches)", median["cold"], "<= 60 s"),
+        ("warm rebuild (nothing changed)", median["warm"], f"<= 1.3 x floor = {1.3 * median['floor']:.2f} s"),
+        ("rebuild after a one-function edit", median["edit"], f"<= floor + redraw = {median['floor'] + redraw:.2f} s"),
+        ("save to rebuilt page, make serve", median["serve"], "(seconds)"),
+        ("floor: plain MkDocs, same pages", median["floor"], "(reference)"),
+    ]
+    print(f"{'measurement':<36}{'median s':>10}{'x floor':>9}   target")
+    for name, seconds, target in rows:
+        print(f"{name:<36}{seconds:>10.2f}{seconds / median['floor']:>9.2f}   {target}")
+    print(f"(redraw of the edited function's one figure: {redraw:.2f} s; {runs} runs each; "
+          f"{os.cpu_count()} cores; {date.today().isoformat()})")
+    results = {"date": date.today().isoformat(), "cores": os.cpu_count(), "python": platform.python_version(),
+               "runs": runs, "median_seconds": median, "redraw_seconds": redraw,
+               "all_seconds": {"floor": floor, "cold": cold, "warm": warm, "edit": edit, "serve": serve}}
+    out = ROOT / "bench" / "results.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

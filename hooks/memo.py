@@ -1,0 +1,55 @@
+"""The build memo: everything the build computed from snippets/, under a digest of its sources.
+
+When no file under snippets/ changed since a build (and numpy, matplotlib and statsmodels are the
+same versions), that build's figure list, computed values, interactive frames and example outputs
+are reused as they were, without importing the package at all; this is what keeps a warm rebuild
+close to plain MkDocs. When any file changed, the fine-grained caches take over (figures and
+examples by the fingerprints of the code they reach) and the memo is written anew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib.metadata import version
+from pathlib import Path
+
+LIBRARIES = ("numpy", "matplotlib", "statsmodels")
+
+_memo: dict = {"path": None, "entries": {}, "dirty": False}
+
+
+def tree_digest(snippets_dir: Path) -> str:
+    """A hash of every source file of the package and of the libraries it draws with."""
+    h = hashlib.sha256(" ".join(f"{name}={version(name)}" for name in LIBRARIES).encode())
+    for path in sorted(snippets_dir.rglob("*.py")):
+        h.update(path.relative_to(snippets_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:24]
+
+
+def begin(cache_dir: Path, snippets_dir: Path) -> None:
+    """Start a build: load the memo of this source tree, if an earlier build left one."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path = cache_dir / f"{tree_digest(snippets_dir)}.json"
+    entries = json.loads(path.read_text()) if path.exists() else {}
+    _memo.update(path=path, entries=entries, dirty=False)
+
+
+def get(kind: str, key: str) -> object | None:
+    return _memo["entries"].get(kind, {}).get(key)
+
+
+def put(kind: str, key: str, value: object) -> None:
+    _memo["entries"].setdefault(kind, {})[key] = value
+    _memo["dirty"] = True
+
+
+def finish() -> None:
+    """End a build: write the memo if anything was added; drop memos of other source trees."""
+    path = _memo["path"]
+    if path is None or not _memo["dirty"]:
+        return
+    for stale in path.parent.glob("*.json"):
+        if stale != path:
+            stale.unlink()
+    path.write_text(json.dumps(_memo["entries"], sort_keys=True))
