@@ -17,7 +17,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from pymdownx.superfences import SuperFencesException
 
 from hooks import memo
-from hooks.figures import cache_dir
 from hooks.fingerprint import fingerprint_value
 
 log = logging.getLogger("mkdocs.hooks.execute")
@@ -106,7 +105,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    _state.update(cache=cache_dir(config, "examples"), ran=0, cached=0)
+    _state.update(cache=memo.cache_dir(config, "examples"), ran=0, cached=0)
     _state["cache"].mkdir(parents=True, exist_ok=True)
 
 

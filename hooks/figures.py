@@ -11,7 +11,6 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -27,12 +26,6 @@ VARIANTS = ("light", "dark")
 PARALLEL_FROM = 3  # below this many figures to draw, starting worker processes costs more than it saves
 
 
-def cache_dir(config: MkDocsConfig, kind: str = "figures") -> Path:
-    """Where the build keeps what it computed: SITE_CACHE_DIR, or .cache/ beside mkdocs.yml."""
-    root = os.environ.get("SITE_CACHE_DIR") or Path(config.config_file_path).parent / ".cache"
-    return Path(root) / kind
-
-
 def figure_path(name: str, variant: str) -> str:
     """Site path of a figure's SVG: figures/NAME.svg (light) and figures/NAME-dark.svg."""
     return f"{FIGURE_DIR}/{name}.svg" if variant == "light" else f"{FIGURE_DIR}/{name}-{variant}.svg"
@@ -45,14 +38,13 @@ def render_all(config: MkDocsConfig) -> tuple[dict[str, dict[str, bytes]], list[
     """
     from snippets.figures import registry, render_named, render_svg
 
-    directory = cache_dir(config)
+    directory = memo.cache_dir(config, "figures")
     directory.mkdir(parents=True, exist_ok=True)
     specs = registry()
     svgs: dict[str, dict[str, bytes]] = {}
     missing: dict[str, str] = {}
     keys = {name: fingerprint(spec.draw) for name, spec in specs.items()}
     memo.put("figures", "fingerprints", keys)
-    memo.put("figures", "specs", {name: {"alt": spec.alt, "caption": spec.caption} for name, spec in specs.items()})
     for name, spec in specs.items():
         key = keys[name]
         paths = {v: directory / f"{name}.{key}.{v}.svg" for v in VARIANTS}
@@ -92,7 +84,7 @@ def cached_svgs(config: MkDocsConfig) -> dict[str, dict[str, bytes]] | None:
     keys = memo.get("figures", "fingerprints")
     if keys is None:
         return None
-    directory = cache_dir(config)
+    directory = memo.cache_dir(config, "figures")
     paths = {name: {v: directory / f"{name}.{key}.{v}.svg" for v in VARIANTS} for name, key in keys.items()}
     if not all(p.exists() for variants in paths.values() for p in variants.values()):
         return None

@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from importlib.metadata import version
 from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
 
 LIBRARIES = ("numpy", "matplotlib", "statsmodels")
 
 _memo: dict = {"path": None, "entries": {}, "dirty": False}
+
+
+def cache_dir(config: MkDocsConfig, kind: str) -> Path:
+    """Where the build keeps what it computed, by kind (figures, values, examples, memo):
+    SITE_CACHE_DIR, or .cache/ beside mkdocs.yml."""
+    root = os.environ.get("SITE_CACHE_DIR") or Path(config.config_file_path).parent / ".cache"
+    return Path(root) / kind
 
 
 def tree_digest(snippets_dir: Path) -> str:

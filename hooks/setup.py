@@ -10,7 +10,6 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 
 from hooks import memo
-from hooks.figures import cache_dir
 
 # Used when the sources are not a git checkout (an unpacked archive, say): still reproducible.
 FALLBACK_EPOCH = "1730419200"  # 2024-11-01T00:00:00Z
@@ -36,7 +35,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for name in [n for n in sys.modules if n == "snippets" or n.startswith("snippets.")]:
         del sys.modules[name]
     root = Path(config.config_file_path).parent
-    memo.begin(cache_dir(config, "memo"), root / "snippets")
+    memo.begin(memo.cache_dir(config, "memo"), root / "snippets")
     return config
 
 

@@ -30,7 +30,7 @@ from mkdocs.structure.pages import Page
 
 from hooks import glossary, memo, references
 from hooks.claims import claims_index_markdown
-from hooks.figures import cache_dir, figure_path
+from hooks.figures import figure_path
 from hooks.fingerprint import fingerprint
 
 SHORTCODE = re.compile(r"\{\{\s*(?P<name>[a-z_]+)\((?P<args>.*?)\)\s*\}\}")
@@ -127,7 +127,7 @@ def computed_value(target: str, key: str = "", fmt: str = "") -> str:
 def on_pre_build(config: MkDocsConfig) -> None:
     global _value_cache
     _results.clear()  # snippets was reloaded for this build: look every value up afresh
-    _value_cache = cache_dir(config, "values")
+    _value_cache = memo.cache_dir(config, "values")
     _value_cache.mkdir(parents=True, exist_ok=True)
 
 

@@ -170,6 +170,13 @@ async def visit_async(browser, base: str, path: str, scheme: str, viewport: str)
     await page.goto(base + path, wait_until="load")
     await page.evaluate(SCROLL_THROUGH)
     await page.wait_for_load_state("networkidle")
+    # A lazy image the quick scroll passed before it started loading: ask for it now, so that the
+    # check below is about whether the image exists and decodes, not about scrolling speed.
+    await page.evaluate("() => document.querySelectorAll('article img').forEach(img => {"
+                        " if (img.offsetParent !== null && !img.complete) img.loading = 'eager'; })")
+    await page.wait_for_load_state("networkidle")
+    await page.wait_for_function("() => [...document.querySelectorAll('article img')]"
+                                 ".every(img => img.offsetParent === null || img.complete)", timeout=10_000)
     for name, script in PAGE_FACTS.items():
         result[name] = await page.evaluate(script)
     if viewport == "desktop" and path not in BUDGET["not_article_pages"]:
