@@ -16,6 +16,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from hooks.math import typeset_page
+
 PRINT_PAGE = "print.md"
 PLACEHOLDER = '<div id="print-content"></div>'
 ATTRIBUTE = re.compile(r'\b(id|for|href|src|aria-labelledby|aria-describedby)="([^"]*)"')
@@ -73,6 +75,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         f'<section class="print-chapter" id="chapter-{slug}">\n{rewrite(html, url, slug, slugs, print_url)}\n</section>'
         for url, slug, html in _chapters
     )
+    sections = typeset_page(sections, PRINT_PAGE)  # the pages' math is typeset later, per page
     page = output.read_text()
     if PLACEHOLDER not in page:
         raise RuntimeError(f"{PRINT_PAGE} lost its placeholder {PLACEHOLDER}")
