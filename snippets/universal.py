@@ -33,11 +33,8 @@ def relu_interpolant(f, N: int) -> Network:
 
     c_0 is the first secant slope s_0, and c_i = s_i - s_{i-1} the change of slope at knot i.
     """
-    N = as_positive_int("N", N)
-    knots = np.arange(N + 1) / N
-    slopes = np.diff(f(knots)) * N
-    c = np.concatenate([[slopes[0]], np.diff(slopes)])
-    return Network((np.ones((N, 1)), c[None, :]), (-knots[:-1], np.array([f(0.0)])), "relu", "identity")
+    knots = np.arange(as_positive_int("N", N) + 1) / N
+    return interpolating_relu(knots, f(knots))
 
 
 def sigmoid_staircase(f, N: int, steepness: float | None = None) -> Network:
