@@ -13,6 +13,9 @@ from tests.markdown_fences import ROOT, SiteMarkdownIt, displayed_code
 
 EXECUTED_FENCES = pytest.StashKey[list[str]]()
 
+# The notebooks are Python files, but not modules to import: tests/test_notebooks.py executes them.
+collect_ignore_glob = ["docs/notebooks/*"]
+
 
 def pytest_markdown_docs_markdown_it() -> SiteMarkdownIt:
     return SiteMarkdownIt()

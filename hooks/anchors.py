@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -24,6 +25,17 @@ def page_url(site_dir: Path, html_file: Path) -> str:
     """/linear/ for site/linear/index.html, / for site/index.html."""
     parent = html_file.parent.relative_to(site_dir).as_posix()
     return "/" if parent == "." else f"/{parent}/"
+
+
+def parse(html_file: Path) -> BeautifulSoup:
+    """The parsed page; parsed once per version of the file (a check reads each page many times)."""
+    stat = html_file.stat()
+    return _parse(html_file, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _parse(html_file: Path, mtime_ns: int, size: int) -> BeautifulSoup:
+    return BeautifulSoup(html_file.read_text(), "html.parser")
 
 
 def is_redirect(soup: BeautifulSoup) -> bool:
@@ -49,7 +61,7 @@ def published_anchors(site_dir: Path) -> set[str]:
     for html_file in sorted(site_dir.rglob("index.html")):
         if page_url(site_dir, html_file) in DERIVED_PAGES:
             continue
-        soup = BeautifulSoup(html_file.read_text(), "html.parser")
+        soup = parse(html_file)
         if not is_redirect(soup):
             anchors |= {f"{page_url(site_dir, html_file)}#{anchor}" for anchor in page_anchors(soup)}
     return anchors
@@ -61,7 +73,7 @@ def resolves(site_dir: Path, entry: str, hops: int = 5) -> bool:
     html_file = site_dir / path.lstrip("/") / "index.html"
     if not html_file.is_file():
         return False
-    soup = BeautifulSoup(html_file.read_text(), "html.parser")
+    soup = parse(html_file)
     if is_redirect(soup) and hops > 0:
         target = REFRESH.search(str(soup.find("meta", attrs={"http-equiv": re.compile("refresh", re.I)})))
         if target is None:

@@ -36,7 +36,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 @event_priority(-100)  # last: keep the page exactly as it will be published
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if page.file.src_uri not in EXCLUDED:
+    # The companion notebooks stay on their own pages: they repeat the chapters' code, not their text.
+    if page.file.src_uri not in EXCLUDED and not page.file.src_uri.startswith("notebooks/"):
         _chapters.append((page.url, chapter_slug(page.url), html))
     return html
 

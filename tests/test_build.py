@@ -66,7 +66,7 @@ def project(tmp_path: Path) -> Path:
     (copy / "docs" / "index.md").write_text(index)
     (copy / "tests").mkdir()
     shutil.copy(ROOT / "tests" / "test_overview.py", copy / "tests" / "test_overview.py")
-    config = re.sub(r"^nav:\n(?:  - .*\n)+", "nav:\n  - Overview: index.md\n", (ROOT / "mkdocs.yml").read_text(),
+    config = re.sub(r"^nav:\n(?:  .*\n)+", "nav:\n  - Overview: index.md\n", (ROOT / "mkdocs.yml").read_text(),
                     flags=re.MULTILINE)
     (copy / "mkdocs.yml").write_text(config)
     return copy

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from hooks.anchors import published_anchors, read_lock, resolves
+from hooks.anchors import parse, published_anchors, read_lock, resolves
 from hooks.claims import parse_claims, node_ids_by_claim
 from snippets.figures import registry
 from conftest import build_site
@@ -25,7 +25,8 @@ def html_pages(site: Path) -> list[Path]:
 
 
 def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(), "html.parser")
+    """The parsed page, parsed once per version of the file. Read it, do not modify it."""
+    return parse(path)
 
 
 # --- claims -------------------------------------------------------------------------------------
@@ -64,13 +65,13 @@ def test_claim_markers_found_statically_match_what_pytest_collects(request: pyte
 
 def test_claims_json_lists_each_claim_with_its_url_and_tests(built_site: Path) -> None:
     index = json.loads((built_site / "claims.json").read_text())
-    claims = stated_claims()
+    claims, tests = stated_claims(), node_ids_by_claim(ROOT)
     assert sorted(entry["id"] for entry in index) == sorted(claims)
     for entry in index:
         assert set(entry) >= {"id", "title", "statement", "url", "tests"}
         assert entry["title"] and len(entry["statement"]) > 40
         assert entry["url"].endswith(f"#claim-{entry['id']}")
-        assert entry["tests"] == sorted(node_ids_by_claim(ROOT)[entry["id"]])
+        assert entry["tests"] == sorted(tests[entry["id"]])
         page = built_site / urlsplit(entry["url"]).path.lstrip("/") / "index.html"
         box = soup(page).find(id=f"claim-{entry['id']}")
         assert box is not None and "claim" in box["class"], f"no claim box for {entry['id']} in {page}"

@@ -1,0 +1,83 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Notebook: stacking
+#
+# Stacking GLM-like layers makes the model non-linear in its parameters. This notebook measures what
+# that costs: superposition fails, the Jacobian moves, minima come in symmetric families with loss
+# barriers between them, and deep linear networks have saddles. Every function comes from the
+# `snippets` package that builds the site.
+
+# %%
+# %matplotlib inline
+from snippets.stacking import (
+    draw_symmetric_minima_segment,
+    fisher_spectrum,
+    jacobian_change,
+    saddle_at_origin,
+    superposition_defects,
+    symmetry_summary,
+)
+
+# %% [markdown]
+# ## Superposition in the parameters
+#
+# For a two-layer network $f(x;\theta) = v^\top \sigma(W x + b) + c$, the defect
+# $f(\theta_1 + \theta_2) - f(\theta_1) - f(\theta_2) + f(0)$ is zero when only the output layer
+# $(v, c)$ moves, and not otherwise:
+
+# %%
+print(superposition_defects(seed=0))
+
+# %% [markdown]
+# ## The Jacobian moves
+#
+# A GLM's Jacobian of $\eta$ with respect to $\beta$ is the design matrix, the same at every $\beta$.
+# A network's Jacobian with respect to its parameters changes with them; relative change between two
+# random parameter points:
+
+# %%
+for hidden in ("tanh", "relu", "identity"):
+    print(f"{hidden:>8}: {jacobian_change(hidden):.3f}")
+
+# %% [markdown]
+# ## Symmetric minima
+#
+# Permuting hidden units, and flipping the signs of a tanh unit's weights, gives the same function.
+# With 4 hidden units that is $4! \cdot 2^4 = 384$ parameter points with the same loss, and the
+# straight line between two of them leaves the minimum:
+
+# %%
+print(symmetry_summary())
+
+# %%
+draw_symmetric_minima_segment()
+
+# %% [markdown]
+# ## A saddle in a deep linear network
+#
+# The scalar network $f(x) = a b x$ fitted to $y = x$ has loss $(1 - ab)^2$: minima along the
+# hyperbola $ab = 1$ and a saddle at the origin, where the gradient vanishes and the Hessian has
+# eigenvalues $\pm 2$:
+
+# %%
+print(saddle_at_origin())
+
+# %% [markdown]
+# ## Directions the data cannot see
+#
+# Rescaling a ReLU unit's incoming weights by $\alpha > 0$ and its outgoing weight by $1/\alpha$
+# changes nothing, so each of the $M$ hidden units gives a direction the Jacobian cannot see: the
+# Fisher information has at least $M$ zero eigenvalues. A tanh network of the same shape has no
+# exact null direction, and the logistic GLM's information is positive definite:
+
+# %%
+print(fisher_spectrum())

@@ -1,0 +1,355 @@
+"""Companion notebooks: execute docs/notebooks/*.py (jupytext percent format) at build time.
+
+Each notebook is executed into an .ipynb with outputs, which mkdocs-jupyter then renders (with its
+own execution off) and offers for download. An executed notebook is cached under a key made of its
+text, the source of every snippets module it imports directly or through other snippets modules,
+and the versions of the libraries it computes with. So an edit to snippets/ re-executes exactly the
+notebooks that import the edited module, and a warm rebuild executes nothing.
+
+mkdocs-jupyter's page template inlines 575 kB of JupyterLab CSS, a MathJax loader and a mermaid
+import from a CDN on every notebook page; `on_page_content` removes them (the site serves its own
+small stylesheet, assets/notebook.css) and hands the notebook's `$...$` math to hooks/math.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import hashlib
+import html
+import logging
+import os
+import re
+import shutil
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from hooks import memo
+
+log = logging.getLogger("mkdocs.hooks.notebooks")
+# mkdocs-jupyter reports every conversion and copy at INFO; this hook's one summary line says enough.
+logging.getLogger("mkdocs.plugins.mkdocs_jupyter").setLevel(logging.WARNING)
+
+NOTEBOOK_DIR = "notebooks"
+LIBRARIES = ("numpy", "matplotlib", "statsmodels", "ipykernel", "nbclient", "jupytext")
+CELL_TIMEOUT = 600  # seconds; a cell that runs longer than this is a bug, not a slow machine
+
+
+# Notebooks execute in threads; CPython 3.11's ast module keeps its recursion guard per interpreter,
+# so two threads parsing at once can fail with "AST constructor recursion depth mismatch".
+_AST_LOCK = threading.Lock()
+
+
+def parse_python(source: str) -> ast.Module:
+    with _AST_LOCK:
+        return ast.parse(source)
+
+
+class NotebookError(PluginError):
+    """A notebook cell raised: the message names the notebook, the cell and the error."""
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """A companion notebook: `source` is docs/notebooks/NAME.py, `chapter` the page it belongs to."""
+
+    name: str
+    source: Path
+
+    @property
+    def chapter(self) -> str:
+        return f"{self.name}.md"
+
+    @property
+    def ipynb_uri(self) -> str:
+        return f"{NOTEBOOK_DIR}/{self.name}.ipynb"
+
+
+def find_notebooks(docs_dir: Path) -> list[Notebook]:
+    return [Notebook(p.stem, p) for p in sorted((docs_dir / NOTEBOOK_DIR).glob("*.py"))]
+
+
+def snippets_imports(source: str) -> set[str]:
+    """The snippets modules a piece of Python source imports (`snippets.glm`, ...)."""
+    found: set[str] = set()
+    for node in ast.walk(parse_python(source)):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("snippets."))
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == "snippets":
+                found.update(f"snippets.{a.name}" for a in node.names)
+            elif node.module.startswith("snippets."):
+                found.add(node.module)
+    return found
+
+
+def notebook_code(source: Path) -> str:
+    """The code cells of a percent-format notebook as one module, without IPython magics."""
+    import jupytext
+
+    nb = jupytext.read(source)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    return "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
+
+
+def modules_reached(source: Path, snippets_dir: Path) -> list[Path]:
+    """Source files of every snippets module the notebook imports, directly or through the package."""
+    pending = snippets_imports(notebook_code(source))
+    seen: set[str] = set()
+    while pending:
+        module = pending.pop()
+        path = snippets_dir / (module.removeprefix("snippets.").replace(".", "/") + ".py")
+        if module in seen or not path.exists():
+            continue
+        seen.add(module)
+        pending |= snippets_imports(path.read_text())
+    files = [snippets_dir / (m.removeprefix("snippets.").replace(".", "/") + ".py") for m in sorted(seen)]
+    return [snippets_dir / "__init__.py", *files]
+
+
+def execution_key(notebook: Notebook, snippets_dir: Path) -> str:
+    """What an executed notebook depends on: its text, the snippets code it reaches, library versions."""
+    h = hashlib.sha256(f"python={sys.version_info[:3]}".encode())
+    h.update(" ".join(f"{name}={version(name)}" for name in LIBRARIES).encode())
+    h.update(notebook.source.read_bytes())
+    for path in modules_reached(notebook.source, snippets_dir):
+        if path.exists():
+            h.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:20]
+
+
+def cell_lines(source: Path) -> list[int]:
+    """1-based line of each `# %%` cell marker: where cell i of the notebook starts in the file."""
+    return [i for i, line in enumerate(source.read_text().splitlines(), 1) if line.startswith("# %%")]
+
+
+def execute(notebook: Notebook, cwd: Path):
+    """Run every cell of `notebook` in a fresh kernel; return the executed nbformat notebook.
+
+    Raises NotebookError naming the notebook file, the cell (number and line) and the exception.
+    """
+    import jupytext
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = jupytext.read(notebook.source)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
+                            record_timing=False, resources={"metadata": {"path": str(cwd)}},
+                            extra_arguments=["--log-level=ERROR"])  # not the kernel's TCP notice
+    lines = cell_lines(notebook.source)
+
+    async def run_cells() -> None:
+        async with client.async_setup_kernel():
+            for index, cell in enumerate(nb.cells):
+                try:
+                    await client.async_execute_cell(cell, index)
+                except CellExecutionError as error:
+                    line = f", line {lines[index]}" if index < len(lines) else ""
+                    raise NotebookError(
+                        f"notebook {notebook.source.name}: cell {index + 1}{line} raised "
+                        f"{error.ename}: {error.evalue}") from None
+
+    # Our own event loop, closed afterwards: nbclient's synchronous wrappers leave one open per thread.
+    asyncio.run(run_cells())
+    _make_reproducible(nb, notebook.name)
+    _describe_figures(nb, notebook)
+    return nb
+
+
+def _make_reproducible(nb, name: str) -> None:
+    """Drop what differs between two runs of the same code: cell ids, execution metadata, object ids."""
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"{name}-{index + 1}"
+        cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            output.get("metadata", {}).pop("execution", None)
+            text = output.get("data", {}).get("text/plain")
+            if isinstance(text, str):
+                output["data"]["text/plain"] = re.sub(r" at 0x[0-9a-f]+>", ">", text)
+    nb.metadata.pop("widgets", None)
+
+
+def _describe_figures(nb, notebook: Notebook) -> None:
+    """Give every figure a cell shows the alt text of the registered figure the cell draws.
+
+    A cell that shows an image must call exactly one registered drawing function (`draw_...`),
+    so that the notebook page carries the same description as the chapter's figure.
+    """
+    from snippets.figures import registry
+
+    alt_by_function = {spec.draw.__name__: spec.alt for spec in registry().values()}
+    for index, cell in enumerate(nb.cells):
+        images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+        if not images:
+            continue
+        called = sorted({n.func.id for n in ast.walk(parse_python(cell.source))
+                         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in alt_by_function})
+        if len(called) != 1 or len(images) != 1:
+            raise NotebookError(
+                f"notebook {notebook.source.name}: cell {index + 1} shows {len(images)} image(s) and calls "
+                f"{called or 'no'} registered drawing function(s); show one registered figure per cell, "
+                "so that it has the figure's alt text")
+        images[0].setdefault("metadata", {}).setdefault("image/png", {})["alt"] = alt_by_function[called[0]]
+
+
+def executed_notebooks(config: MkDocsConfig, notebooks: list[Notebook]) -> tuple[dict[str, Path], list[str]]:
+    """Path of each executed .ipynb (KEY/notebooks/NAME.ipynb in the cache), from the cache where its
+    key matches; and the names of the notebooks executed now."""
+    import nbformat
+
+    root = Path(config.config_file_path).parent
+    directory = memo.cache_dir(config, "notebooks")
+    keys = {nb.name: execution_key(nb, root / "snippets") for nb in notebooks}
+    paths = {nb.name: directory / keys[nb.name] / nb.ipynb_uri for nb in notebooks}
+    missing = [nb for nb in notebooks if not paths[nb.name].exists()]
+
+    def run(nb: Notebook) -> None:
+        executed = execute(nb, root)
+        for stale in directory.glob(f"*/{nb.ipynb_uri}"):
+            shutil.rmtree(stale.parents[1])
+        paths[nb.name].parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(executed, paths[nb.name])
+
+    # Each notebook runs in its own kernel process; threads only wait on them.
+    with ThreadPoolExecutor(max(1, min(len(missing), os.cpu_count() or 1))) as pool:
+        for future in [pool.submit(run, nb) for nb in missing]:
+            future.result()
+    return paths, [nb.name for nb in missing]
+
+
+@event_priority(100)  # before mkdocs-jupyter's on_files, which turns .ipynb files into pages
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    notebooks = find_notebooks(Path(config.docs_dir))
+    paths, ran = executed_notebooks(config, notebooks)
+    log.info("notebooks: executed %d (%s), %d from cache", len(ran), ", ".join(ran) or "none",
+             len(notebooks) - len(ran))
+    for nb in notebooks:
+        # The percent-format text is the source; the executed .ipynb is what the site renders.
+        source = files.get_file_from_path(f"{NOTEBOOK_DIR}/{nb.name}.py")
+        if source is not None:
+            files.remove(source)
+        # A plain File rooted in the cache, not File.generated: mkdocs-jupyter's wrapper reads the
+        # source through src_dir, which a generated file does not have.
+        files.append(File(nb.ipynb_uri, src_dir=str(paths[nb.name].parents[1]), dest_dir=config.site_dir,
+                          use_directory_urls=config.use_directory_urls))
+    return files
+
+
+# What mkdocs-jupyter's template adds around the cells that the site does not want.
+_STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
+_SCRIPT = re.compile(r"<script[^>]*>.*?</script>", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_COPY_BUTTON = re.compile(r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>', re.S)
+_COPY_TEXT = re.compile(r'<div class="clipboard-copy-txt"[^>]*>.*?</div>', re.S)
+_CODE_INPUT = re.compile(r'<div class="highlight-ipynb hl-(\w+)"><pre><span></span>(.*?)</pre></div>', re.S)
+_OUTPUT_PRE = re.compile(r'(<div class="[^"]*jp-OutputArea-output[^"]*"[^>]*>\s*)<pre>')
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="(#[^"]+)">¶</a>')
+_MARKDOWN_CELL = re.compile(r'(<div class="[^"]*jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S)
+_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\d)")
+
+
+def _arithmatex(match: re.Match, display: bool) -> str:
+    tex = html.escape(html.unescape(match.group(1)).strip(), quote=False)
+    if display:
+        return f'<div class="arithmatex">\\[{tex}\\]</div>'
+    return f'<span class="arithmatex">\\({tex}\\)</span>'
+
+
+def markdown_math_to_arithmatex(fragment: str) -> str:
+    """`$...$` and `$$...$$` in a rendered Markdown cell, in the markup hooks/math.py typesets."""
+    def cell(m: re.Match) -> str:
+        body = _DISPLAY_MATH.sub(lambda x: _arithmatex(x, True), m.group(2))
+        parts = re.split(r"(<code>.*?</code>|<pre>.*?</pre>|<div class=\"arithmatex\">.*?</div>)", body, flags=re.S)
+        body = "".join(p if i % 2 else _INLINE_MATH.sub(lambda x: _arithmatex(x, False), p)
+                       for i, p in enumerate(parts))
+        return m.group(1) + body + m.group(3)
+
+    return _MARKDOWN_CELL.sub(cell, fragment)
+
+
+NBCONVERT_PLACEHOLDER_ALT = 'alt="No description has been provided for this image"'
+
+
+def with_figure_alt_text(html_text: str, executed: Path, name: str) -> str:
+    """Put each figure's alt text (stored in the executed notebook) on its <img>, in output order.
+
+    nbconvert's lab template drops the alt metadata and writes a placeholder instead."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    alts = [o["metadata"]["image/png"]["alt"] for c in nb.cells for o in c.get("outputs", [])
+            if "image/png" in o.get("data", {})]
+    pieces = html_text.split(NBCONVERT_PLACEHOLDER_ALT)
+    if len(pieces) - 1 != len(alts):
+        raise PluginError(f"notebook {name}: {len(alts)} figures in the notebook, {len(pieces) - 1} on the page")
+    out = [pieces[0]]
+    for alt, piece in zip(alts, pieces[1:], strict=True):
+        out.append(f'alt="{html.escape(alt)}"' + piece)
+    return "".join(out)
+
+
+def chapter_banner(page: Page, chapter_url: str, chapter_title: str, download: str) -> str:
+    return (
+        '<div class="admonition note notebook-banner">'
+        '<p class="admonition-title">Companion notebook</p>'
+        f'<p>This notebook reruns the chapter <a href="{chapter_url}">{html.escape(chapter_title)}</a> '
+        f'with the site\'s own package. Its outputs were computed when this page was built. '
+        f'<a href="{download}" download>Download {download}</a> and run it with the package installed '
+        '(see the README).</p></div>'
+    )
+
+
+_H1_END = re.compile(r"</h1>")
+
+
+def notebook_link(page: Page, files: Files) -> str:
+    """The note under a chapter's title that points to its companion notebook."""
+    name = Path(page.file.src_uri).stem
+    notebook = files.get_file_from_path(f"{NOTEBOOK_DIR}/{name}.ipynb")
+    url = notebook.url_relative_to(page.file)
+    return (
+        '<p class="notebook-link">Rerun this chapter and change it: '
+        f'<a href="{url}">companion notebook</a> '
+        f'(<a href="{url}{name}.ipynb" download>download {name}.ipynb</a>).</p>'
+    )
+
+
+def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    src = page.file.src_uri
+    if "/" not in src and files.get_file_from_path(f"{NOTEBOOK_DIR}/{Path(src).stem}.ipynb") is not None:
+        return _H1_END.sub(lambda m: m.group(0) + notebook_link(page, files), html_text, count=1)
+    if not src.startswith(f"{NOTEBOOK_DIR}/") or not src.endswith(".ipynb"):
+        return html_text
+    name = Path(page.file.src_uri).stem
+    html_text = _STYLE.sub("", html_text)
+    html_text = _SCRIPT.sub("", html_text)
+    html_text = _COMMENT.sub("", html_text)
+    html_text = _COPY_BUTTON.sub("", html_text)
+    html_text = _COPY_TEXT.sub("", html_text)
+    # Code cells as Material code blocks (its highlighting colours in both palettes, its copy button),
+    # heading anchors as Material permalinks.
+    html_text = _CODE_INPUT.sub(r'<div class="language-\1 highlight"><pre><span></span><code>\2</code></pre></div>',
+                                html_text)
+    # A long output line scrolls sideways: keyboard users must be able to reach it.
+    html_text = _OUTPUT_PRE.sub(r'\1<pre tabindex="0">', html_text)
+    html_text = _ANCHOR_LINK.sub(r'<a class="headerlink" href="\1" title="Permanent link">¶</a>', html_text)
+    html_text = markdown_math_to_arithmatex(html_text)
+    html_text = with_figure_alt_text(html_text, Path(page.file.abs_src_path), name)
+    chapter = files.get_file_from_path(f"{name}.md")
+    if chapter is None:
+        raise PluginError(f"notebook {name}.py has no chapter docs/{name}.md to belong to")
+    chapter_title = chapter.page.title if chapter.page and chapter.page.title else name
+    banner = chapter_banner(page, chapter.url_relative_to(page.file), chapter_title, f"{name}.ipynb")
+    return banner + html_text

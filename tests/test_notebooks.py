@@ -1,0 +1,195 @@
+"""The companion notebooks: one per chapter, code from snippets/ only, executed by this suite, and
+executed at build time with outputs that are never stale."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from conftest import EXECUTED_FENCES
+from hooks.notebooks import NotebookError, execute, execution_key, find_notebooks
+from snippets.figures import registry
+from tests.markdown_fences import ROOT
+from tests.test_build import edit, mkdocs_build, project  # noqa: F401  (project is a fixture)
+
+pytestmark = pytest.mark.slow
+
+CHAPTERS = ("linear", "glm", "neuron", "stacking", "glm-again", "universal")
+NOTEBOOKS = find_notebooks(ROOT / "docs")
+ALLOWED_IMPORTS = ("numpy", "snippets")
+
+
+def outputs(nb) -> list[list[dict]]:
+    """Each cell's outputs, as plain data."""
+    return [json.loads(json.dumps(cell.get("outputs", []))) for cell in nb.cells]
+
+
+def notebook_cells(name: str):
+    import jupytext
+
+    return jupytext.read(ROOT / "docs" / "notebooks" / f"{name}.py").cells
+
+
+@pytest.fixture(scope="session")
+def executed() -> dict[str, nbformat.NotebookNode]:
+    """Every notebook executed afresh by the suite, two kernels at a time."""
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip([nb.name for nb in NOTEBOOKS], pool.map(lambda nb: execute(nb, ROOT), NOTEBOOKS)))
+
+
+def test_every_chapter_has_a_notebook_in_the_nav_and_no_notebook_is_orphaned() -> None:
+    assert sorted(nb.name for nb in NOTEBOOKS) == sorted(CHAPTERS)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+    section = next(item["Notebooks"] for item in config["nav"] if isinstance(item, dict) and "Notebooks" in item)
+    assert sorted(next(iter(entry.values())) for entry in section) == sorted(f"notebooks/{c}.ipynb" for c in CHAPTERS)
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_a_notebook_imports_its_code_from_snippets_and_defines_none(name: str) -> None:
+    code = [cell.source for cell in notebook_cells(name) if cell.cell_type == "code"]
+    tree = ast.parse("\n".join(line for src in code for line in src.splitlines() if not line.startswith("%")))
+    definitions = [n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))
+                   and hasattr(n, "name")]
+    assert not definitions, f"{name}: defines {definitions}; the code belongs in snippets/"
+    imported = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    imported += [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    assert any(m.startswith("snippets.") for m in imported), f"{name}: imports nothing from snippets"
+    assert all(m.split(".")[0] in ALLOWED_IMPORTS for m in imported), f"{name}: imports {imported}"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_notebook_executes_and_the_site_shows_exactly_its_outputs(
+        name: str, executed: dict, built_site: Path, request: pytest.FixtureRequest) -> None:
+    fresh = executed[name]
+    code_cells = [c for c in fresh.cells if c.cell_type == "code"]
+    assert sum(bool(c.outputs) for c in code_cells) >= 3, f"{name}: fewer than three cells show anything"
+    assert not [o for c in code_cells for o in c.outputs if o.output_type == "error"]
+    published = nbformat.read(built_site / "notebooks" / name / f"{name}.ipynb", as_version=4)
+    assert outputs(published) == outputs(fresh), f"{name}: the site's outputs differ from a fresh run"
+    # The notebook's code cells ran here: test_site's check of shown code counts them as executed.
+    request.config.stash[EXECUTED_FENCES].extend(c.source for c in code_cells)
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_a_notebook_page_links_its_chapter_and_download_and_the_chapter_links_back(
+        name: str, built_site: Path) -> None:
+    page = (built_site / "notebooks" / name / "index.html").read_text()
+    assert f'href="../../{name}/"' in page
+    assert f'href="{name}.ipynb" download' in page
+    assert (built_site / "notebooks" / name / f"{name}.ipynb").is_file()
+    chapter = (built_site / name / "index.html").read_text()
+    assert f'href="../notebooks/{name}/"' in chapter
+    assert f'href="../notebooks/{name}/{name}.ipynb" download' in chapter
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_a_notebook_page_loads_nothing_of_its_own_and_its_math_is_typeset(name: str, built_site: Path) -> None:
+    page = (built_site / "notebooks" / name / "index.html").read_text()
+    article = page[page.index("<article"):page.index("</article>")]
+    assert not re.search(r"<style|<script|mathjax|cdnjs|jsdelivr|unpkg", article, re.I)
+    if "$" in "".join(c.source for c in notebook_cells(name) if c.cell_type == "markdown"):
+        assert 'class="katex"' in article
+    text = re.sub(r"<pre.*?</pre>|<code.*?</code>|<annotation.*?</annotation>", "", article, flags=re.S)
+    assert not re.search(r"\$[^$<]+\$", text), f"{name}: raw $...$ math left on the page"
+
+
+def test_notebook_figures_carry_the_alt_text_of_their_registered_figure(built_site: Path) -> None:
+    alts = {spec.alt for spec in registry().values()}
+    shown = 0
+    for name in CHAPTERS:
+        page = (built_site / "notebooks" / name / "index.html").read_text()
+        for alt in re.findall(r'<img alt="([^"]*)"', page):
+            assert alt.replace("&#x27;", "'").replace("&quot;", '"').replace("&amp;", "&") in alts, alt
+            shown += 1
+    assert shown >= len(CHAPTERS)
+
+
+# --- the build's notebook cache -----------------------------------------------------------------
+
+NOTEBOOK = '''\
+# %% [markdown]
+# # Notebook: overview
+#
+# The linear predictor $\\eta = x^\\top\\beta$ for one observation.
+
+# %%
+import numpy as np
+from snippets.overview import linear_predictor
+
+print("eta =", linear_predictor(np.array([1.0, 2.0]), np.array([0.5, 0.25])))
+'''
+
+
+def with_notebook(project: Path, source: str = NOTEBOOK) -> Path:  # noqa: F811
+    (project / "docs" / "notebooks").mkdir(exist_ok=True)
+    notebook = project / "docs" / "notebooks" / "index.py"
+    notebook.write_text(source)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "nav:\n  - Overview: index.md\n", "nav:\n  - Overview: index.md\n  - Notebook: notebooks/index.ipynb\n"))
+    return notebook
+
+
+def executed_line(log: str) -> str:
+    found = re.findall(r"notebooks: executed (\d+ \([^)]*\)), \d+ from cache", log)
+    assert found, f"no notebooks line in the build log:\n{log[-2000:]}"
+    return found[-1]
+
+
+def test_notebooks_execute_once_and_again_only_when_what_they_import_changes(project: Path) -> None:  # noqa: F811
+    with_notebook(project)
+    first = mkdocs_build(project)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert executed_line(first.stderr) == "1 (index)"
+    page = (project / "site" / "notebooks" / "index.html").read_text()
+    assert "eta = 1.0" in page and 'class="katex"' in page
+    assert executed_line(mkdocs_build(project).stderr) == "0 (none)"
+
+    # A module the notebook does not reach: nothing to execute.
+    (project / "snippets" / "unrelated.py").write_text("CONSTANT = 1\n")
+    assert executed_line(mkdocs_build(project).stderr) == "0 (none)"
+
+    # The module it imports changes: it runs again, and the page shows the new output.
+    edit(project / "snippets" / "overview.py", "return float(x @ beta)", "return float(x @ beta) + 1")
+    rebuilt = mkdocs_build(project)
+    assert executed_line(rebuilt.stderr) == "1 (index)"
+    assert "eta = 2.0" in (project / "site" / "notebooks" / "index.html").read_text()
+
+
+def test_a_cell_that_raises_fails_the_build_naming_the_notebook_and_cell(project: Path) -> None:  # noqa: F811
+    with_notebook(project, NOTEBOOK + '\n# %%\nraise ValueError("broken on purpose")\n')
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert "notebook index.py: cell 3, line 12 raised ValueError: broken on purpose" in result.stderr
+
+
+def test_the_execution_key_follows_the_snippets_modules_a_notebook_reaches(tmp_path: Path) -> None:
+    snippets = tmp_path / "snippets"
+    shutil.copytree(ROOT / "snippets", snippets, ignore=shutil.ignore_patterns("__pycache__"))
+    before = {nb.name: execution_key(nb, snippets) for nb in NOTEBOOKS}
+
+    (snippets / "universal.py").write_text((snippets / "universal.py").read_text() + "\n# edited\n")
+    after = {nb.name: execution_key(nb, snippets) for nb in NOTEBOOKS}
+    assert {n for n in before if before[n] != after[n]} == {"universal"}
+
+    # glm.py is also imported by the modules of the linear, neuron and stacking chapters.
+    (snippets / "glm.py").write_text((snippets / "glm.py").read_text() + "\n# edited\n")
+    again = {nb.name: execution_key(nb, snippets) for nb in NOTEBOOKS}
+    assert {n for n in after if after[n] != again[n]} == {"glm", "linear", "neuron", "stacking"}
+
+
+def test_execute_names_the_cell_that_raised(tmp_path: Path) -> None:
+    from hooks.notebooks import Notebook
+
+    source = tmp_path / "broken.py"
+    source.write_text("# %%\nx = 1\n\n# %%\n1 / 0\n")
+    with pytest.raises(NotebookError, match=r"broken\.py: cell 2, line 4 raised ZeroDivisionError"):
+        execute(Notebook("broken", source), tmp_path)
