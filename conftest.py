@@ -57,6 +57,15 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The site built again from nothing (an empty cache: every figure drawn, every notebook
+    executed), and that build's log."""
+    root = tmp_path_factory.mktemp("fresh")
+    result = build_site(root / "site", cache_dir=root / "cache")
+    return root / "site", result.stderr
+
+
+@pytest.fixture(scope="session")
 def executed_fences(request: pytest.FixtureRequest) -> list[str]:
     return request.config.stash[EXECUTED_FENCES]
 

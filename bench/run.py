@@ -42,7 +42,7 @@ def scratch_copy() -> Path:
     # The floor: the same pages, no hooks at all (so no figures, values, examples, math or claims)
     # and no notebooks (the mkdocs-jupyter plugin and the nav's notebook section go too).
     config = re.sub(r"\nhooks:\n(?:  - .*\n)+", "\n", (root / "mkdocs.yml").read_text())
-    config = re.sub(r"\n  # [^\n]*\n  - mkdocs-jupyter:\n(?:      .*\n)+", "\n", config)
+    config = re.sub(r"\n(?:  # [^\n]*\n)*  - notebooks:\n(?:      .*\n)+", "\n", config)
     config = re.sub(r"\n  - Notebooks:\n(?:      - .*\n)+", "\n", config)
     (root / "mkdocs-floor.yml").write_text(config.replace("strict: true", "strict: false"))
     return root

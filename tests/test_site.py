@@ -13,7 +13,6 @@ from bs4 import BeautifulSoup
 from hooks.anchors import parse, published_anchors, read_lock, resolves
 from hooks.claims import parse_claims, node_ids_by_claim
 from snippets.figures import registry
-from conftest import build_site
 from tests.markdown_fences import ROOT
 
 DOCS = ROOT / "docs"
@@ -246,10 +245,9 @@ def test_printed_outputs_were_computed_at_build_time(built_site: Path) -> None:
     assert any("network defect:" in out for out in outputs), "the first page's executed example has no output"
 
 
-def test_two_builds_are_byte_identical(built_site: Path, tmp_path: Path) -> None:
-    # The second build starts from an empty figure cache, so the figures are drawn again too.
-    again = tmp_path / "site"
-    build_site(again, cache_dir=tmp_path / "cache")
+def test_two_builds_are_byte_identical(built_site: Path, fresh_site: tuple[Path, str]) -> None:
+    # The second build starts from an empty cache: figures drawn and notebooks executed again too.
+    again, _ = fresh_site
     first = {p.relative_to(built_site): p.read_bytes() for p in built_site.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert sorted(first) == sorted(second)

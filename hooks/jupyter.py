@@ -1,0 +1,43 @@
+"""mkdocs-jupyter, with its heavy imports deferred until a notebook has to be converted.
+
+mkdocs-jupyter imports nbconvert and jupytext when MkDocs loads it, about half a second, on every
+build. A build whose notebook pages all come from its cache never calls either, so this entry
+point (`notebooks` in mkdocs.yml, registered in pyproject.toml) loads both modules lazily and
+hands MkDocs mkdocs-jupyter's own plugin class.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+
+
+class DeferredModule(types.ModuleType):
+    """Stands in for module `name` in sys.modules until one of its attributes is first read.
+
+    (importlib.util.LazyLoader does not do here: the import system reads `__spec__` of a module
+    found in sys.modules, which already makes a LazyLoader module execute.)"""
+
+    def __getattr__(self, attribute: str):
+        name = self.__name__
+        if sys.modules.get(name) is self:
+            del sys.modules[name]
+        real = importlib.import_module(name)
+        self.__dict__.update(real.__dict__)
+        return getattr(real, attribute)
+
+
+def defer_import(name: str) -> None:
+    if name not in sys.modules:
+        module = DeferredModule(name)
+        module.__spec__ = None
+        sys.modules[name] = module
+
+
+defer_import("jupytext")
+defer_import("mkdocs_jupyter.convert")
+
+from mkdocs_jupyter.plugin import Plugin  # noqa: E402
+
+__all__ = ["Plugin"]
