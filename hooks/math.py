@@ -7,12 +7,17 @@ the site serves itself (docs/assets/katex). A formula KaTeX cannot parse fails t
 from __future__ import annotations
 
 import html
+import json
 import re
+from importlib.metadata import version
+from pathlib import Path
 
 from markdown_katex_rs.extension import tex2html
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
+
+from hooks import memo
 
 # pymdownx.arithmatex (generic mode) wraps inline math in \( \) and display math in \[ \].
 INLINE = re.compile(r'<span class="arithmatex">\\\((?P<tex>.*?)\\\)</span>', re.DOTALL)
@@ -21,7 +26,16 @@ DISPLAY = re.compile(r'<div class="arithmatex">\\\[(?P<tex>.*?)\\\]</div>', re.D
 TAG = re.compile(r'<([a-zA-Z][\w-]*)((?:\s+[\w:-]+="[^"]*")+)\s*(/?)>')
 ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
 
-_typeset: dict[tuple[str, bool], str] = {}
+# Typeset formulas by (display mode, TeX); kept on disk between builds under the renderer's version.
+_typeset: dict[str, str] = {}
+_used: set[str] = set()
+_store: dict = {"path": None, "saved": frozenset()}
+if __name__ != "hooks.math":
+    # MkDocs loads this file as a hook under its path, while hooks/print_page.py imports it as
+    # hooks.math: two module objects. Share one cache, or the one-page version typesets it all again.
+    from hooks import math as _package
+
+    _typeset, _used, _store = _package._typeset, _package._used, _package._store
 
 
 def canonical_attributes(html_fragment: str) -> str:
@@ -43,10 +57,11 @@ def canonical_attributes(html_fragment: str) -> str:
 
 
 def typeset(tex: str, display: bool) -> str:
-    """KaTeX HTML (with MathML for screen readers) for one formula; memoised across builds."""
-    key = (tex, display)
+    """KaTeX HTML (with MathML for screen readers) for one formula; cached across builds."""
+    key = f"{'display' if display else 'inline'}\0{tex}"
     if key not in _typeset:
         _typeset[key] = canonical_attributes(tex2html(tex, {"display-mode": display}))
+    _used.add(key)
     return _typeset[key]
 
 
@@ -64,6 +79,28 @@ def typeset_page(content: str, where: str) -> str:
 
     content = DISPLAY.sub(replace(True), content)
     return INLINE.sub(replace(False), content)
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    path = memo.cache_dir(config, "math") / f"katex-{version('markdown-katex-rs')}.json"
+    if _store["path"] != path and path.exists():
+        saved = json.loads(path.read_text())
+        _typeset.update(saved)
+        _store["saved"] = frozenset(saved)
+    _store["path"] = path
+    _used.clear()
+    return config
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    # Rewritten only when the site's set of formulas changed; it keeps just the ones in use.
+    path: Path = _store["path"]
+    if _used != _store["saved"]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob("katex-*.json"):
+            stale.unlink()
+        path.write_text(json.dumps({key: _typeset[key] for key in sorted(_used)}))
+        _store["saved"] = frozenset(_used)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

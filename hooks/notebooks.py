@@ -2,9 +2,10 @@
 
 Each notebook is executed into an .ipynb with outputs, which mkdocs-jupyter then renders (with its
 own execution off) and offers for download. An executed notebook is cached under a key made of its
-text, the source of every snippets module it imports directly or through other snippets modules,
-and the versions of the libraries it computes with. So an edit to snippets/ re-executes exactly the
-notebooks that import the edited module, and a warm rebuild executes nothing.
+text, the fingerprints of the snippets objects it imports (the code each of them reaches, as for
+figures and executed examples) and the versions of the libraries it computes with. So an edit to
+snippets/ re-executes exactly the notebooks that reach the edited code, and a warm rebuild executes
+nothing (and, while snippets/ is unchanged, imports nothing: the keys come from hooks/memo.py).
 
 mkdocs-jupyter's page template inlines 575 kB of JupyterLab CSS, a MathJax loader and a mermaid
 import from a CDN on every notebook page; `on_page_content` removes them (the site serves its own
@@ -17,12 +18,12 @@ import ast
 import asyncio
 import hashlib
 import html
+import json
 import logging
 import os
 import re
 import shutil
 import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -35,6 +36,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from hooks import memo
+from hooks.execute import cache_key
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 # mkdocs-jupyter reports every conversion and copy at INFO; this hook's one summary line says enough.
@@ -44,16 +46,6 @@ for _name in ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter"):
 NOTEBOOK_DIR = "notebooks"
 LIBRARIES = ("numpy", "matplotlib", "statsmodels", "ipykernel", "nbclient", "jupytext")
 CELL_TIMEOUT = 600  # seconds; a cell that runs longer than this is a bug, not a slow machine
-
-
-# Notebooks execute in threads; CPython 3.11's ast module keeps its recursion guard per interpreter,
-# so two threads parsing at once can fail with "AST constructor recursion depth mismatch".
-_AST_LOCK = threading.Lock()
-
-
-def parse_python(source: str) -> ast.Module:
-    with _AST_LOCK:
-        return ast.parse(source)
 
 
 class NotebookError(PluginError):
@@ -80,46 +72,34 @@ def find_notebooks(docs_dir: Path) -> list[Notebook]:
     return [Notebook(p.stem, p) for p in sorted((docs_dir / NOTEBOOK_DIR).glob("*.py"))]
 
 
-def snippets_imports(source: str) -> set[str]:
-    """The snippets modules a piece of Python source imports (`snippets.glm`, ...)."""
-    found: set[str] = set()
-    for node in ast.walk(parse_python(source)):
-        if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name.startswith("snippets."))
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if node.module == "snippets":
-                found.update(f"snippets.{a.name}" for a in node.names)
-            elif node.module.startswith("snippets."):
-                found.add(node.module)
-    return found
+def execution_key(notebook: Notebook) -> str:
+    """What an executed notebook depends on: its text; the fingerprint of every snippets object it
+    imports (the code each reaches, as for figures and executed examples); the alt text of the
+    figures it draws; and the versions of Python and the libraries it runs with."""
+    from hooks.execute import imported_snippets
+    from snippets.figures import registry
 
-
-def modules_reached(source: Path, snippets_dir: Path) -> list[Path]:
-    """Source files of every snippets module the notebook imports, directly or through the package."""
-    # The percent-format file is Python as it stands: jupytext keeps magics as comments
-    # (`# %matplotlib inline`), so no need for jupytext here (a tenth of a second per notebook).
-    pending = snippets_imports(source.read_text())
-    seen: set[str] = set()
-    while pending:
-        module = pending.pop()
-        path = snippets_dir / (module.removeprefix("snippets.").replace(".", "/") + ".py")
-        if module in seen or not path.exists():
-            continue
-        seen.add(module)
-        pending |= snippets_imports(path.read_text())
-    files = [snippets_dir / (m.removeprefix("snippets.").replace(".", "/") + ".py") for m in sorted(seen)]
-    return [snippets_dir / "__init__.py", *files]
-
-
-def execution_key(notebook: Notebook, snippets_dir: Path) -> str:
-    """What an executed notebook depends on: its text, the snippets code it reaches, library versions."""
+    text = notebook.source.read_text()
     h = hashlib.sha256(f"python={sys.version_info[:3]}".encode())
     h.update(" ".join(f"{name}={version(name)}" for name in LIBRARIES).encode())
-    h.update(notebook.source.read_bytes())
-    for path in modules_reached(notebook.source, snippets_dir):
-        if path.exists():
-            h.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
+    # The percent-format file is Python as it stands (jupytext keeps magics as comments), so the
+    # examples' key, over the code and the fingerprints of what it imports, applies unchanged.
+    h.update(cache_key(text).encode())
+    drawn = {name for name, _ in imported_snippets(text)}
+    for spec in registry().values():
+        if f"{spec.draw.__module__}.{spec.draw.__name__}" in drawn:
+            h.update(spec.alt.encode())
     return h.hexdigest()[:20]
+
+
+def cached_execution_key(notebook: Notebook) -> str:
+    """execution_key, from the memo while snippets/ is unchanged: a warm build imports nothing."""
+    text_key = hashlib.sha256(notebook.source.read_bytes()).hexdigest()[:24]
+    key = memo.get("notebooks", text_key)
+    if key is None:
+        key = execution_key(notebook)
+        memo.put("notebooks", text_key, key)
+    return key
 
 
 def cell_lines(source: Path) -> list[int]:
@@ -187,7 +167,7 @@ def _describe_figures(nb, notebook: Notebook) -> None:
         images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
         if not images:
             continue
-        called = sorted({n.func.id for n in ast.walk(parse_python(cell.source))
+        called = sorted({n.func.id for n in ast.walk(ast.parse(cell.source))
                          if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in alt_by_function})
         if len(called) != 1 or len(images) != 1:
             raise NotebookError(
@@ -200,15 +180,15 @@ def _describe_figures(nb, notebook: Notebook) -> None:
 def executed_notebooks(config: MkDocsConfig, notebooks: list[Notebook]) -> tuple[dict[str, Path], list[str]]:
     """Path of each executed .ipynb (KEY/notebooks/NAME.ipynb in the cache), from the cache where its
     key matches; and the names of the notebooks executed now."""
-    import nbformat
-
     root = Path(config.config_file_path).parent
     directory = memo.cache_dir(config, "notebooks")
-    keys = {nb.name: execution_key(nb, root / "snippets") for nb in notebooks}
+    keys = {nb.name: cached_execution_key(nb) for nb in notebooks}
     paths = {nb.name: directory / keys[nb.name] / nb.ipynb_uri for nb in notebooks}
     missing = [nb for nb in notebooks if not paths[nb.name].exists()]
 
     def run(nb: Notebook) -> None:
+        import nbformat
+
         executed = execute(nb, root)
         for stale in directory.glob(f"*/{nb.ipynb_uri}"):
             shutil.rmtree(stale.parents[1])
@@ -280,10 +260,8 @@ def with_figure_alt_text(html_text: str, executed: Path, name: str) -> str:
     """Put each figure's alt text (stored in the executed notebook) on its <img>, in output order.
 
     nbconvert's lab template drops the alt metadata and writes a placeholder instead."""
-    import nbformat
-
-    nb = nbformat.read(executed, as_version=4)
-    alts = [o["metadata"]["image/png"]["alt"] for c in nb.cells for o in c.get("outputs", [])
+    nb = json.loads(executed.read_text())  # an .ipynb is JSON; nbformat is not needed to read it
+    alts = [o["metadata"]["image/png"]["alt"] for c in nb["cells"] for o in c.get("outputs", [])
             if "image/png" in o.get("data", {})]
     pieces = html_text.split(NBCONVERT_PLACEHOLDER_ALT)
     if len(pieces) - 1 != len(alts):
