@@ -33,7 +33,11 @@ from snippets.glm_again import (
 # the objective at a midpoint never exceeds the average of the ends.
 
 # %%
-print(random_features_summary(lam=0.05, steps=3000))
+summary = random_features_summary(lam=0.05, steps=3000)
+print(f"gradient descent from start 1, largest distance to Newton's optimum: {summary['gd_distance_1']:.1e}")
+print(f"gradient descent from start 2, largest distance to Newton's optimum: {summary['gd_distance_2']:.1e}")
+print(f"worst midpoint excess over 50 random pairs (<= 0 for a convex objective): {summary['worst_midpoint_excess']:.3f}")
+print(f"training accuracy: {summary['accuracy']:.2f}")
 
 # %% [markdown]
 # ## The last layer of a trained network
@@ -42,7 +46,11 @@ print(random_features_summary(lam=0.05, steps=3000))
 # features: the refit can only improve the objective, and its gradient is zero.
 
 # %%
-print(last_layer_summary(steps=3000))
+summary = last_layer_summary(steps=3000)
+print(f"objective at the trained network's output layer: {summary['network_objective']:.5f}")
+print(f"objective after refitting that layer as a GLM:   {summary['refit_objective']:.5f}")
+print(f"largest gradient entry at the refit:              {summary['refit_gradient']:.1e}")
+print(f"training accuracy of the network: {summary['accuracy']:.2f}")
 
 # %% [markdown]
 # ## The lazy regime
@@ -54,8 +62,10 @@ print(last_layer_summary(steps=3000))
 # $m^{-1/2}$.
 
 # %%
-for key, value in lazy_table().items():
-    print(f"{key:>22}: {value:.4f}")
+table = lazy_table()
+print(f"{'width m':>8}{'largest gap':>13}{'relative change':>17}{'training MSE':>14}")
+for m in (50, 400, 3200):
+    print(f"{m:>8}{table[f'gap_{m}']:>13.4f}{table[f'relative_change_{m}']:>17.4f}{table[f'training_mse_{m}']:>14.4f}")
 
 # %%
 draw_lazy_linearisation()

@@ -39,7 +39,8 @@ result = sigmoid_neuron_on_grades(steps=5000)
 print("gradient descent:", np.round(result["gd"], 6))
 print("IRLS:            ", np.round(result["irls"], 6))
 print(f"largest difference: {result['max_difference']:.1e}")
-print("mean cross-entropy at each:", grade_data_losses())
+losses = grade_data_losses()
+print(f"mean cross-entropy: IRLS {losses['irls']:.10f}, gradient descent {losses['gd']:.10f}")
 
 # %% [markdown]
 # Fewer steps leave gradient descent short of the maximum-likelihood estimate; try `steps=500`.
@@ -58,11 +59,14 @@ for family in ("gaussian", "bernoulli", "poisson"):
 # %% [markdown]
 # ## A softmax layer is multinomial logistic regression
 #
-# The fitted probabilities of a softmax layer and of the multinomial model fitted by Newton's method,
-# and how far apart the two parameter sets are once the softmax's free shift is removed:
+# A softmax layer trained by gradient descent and the multinomial logit fitted by Newton's method
+# give the same probabilities. Adding the same shift to every class's weights changes nothing,
+# which is why the multinomial model fixes a reference class:
 
 # %%
-print(softmax_against_multinomial())
+softmax_check = softmax_against_multinomial()
+print(f"largest difference in fitted probabilities: {softmax_check['probability_difference']:.1e}")
+print(f"change after adding the same shift to every class: {softmax_check['shift_difference']:.1e}")
 
 # %% [markdown]
 # ## Why the matched loss matters

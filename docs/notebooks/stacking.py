@@ -35,7 +35,9 @@ from snippets.stacking import (
 # $(v, c)$ moves, and not otherwise:
 
 # %%
-print(superposition_defects(seed=0))
+defects = superposition_defects(seed=0)
+print(f"all parameters move:       largest defect {defects['all']:.3f}")
+print(f"only the output layer:     largest defect {defects['output_layer']:.1e}")
 
 # %% [markdown]
 # ## The Jacobian moves
@@ -56,7 +58,11 @@ for hidden in ("tanh", "relu", "identity"):
 # straight line between two of them leaves the minimum:
 
 # %%
-print(symmetry_summary())
+summary = symmetry_summary()
+print(f"parameter points with the same function: {summary['copies']} ({summary['distinct']} distinct)")
+print(f"largest difference between their outputs: {summary['max_output_deviation']:.1e}")
+print(f"loss at the midpoint of a permuted pair:   {summary['midpoint_loss_permuted']:.3f}")
+print(f"loss at the midpoint of a sign-flipped pair: {summary['midpoint_loss_flipped']:.3f}")
 
 # %%
 draw_symmetric_minima_segment()
@@ -69,7 +75,10 @@ draw_symmetric_minima_segment()
 # eigenvalues $\pm 2$:
 
 # %%
-print(saddle_at_origin())
+saddle = saddle_at_origin()
+print("gradient at the origin:", saddle["gradient"])
+print("Hessian eigenvalues at the origin:", saddle["eigenvalues"].round(6))
+print("loss at two minima:", saddle["loss_at_minima"], " loss at the origin between them:", saddle["loss_at_midpoint"])
 
 # %% [markdown]
 # ## Directions the data cannot see
@@ -80,4 +89,8 @@ print(saddle_at_origin())
 # exact null direction, and the logistic GLM's information is positive definite:
 
 # %%
-print(fisher_spectrum())
+spectrum = fisher_spectrum()
+print(f"ReLU network, {spectrum['hidden_units']} hidden units, {spectrum['parameters']} parameters: "
+      f"{spectrum['relu_null_directions']} null directions of the Jacobian")
+print(f"tanh network of the same shape: smallest relative singular value {spectrum['tanh_smallest']:.1e}")
+print(f"logistic GLM: smallest eigenvalue of the information {spectrum['glm_smallest_eigenvalue']:.1f}")

@@ -36,8 +36,11 @@ from snippets.universal import (
 
 # %%
 errors = approximation_errors(widths=(8, 16, 32, 64))
-for name in ("relu", "staircase"):
-    print(name, [f"{e:.2e}" for e in errors[name]], "ratios", [round(r, 2) for r in error_ratios(name)])
+print(f"{'N':>4}{'ReLU error':>12}{'bound':>10}{'staircase error':>17}")
+for i, N in enumerate(errors["widths"]):
+    print(f"{N:>4}{errors['relu'][i]:>12.2e}{errors['relu_bound'][i]:>10.2e}{errors['staircase'][i]:>17.2e}")
+print("error(N) / error(2N), ReLU:", [round(r, 2) for r in error_ratios("relu")],
+      " staircase:", [round(r, 2) for r in error_ratios("staircase")])
 
 # %%
 draw_approximation_error_rates()
@@ -49,7 +52,9 @@ draw_approximation_error_rates()
 # exactly. On fresh noise its mean squared error is well above 1, the error of predicting zero:
 
 # %%
-print(noise_interpolation(n=30))
+noise = noise_interpolation(n=30)
+print(f"{noise['units']} ReLU units; largest training error {noise['train_error']:.1e}; "
+      f"mean squared error on fresh noise {noise['test_mse']:.2f}")
 
 # %% [markdown]
 # ## Depth multiplies pieces
