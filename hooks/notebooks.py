@@ -54,14 +54,10 @@ class NotebookError(PluginError):
 
 @dataclass(frozen=True)
 class Notebook:
-    """A companion notebook: `source` is docs/notebooks/NAME.py, `chapter` the page it belongs to."""
+    """A companion notebook: `source` is docs/notebooks/NAME.py; it belongs to the chapter NAME.md."""
 
     name: str
     source: Path
-
-    @property
-    def chapter(self) -> str:
-        return f"{self.name}.md"
 
     @property
     def ipynb_uri(self) -> str:
@@ -272,14 +268,15 @@ def with_figure_alt_text(html_text: str, executed: Path, name: str) -> str:
     return "".join(out)
 
 
-def chapter_banner(page: Page, chapter_url: str, chapter_title: str, download: str) -> str:
+def chapter_banner(chapter_url: str, chapter_title: str, download: str) -> str:
+    """The note at the top of a notebook page: its chapter, and the executed notebook to download."""
     return (
         '<div class="admonition note notebook-banner">'
         '<p class="admonition-title">Companion notebook</p>'
         f'<p>This notebook reruns the chapter <a href="{chapter_url}">{html.escape(chapter_title)}</a> '
         f'with the site\'s own package. Its outputs were computed when this page was built. '
-        f'<a href="{download}" download>Download {download}</a> and run it with the package installed '
-        '(see the README).</p></div>'
+        f'<a href="{download}" download>Download {download}</a> and run it in an environment with the '
+        'project\'s package installed (the repository\'s README says how).</p></div>'
     )
 
 
@@ -323,5 +320,5 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     if chapter is None:
         raise PluginError(f"notebook {name}.py has no chapter docs/{name}.md to belong to")
     chapter_title = chapter.page.title if chapter.page and chapter.page.title else name
-    banner = chapter_banner(page, chapter.url_relative_to(page.file), chapter_title, f"{name}.ipynb")
+    banner = chapter_banner(chapter.url_relative_to(page.file), chapter_title, f"{name}.ipynb")
     return banner + html_text
