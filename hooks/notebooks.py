@@ -46,6 +46,7 @@ for _name in ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter"):
 NOTEBOOK_DIR = "notebooks"
 LIBRARIES = ("numpy", "matplotlib", "statsmodels", "ipykernel", "nbclient", "jupytext")
 CELL_TIMEOUT = 600  # seconds; a cell that runs longer than this is a bug, not a slow machine
+KERNEL_START_ATTEMPTS = 2
 
 
 class NotebookError(PluginError):
@@ -114,12 +115,12 @@ def execute(notebook: Notebook, cwd: Path):
 
     nb = jupytext.read(notebook.source)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
-                            record_timing=False, resources={"metadata": {"path": str(cwd)}},
-                            extra_arguments=["--log-level=ERROR"])  # not the kernel's TCP notice
     lines = cell_lines(notebook.source)
 
     async def run_cells() -> None:
+        client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
+                                record_timing=False, resources={"metadata": {"path": str(cwd)}},
+                                extra_arguments=["--log-level=ERROR"])  # not the kernel's TCP notice
         async with client.async_setup_kernel():
             for index, cell in enumerate(nb.cells):
                 try:
@@ -130,8 +131,20 @@ def execute(notebook: Notebook, cwd: Path):
                         f"notebook {notebook.source.name}: cell {index + 1}{line} raised "
                         f"{error.ename}: {error.evalue}") from None
 
-    # Our own event loop, closed afterwards: nbclient's synchronous wrappers leave one open per thread.
-    asyncio.run(run_cells())
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            # Our own event loop, closed afterwards: nbclient's synchronous wrappers leave one open
+            # per thread.
+            asyncio.run(run_cells())
+            break
+        except RuntimeError as error:
+            # A kernel that dies before it answers has run no cell, so starting another is safe.
+            # (Seen once: the first kernel start in a new environment, on a loaded machine.)
+            if "before replying to kernel_info" not in str(error):
+                raise
+            if attempt == KERNEL_START_ATTEMPTS:
+                raise NotebookError(f"notebook {notebook.source.name}: the kernel did not start: {error}") from error
+            log.info("notebook %s: the kernel died while starting; starting another", notebook.source.name)
     _make_reproducible(nb, notebook.name)
     _describe_figures(nb, notebook)
     return nb

@@ -184,3 +184,47 @@ def test_execute_names_the_cell_that_raised(tmp_path: Path) -> None:
     source.write_text("# %%\nx = 1\n\n# %%\n1 / 0\n")
     with pytest.raises(NotebookError, match=r"broken\.py: cell 2, line 4 raised ZeroDivisionError"):
         execute(Notebook("broken", source), tmp_path)
+
+
+def flaky_kernel_start(monkeypatch: pytest.MonkeyPatch, failures: int) -> list[int]:
+    """Make the first `failures` kernel starts die the way a kernel that crashes on start does."""
+    from contextlib import asynccontextmanager
+
+    from nbclient import NotebookClient
+
+    original = NotebookClient.async_setup_kernel
+    starts: list[int] = []
+
+    @asynccontextmanager
+    async def setup_kernel(self, **kwargs):
+        starts.append(1)
+        if len(starts) <= failures:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        async with original(self, **kwargs):
+            yield
+
+    monkeypatch.setattr(NotebookClient, "async_setup_kernel", setup_kernel)
+    return starts
+
+
+def test_a_kernel_that_dies_while_starting_is_started_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hooks.notebooks import Notebook
+
+    starts = flaky_kernel_start(monkeypatch, failures=1)
+    source = tmp_path / "answer.py"
+    source.write_text("# %%\nprint(6 * 7)\n")
+    nb = execute(Notebook("answer", source), tmp_path)
+    assert len(starts) == 2
+    assert nb.cells[0].outputs[0].text == "42\n"
+
+
+def test_a_kernel_that_never_starts_fails_with_the_notebook_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hooks.notebooks import KERNEL_START_ATTEMPTS, Notebook
+
+    starts = flaky_kernel_start(monkeypatch, failures=KERNEL_START_ATTEMPTS)
+    source = tmp_path / "never.py"
+    source.write_text("# %%\nprint(1)\n")
+    with pytest.raises(NotebookError, match=r"never\.py: the kernel did not start"):
+        execute(Notebook("never", source), tmp_path)
+    assert len(starts) == KERNEL_START_ATTEMPTS
