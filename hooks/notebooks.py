@@ -8,8 +8,8 @@ snippets/ re-executes exactly the notebooks that reach the edited code, and a wa
 nothing (and, while snippets/ is unchanged, imports nothing: the keys come from hooks/memo.py).
 
 mkdocs-jupyter's page template inlines 575 kB of JupyterLab CSS, a MathJax loader and a mermaid
-import from a CDN on every notebook page; `on_page_content` removes them (the site serves its own
-small stylesheet, assets/notebook.css) and hands the notebook's `$...$` math to hooks/math.py.
+import from a CDN on every notebook page; `on_page_content` removes them (a few rules in
+assets/site.css style the cells instead) and hands the notebook's `$...$` math to hooks/math.py.
 """
 
 from __future__ import annotations
@@ -62,7 +62,12 @@ class Notebook:
 
     @property
     def ipynb_uri(self) -> str:
-        return f"{NOTEBOOK_DIR}/{self.name}.ipynb"
+        return ipynb_uri(self.name)
+
+
+def ipynb_uri(name: str) -> str:
+    """Where the executed notebook NAME sits in the site's files: notebooks/NAME.ipynb."""
+    return f"{NOTEBOOK_DIR}/{name}.ipynb"
 
 
 def find_notebooks(docs_dir: Path) -> list[Notebook]:
@@ -293,13 +298,9 @@ def chapter_banner(chapter_url: str, chapter_title: str, download: str) -> str:
     )
 
 
-_H1_END = re.compile(r"</h1>")
-
-
-def notebook_link(page: Page, files: Files) -> str:
+def notebook_link(page: Page, notebook: File) -> str:
     """The note under a chapter's title that points to its companion notebook."""
-    name = Path(page.file.src_uri).stem
-    notebook = files.get_file_from_path(f"{NOTEBOOK_DIR}/{name}.ipynb")
+    name = Path(notebook.src_uri).stem
     url = notebook.url_relative_to(page.file)
     return (
         '<p class="notebook-link">Rerun this chapter and change it: '
@@ -310,11 +311,12 @@ def notebook_link(page: Page, files: Files) -> str:
 
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     src = page.file.src_uri
-    if "/" not in src and files.get_file_from_path(f"{NOTEBOOK_DIR}/{Path(src).stem}.ipynb") is not None:
-        return _H1_END.sub(lambda m: m.group(0) + notebook_link(page, files), html_text, count=1)
-    if not src.startswith(f"{NOTEBOOK_DIR}/") or not src.endswith(".ipynb"):
+    name = Path(src).stem
+    if "/" not in src:  # a chapter: point to its notebook, if it has one
+        notebook = files.get_file_from_path(ipynb_uri(name))
+        return html_text if notebook is None else html_text.replace("</h1>", "</h1>" + notebook_link(page, notebook), 1)
+    if src != ipynb_uri(name):
         return html_text
-    name = Path(page.file.src_uri).stem
     html_text = _STYLE.sub("", html_text)
     html_text = _SCRIPT.sub("", html_text)
     html_text = _COMMENT.sub("", html_text)
