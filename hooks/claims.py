@@ -15,6 +15,7 @@ box to its tests and writes site/claims.json: id, title, statement, URL and pyte
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import logging
 import re
@@ -27,6 +28,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from hooks import memo
 from hooks.cite import cite_button, permalink
 
 log = logging.getLogger("mkdocs.hooks.claims")
@@ -83,12 +85,22 @@ def _claim_ids(decorator: ast.expr) -> list[str]:
     return []
 
 
-def node_ids_by_claim(root: Path) -> dict[str, list[str]]:
-    """{claim id: [pytest node ids]} from the @pytest.mark.claim decorators under root/tests."""
+def node_ids_by_claim(root: Path, cache: Path | None = None) -> dict[str, list[str]]:
+    """{claim id: [pytest node ids]} from the @pytest.mark.claim decorators under root/tests.
+
+    With a cache directory, the answer is kept under a digest of the test files: parsing them all
+    is most of what this hook costs a warm build, and the build asks twice (boxes and index).
+    """
+    sources = [(path.relative_to(root).as_posix(), path.read_text())
+               for path in sorted((root / "tests").rglob("test_*.py"))]
+    if cache is not None:
+        digest = hashlib.sha256(json.dumps(sources).encode()).hexdigest()[:24]
+        stored = cache / f"{digest}.json"
+        if stored.exists():
+            return json.loads(stored.read_text())
     found: dict[str, list[str]] = {}
-    for path in sorted((root / "tests").rglob("test_*.py")):
-        tree = ast.parse(path.read_text(), filename=str(path))
-        relative = path.relative_to(root).as_posix()
+    for relative, text in sources:
+        tree = ast.parse(text, filename=relative)
 
         def walk(body: list[ast.stmt], prefix: str, inherited: list[str]) -> None:
             for node in body:
@@ -100,7 +112,17 @@ def node_ids_by_claim(root: Path) -> dict[str, list[str]]:
                         found.setdefault(claim_id, []).append(f"{prefix}::{node.name}")
 
         walk(tree.body, relative, [])
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        for stale in cache.glob("*.json"):
+            stale.unlink()
+        stored.write_text(json.dumps(found))
     return found
+
+
+def tests_by_claim(config: MkDocsConfig) -> dict[str, list[str]]:
+    """node_ids_by_claim for the project being built, through the build cache."""
+    return node_ids_by_claim(Path(config.config_file_path).parent, memo.cache_dir(config, "claims"))
 
 
 _claims: dict[str, Claim] = {}
@@ -110,7 +132,7 @@ _tests: dict[str, list[str]] = {}
 def on_pre_build(config: MkDocsConfig) -> None:
     _claims.clear()
     _tests.clear()
-    _tests.update(node_ids_by_claim(Path(config.config_file_path).parent))
+    _tests.update(tests_by_claim(config))
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -175,7 +197,7 @@ def nav_pages(config: MkDocsConfig) -> list[str]:
 def claims_index_markdown(page_src: str, config: MkDocsConfig) -> str:
     """Every claim on the site, page by page in nav order: a link, the statement, the tests."""
     docs = Path(config.docs_dir)
-    tests = node_ids_by_claim(Path(config.config_file_path).parent)
+    tests = tests_by_claim(config)
     here = Path(page_src).parent.as_posix()
     blocks = []
     for src in nav_pages(config):

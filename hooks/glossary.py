@@ -1,7 +1,7 @@
 """The glossary (docs/glossary.yml): each term defined once, shown as a tooltip wherever it is used.
 
-Every page gets the terms as abbreviations (Python-Markdown's abbr extension, shown by Material's
-tooltips), and the glossary page lists them with anchors term-SLUG.
+Every page gets the terms as abbreviations (the glossary of Python-Markdown's abbr extension, shown
+by Material's tooltips), and the glossary page lists them with anchors term-SLUG.
 """
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ def _load(path: Path, mtime: float) -> tuple[dict, ...]:  # re-read when the fil
     return tuple(entries)
 
 
-def abbreviations_markdown() -> str:
-    """Abbreviation definitions for every form of every term, to append to each page."""
-    return "\n".join(f"*[{form}]: {entry['definition']}" for entry in load_glossary() for form in entry["forms"])
+def abbreviations() -> dict[str, str]:
+    """{form: definition} for every form of every term: the abbr extension's glossary option."""
+    return {form: entry["definition"] for entry in load_glossary() for form in entry["forms"]}
 
 
 def glossary_markdown() -> str:

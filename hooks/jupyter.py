@@ -3,7 +3,9 @@
 mkdocs-jupyter imports nbconvert and jupytext when MkDocs loads it, about half a second, on every
 build. A build whose notebook pages all come from its cache never calls either, so this entry
 point (`notebooks` in mkdocs.yml, registered in pyproject.toml) loads both modules lazily and
-hands MkDocs mkdocs-jupyter's own plugin class.
+hands MkDocs mkdocs-jupyter's plugin class, with one change: its cache of converted pages lives
+with the build's other caches (SITE_CACHE_DIR, or .cache/), so a build from an empty cache
+converts every notebook again.
 """
 
 from __future__ import annotations
@@ -38,6 +40,15 @@ def defer_import(name: str) -> None:
 defer_import("jupytext")
 defer_import("mkdocs_jupyter.convert")
 
-from mkdocs_jupyter.plugin import Plugin  # noqa: E402
+from mkdocs_jupyter import plugin as _mkdocs_jupyter  # noqa: E402
+
+from hooks import memo  # noqa: E402
+
+
+class Plugin(_mkdocs_jupyter.Plugin):
+    def on_config(self, config):
+        self.config["cache_dir"] = str(memo.cache_dir(config, "mkdocs-jupyter"))
+        return config
+
 
 __all__ = ["Plugin"]

@@ -47,6 +47,8 @@ NOTEBOOK_DIR = "notebooks"
 LIBRARIES = ("numpy", "matplotlib", "statsmodels", "ipykernel", "nbclient", "jupytext")
 CELL_TIMEOUT = 600  # seconds; a cell that runs longer than this is a bug, not a slow machine
 KERNEL_START_ATTEMPTS = 2
+# Raise when what execute() makes of a kernel's outputs changes: cached notebooks are then run again.
+OUTPUT_FORMAT = 2  # 2: consecutive stream outputs joined
 
 
 class NotebookError(PluginError):
@@ -82,7 +84,7 @@ def execution_key(notebook: Notebook) -> str:
     from snippets.figures import registry
 
     text = notebook.source.read_text()
-    h = hashlib.sha256(f"python={sys.version_info[:3]}".encode())
+    h = hashlib.sha256(f"python={sys.version_info[:3]} format={OUTPUT_FORMAT}".encode())
     h.update(" ".join(f"{name}={version(name)}" for name in LIBRARIES).encode())
     # The percent-format file is Python as it stands (jupytext keeps magics as comments), so the
     # examples' key, over the code and the fingerprints of what it imports, applies unchanged.
@@ -96,7 +98,7 @@ def execution_key(notebook: Notebook) -> str:
 
 def cached_execution_key(notebook: Notebook) -> str:
     """execution_key, from the memo while snippets/ is unchanged: a warm build imports nothing."""
-    text_key = hashlib.sha256(notebook.source.read_bytes()).hexdigest()[:24]
+    text_key = hashlib.sha256(notebook.source.read_bytes() + f"format={OUTPUT_FORMAT}".encode()).hexdigest()[:24]
     key = memo.get("notebooks", text_key)
     if key is None:
         key = execution_key(notebook)
@@ -156,16 +158,33 @@ def execute(notebook: Notebook, cwd: Path):
 
 
 def _make_reproducible(nb, name: str) -> None:
-    """Drop what differs between two runs of the same code: cell ids, execution metadata, object ids."""
+    """Drop what differs between two runs of the same code: cell ids, execution metadata, object
+    ids, and how the kernel happened to split a cell's printed text into messages."""
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"{name}-{index + 1}"
         cell.metadata.pop("execution", None)
+        if "outputs" in cell:
+            cell["outputs"] = coalesce_streams(cell["outputs"])
         for output in cell.get("outputs", []):
             output.get("metadata", {}).pop("execution", None)
             text = output.get("data", {}).get("text/plain")
             if isinstance(text, str):
                 output["data"]["text/plain"] = re.sub(r" at 0x[0-9a-f]+>", ">", text)
     nb.metadata.pop("widgets", None)
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of the same stream (two prints may arrive as one message
+    or as two, depending on timing) into one output with their text in order."""
+    joined: list = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+            previous["text"] = "".join(previous["text"]) + "".join(output["text"])
+        else:
+            joined.append(output)
+    return joined
 
 
 def _describe_figures(nb, notebook: Notebook) -> None:

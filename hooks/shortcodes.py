@@ -124,6 +124,12 @@ def computed_value(target: str, key: str = "", fmt: str = "") -> str:
     return format(result, fmt)
 
 
+def on_config(config: MkDocsConfig) -> None:
+    # The glossary as the abbr extension's option, not `*[term]: ...` lines appended to each page:
+    # Python-Markdown re-tests the rest of a block of definitions once per line (0.4 s a build).
+    config.mdx_configs.setdefault("abbr", {})["glossary"] = glossary.abbreviations()
+
+
 def on_pre_build(config: MkDocsConfig) -> None:
     global _value_cache
     _results.clear()  # snippets was reloaded for this build: look every value up afresh
@@ -163,4 +169,4 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         except Exception as error:
             raise PluginError(f"{src}: {match.group(0)}: {type(error).__name__}: {error}") from error
 
-    return SHORTCODE.sub(expand, markdown) + "\n\n" + glossary.abbreviations_markdown() + "\n"
+    return SHORTCODE.sub(expand, markdown)

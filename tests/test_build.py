@@ -227,3 +227,26 @@ def test_examples_run_once_and_rerun_when_what_they_import_changes(project: Path
     # The example imports linear_predictor: change its code, and the example runs again.
     edit(project / "snippets" / "overview.py", "return float(x @ beta)", "return float(beta @ x)")
     assert re.search(r"examples: ran 1, 0 from cache", mkdocs_build(project).stderr)
+
+
+def test_search_entries_are_reused_until_a_page_changes(project: Path) -> None:
+    first = mkdocs_build(project)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert re.search(r"search: indexed [1-9]\d* pages, 0 from cache", first.stderr), first.stderr[-2000:]
+    index = (project / "site" / "search" / "search_index.json").read_bytes()
+
+    warm = mkdocs_build(project)
+    assert re.search(r"search: indexed 0 pages, [1-9]\d* from cache", warm.stderr), warm.stderr[-2000:]
+    assert (project / "site" / "search" / "search_index.json").read_bytes() == index
+
+    append_to_index(project, "A sentence with the word quillwort in it.\n")
+    edited = mkdocs_build(project)
+    assert re.search(r"search: indexed 1 pages, ", edited.stderr), edited.stderr[-2000:]
+    assert "quillwort" in (project / "site" / "search" / "search_index.json").read_text()
+
+
+def test_theme_templates_are_compiled_once_into_the_cache(project: Path) -> None:
+    assert mkdocs_build(project).returncode == 0
+    compiled = list((project / ".cache" / "templates").glob("__jinja2_*.cache"))
+    assert len(compiled) > 10  # Material's base, main, partials...
+

@@ -61,6 +61,9 @@ def test_a_build_from_nothing_executes_every_notebook(fresh_site: tuple[Path, st
     line = re.search(r"notebooks: executed (\d+) \(([^)]*)\), (\d+) from cache", log)
     assert line, log[-2000:]
     assert (int(line[1]), sorted(line[2].split(", ")), int(line[3])) == (len(CHAPTERS), sorted(CHAPTERS), 0)
+    # ...and converts every one to HTML afresh: mkdocs-jupyter's page cache is in the same cache.
+    converted = fresh_site[0].parent / "cache" / "mkdocs-jupyter"
+    assert len(list(converted.glob("*.json"))) == len(CHAPTERS)
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
@@ -184,6 +187,18 @@ def test_execute_names_the_cell_that_raised(tmp_path: Path) -> None:
     source.write_text("# %%\nx = 1\n\n# %%\n1 / 0\n")
     with pytest.raises(NotebookError, match=r"broken\.py: cell 2, line 4 raised ZeroDivisionError"):
         execute(Notebook("broken", source), tmp_path)
+
+
+def test_printed_text_is_one_output_however_the_kernel_split_it(tmp_path: Path) -> None:
+    # A flush and a pause make the kernel send the two lines as two messages; the executed
+    # notebook must not depend on that timing, or two builds would differ.
+    from hooks.notebooks import Notebook
+
+    source = tmp_path / "prints.py"
+    source.write_text('# %%\nimport sys, time\nprint("first", flush=True)\ntime.sleep(0.3)\nprint("second")\n'
+                      'print("warning", file=sys.stderr)\n')
+    outputs = execute(Notebook("prints", source), tmp_path).cells[0].outputs
+    assert [(o.name, o.text) for o in outputs] == [("stdout", "first\nsecond\n"), ("stderr", "warning\n")]
 
 
 def flaky_kernel_start(monkeypatch: pytest.MonkeyPatch, failures: int) -> list[int]:

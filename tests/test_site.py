@@ -62,6 +62,19 @@ def test_claim_markers_found_statically_match_what_pytest_collects(request: pyte
                 assert node_id in collected.get(claim_id, set()), f"{node_id} is not a collected test of {claim_id}"
 
 
+def test_the_cached_claim_markers_follow_edits_to_the_tests(tmp_path: Path) -> None:
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    (root / "tests").mkdir(parents=True)
+    test_file = root / "tests" / "test_x.py"
+    test_file.write_text('import pytest\n\n@pytest.mark.claim("one")\ndef test_a():\n    assert True\n')
+    assert node_ids_by_claim(root, cache) == node_ids_by_claim(root) == {"one": ["tests/test_x.py::test_a"]}
+    assert node_ids_by_claim(root, cache) == {"one": ["tests/test_x.py::test_a"]}  # from the cache
+    assert len(list(cache.glob("*.json"))) == 1
+    test_file.write_text(test_file.read_text().replace('"one"', '"two"'))
+    assert node_ids_by_claim(root, cache) == {"two": ["tests/test_x.py::test_a"]}
+    assert len(list(cache.glob("*.json"))) == 1  # the stale answer is gone
+
+
 def test_claims_json_lists_each_claim_with_its_url_and_tests(built_site: Path) -> None:
     index = json.loads((built_site / "claims.json").read_text())
     claims, tests = stated_claims(), node_ids_by_claim(ROOT)

@@ -1,0 +1,90 @@
+"""Caches of the work MkDocs and Material repeat on every build, kept beside the build's own caches.
+
+- Jinja compiles the theme's templates to Python on every build; its bytecode cache keeps the
+  compiled code, checked against each template's source (an edited or upgraded template is compiled
+  afresh).
+- Material's search plugin parses every finished page's HTML into index entries; the entries of a
+  page are kept under a digest of everything they are made from (the page's URL, title, metadata,
+  HTML and table of contents), so an unchanged page is not parsed again.
+
+Neither changes a byte of the output: the two-build test compares a site built from nothing with
+one built from these caches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+from hooks import memo
+
+log = logging.getLogger("mkdocs.hooks.build_cache")
+
+SEARCH_PLUGIN = "material/search"
+
+_search: dict[str, Any] = {"path": None, "stored": {}, "used": {}, "parsed": 0}
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files) -> jinja2.Environment:
+    directory = memo.cache_dir(config, "templates")
+    directory.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(directory))
+    return env
+
+
+def _toc_outline(toc: TableOfContents | list) -> list:
+    return [[item.id, item.url, item.title, item.level, _toc_outline(item.children)] for item in toc]
+
+
+def search_key(page: Page) -> str:
+    """What a page's search entries are made from, hashed."""
+    outline = [page.url, page.title, page.meta, page.content, _toc_outline(page.toc)]
+    return hashlib.sha256(json.dumps(outline, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    plugin = config.plugins.get(SEARCH_PLUGIN)
+    if plugin is None or not plugin.config.enabled:
+        return
+    path = memo.cache_dir(config, "search") / f"material-{version('mkdocs-material')}.json"
+    if _search["path"] != path:  # the first build of this process: read what earlier ones left
+        _search.update(path=path, stored=json.loads(path.read_text()) if path.exists() else {})
+    _search.update(used={}, parsed=0)
+    index = plugin.search_index
+    add_entries = index.add_entry_from_context
+
+    def add_entry_from_context(page: Page) -> None:
+        key = search_key(page)
+        entries = _search["stored"].get(key)
+        if entries is None:
+            start = len(index.entries)
+            add_entries(page)
+            entries = index.entries[start:]
+            _search["parsed"] += 1
+        else:
+            index.entries.extend(json.loads(json.dumps(entries)))  # copies: the plugin may edit them
+        _search["used"][key] = entries
+
+    index.add_entry_from_context = add_entry_from_context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    path, used = _search["path"], _search["used"]
+    if path is None:
+        return
+    log.info("search: indexed %d pages, %d from cache", _search["parsed"], len(used) - _search["parsed"])
+    if used.keys() == _search["stored"].keys():
+        return
+    # Keep only this build's pages: the file stays the size of one site.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(used))  # no sort_keys: the index keeps the plugin's key order
+    _search["stored"] = used
