@@ -1,7 +1,9 @@
 """The figure registry: each figure's name, the function that draws it, its alt text and caption.
 
 Chapter modules register figures with the `figure` decorator, next to the code that draws
-them; `registry()` imports every chapter module and returns the complete mapping.
+them; `registry()` imports every chapter module and returns the complete mapping. Drawing
+functions start from `new_figure`, so that matplotlib is imported when something is drawn, not
+when the package is: the build reads the registry and fingerprints the code without it.
 """
 
 from __future__ import annotations
@@ -12,14 +14,12 @@ import pkgutil
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
+from snippets import style
 
-matplotlib.use("Agg")  # no screen, and no interactive backend to pick up by accident
-
-from matplotlib.figure import Figure  # noqa: E402
-
-from snippets import style  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MIN_ALT_LENGTH = 40  # shorter than this is a label, not a description of what the figure shows
@@ -67,11 +67,22 @@ def registry() -> dict[str, FigureSpec]:
     return dict(sorted(_REGISTRY.items()))
 
 
+def new_figure(**kwargs: Any) -> Figure:
+    """An empty matplotlib Figure (keyword arguments as for `matplotlib.figure.Figure`), drawn
+    without a screen: no pyplot, no interactive backend."""
+    from matplotlib.figure import Figure
+
+    return Figure(**kwargs)
+
+
 def render_svg(spec: FigureSpec) -> dict[str, bytes]:
     """Draw `spec` and return its SVG in both palettes: {"light": ..., "dark": ...}.
 
     The bytes are identical from run to run: fixed hash salt for element ids, no date.
     """
+    import matplotlib
+    from matplotlib.figure import Figure
+
     with matplotlib.rc_context(style.RC_PARAMS):
         fig = spec.draw()
         if not isinstance(fig, Figure):
@@ -80,6 +91,15 @@ def render_svg(spec: FigureSpec) -> dict[str, bytes]:
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     light = buffer.getvalue()
     return {"light": light.encode(), "dark": style.to_dark(light).encode()}
+
+
+def prepare_drawing() -> None:
+    """Import every chapter module and matplotlib's SVG drawing machinery: what a worker process
+    of the build does while it waits for its first figure."""
+    import matplotlib.figure  # noqa: F401
+    from matplotlib.backends import backend_svg  # noqa: F401
+
+    registry()
 
 
 def render_named(name: str) -> dict[str, bytes]:

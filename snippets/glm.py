@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from snippets import style
 from snippets._checks import as_positive_int, as_real_array
-from snippets.figures import figure
+from snippets.figures import figure, new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Fitted means are kept this far inside (0, 1) or above 0: log(0) and 1/V(0) stay finite.
 MU_FLOOR = 1e-15
@@ -371,6 +374,7 @@ def separation_gradient_descent(steps: int = 30_000, learning_rate: float = 1.0)
     Returns (t, w_t) for t = 1 .. steps.
     """
     steps = as_positive_int("steps", steps)
+    steps = int(steps)
     x, y = np.array([-2.0, -1.0, 1.0, 2.0]), np.array([0.0, 0.0, 1.0, 1.0])
     w, trace = 0.0, np.empty(steps)
     for t in range(steps):
@@ -422,7 +426,7 @@ def statsmodels_agreement() -> float:
 )
 def draw_link_functions() -> Figure:
     eta = np.linspace(-4, 4, 201)
-    fig = Figure(figsize=(6.4, 3.4))
+    fig = new_figure(figsize=(6.4, 3.4))
     prob_ax, count_ax = fig.subplots(1, 2)
     prob_ax.plot(eta, LINKS["logit"].g_inv(eta), label="logit$^{-1}$ (logistic)")
     prob_ax.plot(eta, LINKS["cloglog"].g_inv(eta), label="cloglog$^{-1}$", linestyle="--")
@@ -445,7 +449,7 @@ def draw_link_functions() -> Figure:
 )
 def draw_irls_convergence() -> Figure:
     errors = irls_errors()
-    fig = Figure(figsize=(5.2, 3.4))
+    fig = new_figure(figsize=(5.2, 3.4))
     ax = fig.subplots()
     ax.semilogy(np.arange(1, len(errors) + 1), errors, marker="o")
     ax.axhline(np.finfo(float).eps, color=style.FOREGROUND, linestyle=":", linewidth=1)
@@ -470,7 +474,7 @@ def draw_logistic_nll_surface() -> Figure:
     # sum_i [log(1 + e^eta_i) - y_i eta_i] at every grid point at once: eta has shape (121, 121, n).
     eta = b0[..., None] * X[:, 0] + b1[..., None] * X[:, 1]
     nll = np.sum(np.logaddexp(0, eta) - y * eta, axis=-1)
-    fig = Figure(figsize=(4.8, 4.0))
+    fig = new_figure(figsize=(4.8, 4.0))
     ax = fig.subplots()
     contours = ax.contour(b0, b1, nll, levels=14, cmap="viridis")
     ax.clabel(contours, fontsize=7, fmt="%.0f")
@@ -492,7 +496,7 @@ def draw_logistic_nll_surface() -> Figure:
 )
 def draw_separation_drift() -> Figure:
     t, w = separation_gradient_descent()
-    fig = Figure(figsize=(5.2, 3.4))
+    fig = new_figure(figsize=(5.2, 3.4))
     ax = fig.subplots()
     ax.semilogx(t, w, label="gradient descent $w_t$")
     ax.semilogx(t[9:], np.log(t[9:]) - np.log(2), linestyle="--", color=style.FOREGROUND, linewidth=1,

@@ -8,13 +8,13 @@ f(x; theta) = m^{-1/2} sum_j v_j tanh(w_j x + b_j) and f_lin its first-order Tay
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from snippets import style
 from snippets._checks import as_positive_int
-from snippets.figures import figure
+from snippets.figures import figure, new_figure
 from snippets.network import (
     Network,
     forward,
@@ -26,6 +26,9 @@ from snippets.network import (
     predict,
     train_gradient_descent,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def two_moons(n: int = 200, noise: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -189,7 +192,7 @@ def lazy_table() -> dict[str, float]:
              "linearisation; dots: training data from $\\sin(\\pi x)$."),
 )
 def draw_lazy_linearisation() -> Figure:
-    fig = Figure(figsize=(8.4, 3.0))
+    fig = new_figure(figsize=(8.4, 3.0))
     axes = fig.subplots(1, 3, sharey=True)
     for ax, width in zip(axes, LAZY_WIDTHS, strict=True):
         net, trained, theta_lin = train_network_and_linearisation(width)
@@ -219,7 +222,7 @@ def draw_last_layer_refit() -> Figure:
     beta_refit = fit_penalised_logistic_newton(hidden_features(trained, X), y, 1e-6)
     g1, g2 = np.meshgrid(np.linspace(-1.5, 2.5, 161), np.linspace(-1.2, 1.7, 121))
     grid = np.column_stack([g1.ravel(), g2.ravel()])
-    fig = Figure(figsize=(5.6, 4.0))
+    fig = new_figure(figsize=(5.6, 4.0))
     ax = fig.subplots()
     for label, marker, colour in ((0, "o", style.BLUE), (1, "s", style.ORANGE)):
         ax.plot(*X[y == label].T, marker=marker, linestyle="none", markersize=3.5, color=colour, label=f"class {label}")

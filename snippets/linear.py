@@ -7,14 +7,17 @@ basis functions phi_j(x); beta the coefficients; X the XOR inputs with y their l
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from snippets import style
 from snippets._checks import as_positive_int, as_real_array
-from snippets.figures import figure
+from snippets.figures import figure, new_figure
 from snippets.glm import fit_glm_irls
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # --8<-- [start:affine]
 def affine_map(A: np.ndarray, c: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
@@ -130,7 +133,7 @@ def draw_xor_three_models() -> Figure:
         "linear + feature $x_1 x_2$": (beta[0] + beta[1] * g1 + beta[2] * g2 + beta[3] * g1 * g2),
         "two ReLU units": xor_relu_network(points).reshape(g1.shape),
     }
-    fig = Figure(figsize=(8.4, 3.0))
+    fig = new_figure(figsize=(8.4, 3.0))
     axes = fig.subplots(1, 3, sharey=True)
     for ax, (title, surface) in zip(axes, surfaces.items(), strict=True):
         # A raster inside the SVG: a few kilobytes, where a mesh of 14,641 cells would be megabytes.

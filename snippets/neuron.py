@@ -8,14 +8,17 @@ without hidden layers has weights w and bias b, so its linear predictor is z = X
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from snippets import style
-from snippets.figures import figure
+from snippets.figures import figure, new_figure
 from snippets.glm import cpunish_data, fit_glm_irls, spector_data, spector_fit
 from snippets.network import Network, loss_value, predict, train_gradient_descent
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def single_layer(p: int, k: int, output: str) -> Network:
@@ -188,7 +191,7 @@ def poisson_counts_neuron_check() -> float:
 )
 def draw_neuron_losses() -> Figure:
     w = np.linspace(-6, 6, 301)
-    fig = Figure(figsize=(5.6, 3.4))
+    fig = new_figure(figsize=(5.6, 3.4))
     ax = fig.subplots()
     ax.plot(w, -np.log(sigmoid(w)), label="cross-entropy $-\\log\\sigma(w)$")
     ax.plot(w, (1 - sigmoid(w)) ** 2, label="squared error $(1 - \\sigma(w))^2$", linestyle="--")

@@ -7,13 +7,16 @@ f(x; theta) = v^T tanh(W x + b) + c with theta = (W, b, v, c), W of shape (M, d)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from snippets import style
 from snippets._checks import as_real_array
-from snippets.figures import figure
+from snippets.figures import figure, new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def draw_parameter_lines() -> Figure:
     d, M = 2, 5
     x = rng.standard_normal(d)
     t = np.linspace(-3, 3, 121)
-    fig = Figure(figsize=(7.2, 3.2))
+    fig = new_figure(figsize=(7.2, 3.2))
     glm_ax, net_ax = fig.subplots(1, 2, sharex=True)
     for _ in range(5):
         beta0, direction = rng.standard_normal(d), rng.standard_normal(d)

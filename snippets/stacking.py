@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import itertools
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from snippets import style
 from snippets._checks import as_real_array
-from snippets.figures import figure
+from snippets.figures import figure, new_figure
 from snippets.glm import fisher_information, fit_glm_irls, resolve_family_and_link
 from snippets.network import (
     Network,
@@ -26,6 +26,9 @@ from snippets.network import (
     train_gradient_descent,
     with_flat_params,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 # --8<-- [start:two-layer]
@@ -338,7 +341,7 @@ def draw_symmetric_minima_segment() -> Figure:
     star = teacher()
     copies = symmetry_copies(star)
     t = np.linspace(0, 1, 81)
-    fig = Figure(figsize=(5.6, 3.4))
+    fig = new_figure(figsize=(5.6, 3.4))
     ax = fig.subplots()
     for other, label, line in ((copies[2 ** 4], "units reordered", "-"), (copies[1], "one unit's signs flipped", "--")):
         a, b = params(star), params(other)
@@ -362,7 +365,7 @@ def draw_symmetric_minima_segment() -> Figure:
 def draw_deep_linear_saddle() -> Figure:
     grid = np.linspace(-2, 2, 201)
     a, b = np.meshgrid(grid, grid)
-    fig = Figure(figsize=(4.6, 4.2))
+    fig = new_figure(figsize=(4.6, 4.2))
     ax = fig.subplots()
     contours = ax.contour(a, b, scalar_deep_linear_loss(a, b), levels=[0.25, 1, 2, 4, 8, 16], cmap="viridis")
     ax.clabel(contours, fontsize=7, fmt="%g")
@@ -393,7 +396,7 @@ def draw_deep_linear_saddle() -> Figure:
 def draw_jacobian_moves() -> Figure:
     x = np.linspace(-3, 3, 121)
     rng = np.random.default_rng(8)
-    fig = Figure(figsize=(7.2, 3.2))
+    fig = new_figure(figsize=(7.2, 3.2))
     glm_ax, net_ax = fig.subplots(1, 2)
     glm_ax.plot(x, np.ones_like(x), label="$\\partial\\eta/\\partial\\beta_0 = 1$")
     glm_ax.plot(x, x, label="$\\partial\\eta/\\partial\\beta_1 = x$")
@@ -424,7 +427,7 @@ def draw_single_index_vs_ridge() -> Figure:
     g1, g2 = np.meshgrid(grid, grid)
     points = np.column_stack([g1.ravel(), g2.ravel()])
     glm_mean = 1 / (1 + np.exp(-(summary["beta_0"] + summary["beta_1"] * g1 + summary["beta_2"] * g2)))
-    fig = Figure(figsize=(7.2, 3.4))
+    fig = new_figure(figsize=(7.2, 3.4))
     axes = fig.subplots(1, 2, sharey=True)
     for ax, surface, title in ((axes[0], glm_mean, "GLM: one index"),
                                (axes[1], ridge_sum_net(points).reshape(g1.shape), "network: two ridge functions")):

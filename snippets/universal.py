@@ -8,14 +8,17 @@ units; sigma the logistic function; T the tent map; T^k its k-fold composition.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from snippets import style
 from snippets._checks import as_positive_int, as_real_array
-from snippets.figures import figure
+from snippets.figures import figure, new_figure
 from snippets.network import Network, forward, predict
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 GRID = np.linspace(0, 1, 20_001)
 WIDTHS = (8, 16, 32, 64)
@@ -316,7 +319,7 @@ def depth_slider_frames() -> dict:
 )
 def draw_approximation_widths() -> Figure:
     x = np.linspace(0, 1, 801)
-    fig = Figure(figsize=(8.4, 2.9))
+    fig = new_figure(figsize=(8.4, 2.9))
     axes = fig.subplots(1, 3, sharey=True)
     for ax, N in zip(axes, (4, 8, 16), strict=True):
         ax.plot(x, target(x), color=style.FOREGROUND, linewidth=1, label="target")
@@ -339,7 +342,7 @@ def draw_approximation_widths() -> Figure:
 )
 def draw_approximation_error_rates() -> Figure:
     errors = approximation_errors()
-    fig = Figure(figsize=(5.2, 3.6))
+    fig = new_figure(figsize=(5.2, 3.6))
     ax = fig.subplots()
     ax.loglog(errors["widths"], errors["relu"], marker="o", label="ReLU interpolant")
     ax.loglog(errors["widths"], errors["staircase"], marker="s", linestyle="--", label="sigmoid staircase")
@@ -363,7 +366,7 @@ def draw_approximation_error_rates() -> Figure:
 def draw_quadratic_activation_stuck() -> Figure:
     x = np.linspace(-1, 1, 400)
     rng = np.random.default_rng(0)
-    fig = Figure(figsize=(5.6, 3.6))
+    fig = new_figure(figsize=(5.6, 3.6))
     ax = fig.subplots()
     ax.plot(x, polynomial_target(x), color=style.FOREGROUND, linewidth=1, label="target")
     for width, line in ((5, "--"), (50, "--"), (500, "--")):
@@ -389,7 +392,7 @@ def draw_quadratic_activation_stuck() -> Figure:
 )
 def draw_sawtooth_depth() -> Figure:
     x = np.linspace(0, 1, 2 ** 10 + 1)
-    fig = Figure(figsize=(6.0, 5.2))
+    fig = new_figure(figsize=(6.0, 5.2))
     axes = fig.subplots(5, 1, sharex=True)
     for k, ax in enumerate(axes, start=1):
         ax.plot(x, sawtooth(x, k), color=style.CYCLE[(k - 1) % len(style.CYCLE)], linewidth=1.5)
@@ -416,7 +419,7 @@ def draw_relu_regions() -> Figure:
     _, labels = np.unique(patterns, axis=0, return_inverse=True)
     # A fixed shuffle of region labels so that neighbouring regions get unrelated colours.
     colours = np.random.default_rng(0).permutation(labels.max() + 1)[labels.ravel()].reshape(g1.shape)
-    fig = Figure(figsize=(4.6, 4.2))
+    fig = new_figure(figsize=(4.6, 4.2))
     ax = fig.subplots()
     ax.imshow(colours, origin="lower", extent=(-2, 2, -2, 2), cmap="tab20", interpolation="nearest")
     ax.set(xlabel="$x_1$", ylabel="$x_2$")

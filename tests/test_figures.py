@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 from matplotlib.figure import Figure
@@ -10,6 +12,7 @@ from matplotlib.figure import Figure
 from snippets import figures as figures_module
 from snippets import style
 from snippets.figures import FigureSpec, figure, registry, render_named, render_svg
+from tests.markdown_fences import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +25,16 @@ def test_every_figure_has_real_alt_text_and_a_caption() -> None:
         assert len(spec.alt.split()) >= 12, f"{name}: alt text should describe what the figure shows"
         assert spec.alt != spec.caption
         assert spec.caption
+
+
+def test_the_registry_and_fingerprints_need_no_matplotlib() -> None:
+    # The build reads the registry and fingerprints every drawing function in its own process;
+    # matplotlib (half a second to import) is loaded only by the workers that draw.
+    script = ("import sys; from snippets.figures import registry; from hooks.fingerprint import fingerprint; "
+              "[fingerprint(s.draw) for s in registry().values()]; "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert result.stdout.strip() == "[]"
 
 
 def test_rendering_is_byte_identical_from_run_to_run(rendered: dict[str, dict[str, bytes]]) -> None:
