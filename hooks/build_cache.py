@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +54,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     plugin = config.plugins.get(SEARCH_PLUGIN)
     if plugin is None or not plugin.config.enabled:
         return
-    path = memo.cache_dir(config, "search") / f"material-{version('mkdocs-material')}.json"
+    path = memo.cache_dir(config, "search") / f"material-{memo.version('mkdocs-material')}.json"
     if _search["path"] != path:  # the first build of this process: read what earlier ones left
         _search.update(path=path, stored=json.loads(path.read_text()) if path.exists() else {})
     _search.update(used={}, parsed=0)

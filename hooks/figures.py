@@ -4,9 +4,10 @@ Each figure is cached on disk under a fingerprint of the code that draws it (the
 function and every snippets function, class and constant it reaches), so a warm rebuild
 renders nothing and an edit re-renders only the figures that reach the edited code.
 
-The figures to draw are drawn in worker processes, waited for only before MkDocs copies the files
-to the site: the pages are rendered meanwhile. When snippets/ changed, a worker is started with the
-build and imports matplotlib and the package while the build works out what to draw.
+The figures to draw are drawn in worker processes while the pages are rendered: MkDocs copies an
+empty placeholder for each, and the SVGs are written over them at the end of the build. When
+snippets/ changed, a worker is started with the build and imports matplotlib and the package
+while the build works out what to draw.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -29,7 +30,7 @@ log = logging.getLogger("mkdocs.hooks.figures")
 FIGURE_DIR = "figures"
 VARIANTS = ("light", "dark")
 
-_pending: dict = {"pool": None, "futures": {}}
+_pending: dict = {"pools": [], "futures": {}}
 
 
 def figure_path(name: str, variant: str) -> str:
@@ -54,32 +55,45 @@ def figure_keys(config: MkDocsConfig) -> dict[str, str]:
     return keys
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # spawn, not fork: `mkdocs serve` runs threads, and forking those is unsafe.
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
 def start_workers() -> None:
-    """A pool of worker processes (one per core, started as needed), the first one preparing now."""
+    """One worker process, preparing now (imports) so that it can draw as soon as it is asked."""
     from snippets.figures import prepare_drawing
 
-    # spawn, not fork: `mkdocs serve` runs threads, and forking those is unsafe.
-    pool = ProcessPoolExecutor(os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn"))
-    _pending.update(pool=pool, futures={"": pool.submit(prepare_drawing)})
+    pool = _pool(1)
+    pool.submit(prepare_drawing)
+    _pending.update(pools=[pool], futures={})
 
 
 def start_rendering(names: list[str], keys: dict[str, str], directory: Path) -> None:
-    """Draw `names` in the worker processes; finish_rendering() waits for them and stores the SVGs."""
+    """Draw `names` in worker processes, one per core; finish_rendering() waits for them.
+
+    The prepared worker takes every k-th figure; the others go to a second pool, started now.
+    (One pool of k workers would start a cold worker for the first figure while the prepared one
+    is still importing, and an edit usually redraws one figure.)
+    """
     from snippets.figures import render_named
 
-    if _pending["pool"] is None:
+    if not _pending["pools"]:
         start_workers()
-    pool = _pending["pool"]
-    _pending.update(directory=directory, keys=keys,
-                    futures={name: pool.submit(render_named, name) for name in names})
+    workers = min(len(names), os.cpu_count() or 1)
+    if workers > 1:
+        _pending["pools"].append(_pool(workers - 1))
+    prepared, others = _pending["pools"][0], _pending["pools"][-1]
+    _pending.update(directory=directory, keys=keys, futures={
+        name: (prepared if i % workers == 0 else others).submit(render_named, name) for i, name in enumerate(names)})
 
 
-def finish_rendering() -> None:
-    pool, futures = _pending["pool"], _pending["futures"]
-    if pool is None:
+def finish_rendering(site_dir: Path) -> None:
+    """Wait for the figures being drawn; keep them in the cache and write them into the site."""
+    if not _pending["pools"]:
         return
     try:
-        for name, future in futures.items():
+        for name, future in _pending["futures"].items():
             try:
                 rendered = future.result()
             except Exception as error:
@@ -88,15 +102,17 @@ def finish_rendering() -> None:
                 stale.unlink()
             for variant, path in cache_paths(_pending["directory"], name, _pending["keys"][name]).items():
                 path.write_bytes(rendered[variant])
+                (site_dir / figure_path(name, variant)).write_bytes(rendered[variant])
     finally:
-        _stop(pool, futures)
+        stop_workers()
 
 
-def _stop(pool: ProcessPoolExecutor, futures: dict[str, Future]) -> None:
-    for future in futures.values():
+def stop_workers(wait: bool = True) -> None:
+    for future in _pending["futures"].values():
         future.cancel()
-    pool.shutdown(wait=True)
-    _pending.update(pool=None, futures={})
+    for pool in _pending["pools"]:
+        pool.shutdown(wait=wait, cancel_futures=True)
+    _pending.update(pools=[], futures={})
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -113,23 +129,22 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                      if not all(p.exists() for p in cache_paths(directory, name, key).values()))
     if missing:
         start_rendering(missing, keys, directory)
-    elif _pending["pool"] is not None:  # nothing to draw after all: let the prepared worker go
-        _pending["pool"].shutdown(wait=False, cancel_futures=True)
-        _pending.update(pool=None, futures={})
+    else:  # nothing to draw after all: let a prepared worker go
+        stop_workers(wait=False)
     log.info("figures: rendered %d (%s), %d from cache", len(missing), ", ".join(missing) or "none",
              len(keys) - len(missing))
     for name, key in keys.items():
         for variant, path in cache_paths(directory, name, key).items():
-            # The file may not exist yet: MkDocs copies it after on_env, when it has been drawn.
-            files.append(File.generated(config, figure_path(name, variant), abs_src_path=str(path)))
+            if name in missing:  # being drawn: on_post_build writes the SVG over this placeholder
+                files.append(File.generated(config, figure_path(name, variant), content=b""))
+            else:
+                files.append(File.generated(config, figure_path(name, variant), abs_src_path=str(path)))
     return files
 
 
-def on_env(env, config: MkDocsConfig, files: Files):
-    finish_rendering()
-    return env
+def on_post_build(config: MkDocsConfig) -> None:
+    finish_rendering(Path(config.site_dir))
 
 
 def on_build_error(error: Exception) -> None:
-    if _pending["pool"] is not None:
-        _stop(_pending["pool"], _pending["futures"])
+    stop_workers()

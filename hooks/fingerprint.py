@@ -12,8 +12,9 @@ import dataclasses
 import hashlib
 import inspect
 import types
+import weakref
 
-from importlib.metadata import version
+from hooks.memo import version
 
 
 def _code_names(code: types.CodeType) -> set[str]:
@@ -40,8 +41,27 @@ def _is_ours(obj: object) -> bool:
     return isinstance(module, str) and (module == "snippets" or module.startswith("snippets."))
 
 
+# One build asks for the same function's fingerprint many times (its figure, values, examples,
+# notebooks). A function object's code does not change while it lives; `mkdocs serve` reloads the
+# package for each build, so each build's functions are new objects.
+_known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def fingerprint(draw: types.FunctionType) -> str:
     """A hash of the code that `draw` runs inside the snippets package, plus the library versions."""
+    try:
+        return _known[draw]
+    except (KeyError, TypeError):  # TypeError: an object that takes no weak reference
+        pass
+    digest = _fingerprint(draw)
+    try:
+        _known[draw] = digest
+    except TypeError:
+        pass
+    return digest
+
+
+def _fingerprint(draw: types.FunctionType) -> str:
     if isinstance(draw, type):  # a class: its methods
         return hashlib.sha256(repr(sorted(vars(draw))).encode() + _class_digest(draw)).hexdigest()[:16]
     draw = inspect.unwrap(draw)  # functools.cache and other wrappers: the function inside

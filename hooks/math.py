@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from importlib.metadata import version
 from pathlib import Path
 
 from markdown_katex_rs.extension import tex2html
@@ -82,7 +81,7 @@ def typeset_page(content: str, where: str) -> str:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    path = memo.cache_dir(config, "math") / f"katex-{version('markdown-katex-rs')}.json"
+    path = memo.cache_dir(config, "math") / f"katex-{memo.version('markdown-katex-rs')}.json"
     if _store["path"] != path and path.exists():
         saved = json.loads(path.read_text())
         _typeset.update(saved)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from importlib.metadata import version
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,6 +21,13 @@ from mkdocs.config.defaults import MkDocsConfig
 LIBRARIES = ("numpy", "matplotlib", "statsmodels")
 
 _memo: dict = {"path": None, "entries": {}, "dirty": False}
+
+
+@cache
+def version(distribution: str) -> str:
+    """The installed version of a distribution. importlib.metadata parses the package's metadata
+    on every call (5 ms); the build asks dozens of times, and an upgrade means a new process."""
+    return metadata.version(distribution)
 
 
 def cache_dir(config: MkDocsConfig, kind: str) -> Path:

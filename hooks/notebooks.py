@@ -26,7 +26,6 @@ import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -85,7 +84,7 @@ def execution_key(notebook: Notebook) -> str:
 
     text = notebook.source.read_text()
     h = hashlib.sha256(f"python={sys.version_info[:3]} format={OUTPUT_FORMAT}".encode())
-    h.update(" ".join(f"{name}={version(name)}" for name in LIBRARIES).encode())
+    h.update(" ".join(f"{name}={memo.version(name)}" for name in LIBRARIES).encode())
     # The percent-format file is Python as it stands (jupytext keeps magics as comments), so the
     # examples' key, over the code and the fingerprints of what it imports, applies unchanged.
     h.update(cache_key(text).encode())

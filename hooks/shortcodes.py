@@ -64,13 +64,11 @@ def figure_markdown(page_src: str, name: str) -> str:
 
 
 def slider_html(page_src: str, target: str, static_figure: str, label: str) -> str:
-    """An interactive figure: a range input over frames that `module:function` computes now, at
-    build time, drawn in the browser by assets/slider.js; the static figure stays for readers
+    """An interactive figure: a range input over frames that `module:function` computes at build
+    time (through cached_call, like values), drawn in the browser by assets/slider.js; the static figure stays for readers
     without JavaScript (the script hides it once the slider is ready)."""
-    module_name, _, function_name = target.partition(":")
-    if not module_name or not function_name:
-        raise ValueError(f"expected 'module:function', got {target!r}")
-    frames = getattr(importlib.import_module(f"snippets.{module_name}"), function_name)()
+    frames = cached_call(target)
+    function_name = target.partition(":")[2]
     n = len(frames["values"])
     if any(len(series["frames"]) != n for series in frames["series"]) or len(frames["readouts"]) != n:
         raise ValueError(f"{target}: every series and the readouts need one frame per slider value ({n})")
@@ -91,11 +89,11 @@ def slider_html(page_src: str, target: str, static_figure: str, label: str) -> s
     )
 
 
-def computed_value(target: str, key: str = "", fmt: str = "") -> str:
-    """Call the snippets function `module:function`, pick `key`, format with `fmt`.
+def cached_call(target: str) -> object:
+    """The result of the snippets function `module:function` called without arguments.
 
     Results are kept for the build and on disk under the function's fingerprint, so a rebuild
-    computes a value again only when the code behind it changed.
+    calls a function again only when the code behind it changed.
     """
     module_name, _, function_name = target.partition(":")
     if not module_name or not function_name:
@@ -111,7 +109,13 @@ def computed_value(target: str, key: str = "", fmt: str = "") -> str:
                 for stale in stored.parent.glob(f"{target.replace(':', '.')}.*.pickle"):
                     stale.unlink()
                 stored.write_bytes(pickle.dumps(_results[target]))
-    result = _results[target]
+    return _results[target]
+
+
+def computed_value(target: str, key: str = "", fmt: str = "") -> str:
+    """Call the snippets function `module:function` (through cached_call), pick `key`, format
+    with `fmt`."""
+    result = cached_call(target)
     for part in filter(None, key.split(".")):
         if isinstance(result, dict):
             result = result[part]

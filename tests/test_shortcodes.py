@@ -34,3 +34,31 @@ def test_figure_markup_links_both_palettes_relative_to_the_page() -> None:
     assert "(../figures/parameter-lines.svg#only-light)" in nested
     with pytest.raises(ValueError, match="no figure named 'nope'"):
         figure_markdown("index.md", "nope")
+
+
+def test_a_called_function_is_reused_from_disk_until_its_code_changes(tmp_path, monkeypatch) -> None:
+    # Values and slider frames go through cached_call: kept under the function's fingerprint.
+    import hooks.shortcodes as shortcodes
+    import snippets.overview as overview
+
+    calls: list[int] = []
+
+    def frames() -> dict:
+        calls.append(1)
+        return {"x": 1}
+
+    def edited_frames() -> dict:
+        calls.append(2)
+        return {"x": 2}
+
+    monkeypatch.setattr(shortcodes, "_value_cache", tmp_path)
+    monkeypatch.setattr(overview, "counted_frames", frames, raising=False)
+    for _ in range(2):  # the second time as in a new build: nothing in memory, the pickle on disk
+        monkeypatch.setattr(shortcodes, "_results", {})
+        assert shortcodes.cached_call("overview:counted_frames") == {"x": 1}
+    assert calls == [1]
+    monkeypatch.setattr(overview, "counted_frames", edited_frames)
+    monkeypatch.setattr(shortcodes, "_results", {})
+    assert shortcodes.cached_call("overview:counted_frames") == {"x": 2}
+    assert calls == [1, 2]
+    assert len(list(tmp_path.glob("overview.counted_frames.*.pickle"))) == 1
