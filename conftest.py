@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -51,26 +52,59 @@ def build_site(site_dir: Path, *, cache_dir: Path | None = None) -> subprocess.C
 
 
 class BackgroundBuild:
-    """A site build started as soon as the session knows it needs it: it runs on the second core
-    while the first runs the tests that need no site (pytest itself uses one core)."""
+    """A site build started as soon as the session knows it needs it (or as soon as the build it
+    waits for has finished): it runs on the second core while the first runs the tests that need no
+    site (pytest itself uses one core)."""
 
-    def __init__(self, root: Path, *, from_nothing: bool) -> None:
-        self.site = root / "site"
-        self.log = root / "build.log"
-        command, env = _build_command(self.site, root / "cache" if from_nothing else None)
+    def __init__(self, root: Path, cache_dir: Path | None, after: BackgroundBuild | None = None) -> None:
+        self.site, self.log = root / "site", root / "build.log"
+        self.process: subprocess.Popen | None = None
+        self._thread = threading.Thread(target=self._run, args=(cache_dir, after), daemon=True)
+        self._thread.start()
+
+    def _run(self, cache_dir: Path | None, after: BackgroundBuild | None) -> None:
+        if after is not None:
+            after.wait()
+        command, env = _build_command(self.site, cache_dir)
         with self.log.open("w") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+            self.process.wait()
+
+    def wait(self) -> int:
+        self._thread.join()
+        return self.process.returncode if self.process is not None else -1
 
     def result(self) -> tuple[Path, str]:
-        returncode = self.process.wait()
-        log = self.log.read_text()
+        returncode = self.wait()
+        log = self.log.read_text() if self.log.exists() else ""
         if returncode != 0:
             pytest.fail(f"mkdocs build failed:\n{log[-4000:]}")
         return self.site, log
 
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
 
-SITE_FIXTURES = {"built_site": False, "fresh_site": True}  # fixture: built from an empty cache?
+
 _background: dict[str, BackgroundBuild] = {}
+
+
+def repository_cache() -> Path:
+    return Path(os.environ.get("SITE_CACHE_DIR") or ROOT / ".cache")
+
+
+def start_site_builds(needed: set[str], tmp_path_factory: pytest.TempPathFactory) -> None:
+    """fresh_site: from an empty cache. built_site: with the repository's cache, as `make build`
+    would; where that cache is empty (a clean clone, as in CI), from fresh_site's cache once that
+    build is done, rather than a second build from nothing (the byte-identity test then compares a
+    build from nothing with one from the cache it left)."""
+    fresh_root = tmp_path_factory.mktemp("fresh")
+    if "fresh_site" in needed or not (repository_cache() / "memo").is_dir():
+        _background["fresh_site"] = BackgroundBuild(fresh_root, fresh_root / "cache")
+    if "built_site" in needed:
+        after = _background.get("fresh_site") if not (repository_cache() / "memo").is_dir() else None
+        cache = fresh_root / "cache" if after is not None else None
+        _background["built_site"] = BackgroundBuild(tmp_path_factory.mktemp("built"), cache, after)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -80,31 +114,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    if session.config.option.collectonly:
-        return
     needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
-    for name, from_nothing in SITE_FIXTURES.items():
-        if name in needed:
-            root = session.config._tmp_path_factory.mktemp(name.replace("_", "-"))  # noqa: SLF001
-            _background[name] = BackgroundBuild(root, from_nothing=from_nothing)
+    if not session.config.option.collectonly and needed & {"built_site", "fresh_site"}:
+        start_site_builds(needed, session.config._tmp_path_factory)  # noqa: SLF001
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     for build in _background.values():
-        if build.process.poll() is None:
-            build.process.kill()
-            build.process.wait()
+        build.stop()
 
 
 def _site(name: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     if name not in _background:  # asked for outside collection (e.g. by a plugin): build now
-        _background[name] = BackgroundBuild(tmp_path_factory.mktemp(name), from_nothing=SITE_FIXTURES[name])
+        start_site_builds({name}, tmp_path_factory)
     return _background[name].result()
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once per test session with the repository's figure cache."""
+    """The site, built once per test session with the repository's cache (see start_site_builds)."""
     return _site("built_site", tmp_path_factory)[0]
 
 
