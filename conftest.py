@@ -57,7 +57,7 @@ class BackgroundBuild:
     site (pytest itself uses one core)."""
 
     def __init__(self, root: Path, cache_dir: Path | None, after: BackgroundBuild | None = None) -> None:
-        self.site, self.log = root / "site", root / "build.log"
+        self.site, self.log, self.cache_dir = root / "site", root / "build.log", cache_dir
         self.process: subprocess.Popen | None = None
         self._thread = threading.Thread(target=self._run, args=(cache_dir, after), daemon=True)
         self._thread.start()
@@ -134,6 +134,13 @@ def _site(name: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, st
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site, built once per test session with the repository's cache (see start_site_builds)."""
     return _site("built_site", tmp_path_factory)[0]
+
+
+@pytest.fixture(scope="session")
+def site_cache(built_site: Path) -> Path:
+    """The cache built_site was built with (filled by then): another build of the same sources
+    with it draws and executes nothing."""
+    return _background["built_site"].cache_dir or repository_cache()
 
 
 @pytest.fixture(scope="session")

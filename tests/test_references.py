@@ -152,10 +152,10 @@ def test_markdown_links_escape_brackets() -> None:
 
 
 @pytest.mark.slow
-def test_the_canonical_url_is_one_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_canonical_url_is_one_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site_cache: Path) -> None:
     monkeypatch.setenv("SITE_URL", "https://example.org/answers/")
     site = tmp_path / "site"
-    build_site(site)
+    build_site(site, cache_dir=site_cache)
     glm = soup(site / "glm" / "index.html")
     assert glm.find("link", rel="canonical")["href"] == "https://example.org/answers/glm/"
     assert all(b["data-cite-url"].startswith("https://example.org/answers/") for b in glm.select(".cite-button"))
