@@ -22,13 +22,12 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from hooks import memo
+from hooks import load_yaml, memo
 from hooks.cite import cite_button, permalink
 
 log = logging.getLogger("mkdocs.hooks.claims")
@@ -62,7 +61,7 @@ def parse_claims(markdown: str, page: str) -> list[Claim]:
     """Every claim box in one page's Markdown, with its statement as plain Markdown text."""
     claims = []
     for match in CLAIM_BLOCK.finditer(markdown):
-        options = yaml.safe_load("\n".join(line[4:] for line in match.group("options").splitlines())) or {}
+        options = load_yaml("\n".join(line[4:] for line in match.group("options").splitlines())) or {}
         anchor = str((options.get("attrs") or {}).get("id", ""))
         if not CLAIM_ID.match(anchor):
             raise ValueError(f"{page}: claim {match.group('title')!r} needs `attrs: {{id: claim-...}}` "

@@ -10,7 +10,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
+from hooks import load_yaml
 
 GLOSSARY = Path(__file__).resolve().parent.parent / "docs" / "glossary.yml"
 
@@ -26,7 +26,7 @@ def load_glossary(path: Path = GLOSSARY) -> list[dict]:
 
 @cache
 def _load(path: Path, mtime: float) -> tuple[dict, ...]:  # re-read when the file changes
-    entries = yaml.safe_load(path.read_text())
+    entries = load_yaml(path.read_text())
     seen = set()
     for entry in entries:
         term, definition = entry.get("term"), entry.get("definition")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from pybtex.database import Entry, parse_file
 
+from hooks import load_yaml
+
 BIBLIOGRAPHY = Path(__file__).resolve().parent.parent / "docs" / "references.bib"
 REFERENCES_PAGE = "references.md"
 DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$")
@@ -120,9 +122,8 @@ def cited_keys(markdown: str) -> set[str]:
 
 def site_citation_markdown(site_url: str, citation_file: Path = BIBLIOGRAPHY.parent.parent / "CITATION.cff") -> str:
     """How to cite this site, in plain text and as BibTeX, generated from CITATION.cff."""
-    import yaml
-
-    cff = yaml.safe_load(citation_file.read_text())
+    
+    cff = load_yaml(citation_file.read_text())
     authors = " and ".join(a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in cff["authors"])
     year = str(cff["date-released"])[:4]
     plain = f"{authors} ({year}). *{cff['title']}*. Version {cff['version']}. {site_url}"
