@@ -20,6 +20,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from hooks import memo
@@ -142,6 +143,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+@event_priority(-100)  # last: every other end-of-build step runs while the figures are drawn
 def on_post_build(config: MkDocsConfig) -> None:
     finish_rendering(Path(config.site_dir))
 
