@@ -245,6 +245,35 @@ def test_search_entries_are_reused_until_a_page_changes(project: Path) -> None:
     assert "quillwort" in (project / "site" / "search" / "search_index.json").read_text()
 
 
+def site_files(project: Path) -> set[str]:
+    site = project / "site"
+    return {path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()}
+
+
+def test_theme_files_are_listed_once_and_a_custom_dir_stays_live(project: Path) -> None:
+    assert mkdocs_build(project).returncode == 0
+    [listing] = (project / ".cache" / "theme").glob("*.json")
+    cold = site_files(project)
+    assert "assets/images/favicon.png" in cold and any(n.startswith("assets/javascripts/bundle.") for n in cold)
+
+    assert mkdocs_build(project).returncode == 0
+    assert site_files(project) == cold
+    # The build reads the listing: a name taken out of it is not copied.
+    listing.write_text(listing.read_text().replace('"assets/images/favicon.png", ', ""))
+    assert mkdocs_build(project).returncode == 0
+    assert site_files(project) == cold - {"assets/images/favicon.png"}
+
+    # A project's own theme folder is listed afresh on every build.
+    edit(project / "mkdocs.yml", "theme:\n  name: material\n", "theme:\n  name: material\n  custom_dir: overrides\n")
+    (project / "overrides" / "assets").mkdir(parents=True)
+    (project / "overrides" / "assets" / "first.txt").write_text("one\n")
+    assert mkdocs_build(project).returncode == 0
+    (project / "overrides" / "assets" / "second.txt").write_text("two\n")
+    assert mkdocs_build(project).returncode == 0
+    assert {"assets/first.txt", "assets/second.txt"} <= site_files(project)
+    assert list((project / ".cache" / "theme").glob("*.json")) == [listing]
+
+
 def test_theme_templates_are_compiled_once_into_the_cache(project: Path) -> None:
     assert mkdocs_build(project).returncode == 0
     compiled = list((project / ".cache" / "templates").glob("__jinja2_*.cache"))
