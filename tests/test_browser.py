@@ -189,7 +189,7 @@ async def visit_async(browser, base: str, path: str, scheme: str, viewport: str)
 @pytest.fixture(scope="session")
 def visits(browser_available: None, site_server: str, built_site: Path) -> dict[tuple[str, str, str], dict]:
     """Every page in both palettes at both widths (the one-page version in two of the four ways),
-    six at a time, summarised for the tests below."""
+    four at a time, summarised for the tests below."""
     import asyncio
 
     from playwright.async_api import async_playwright
@@ -197,12 +197,16 @@ def visits(browser_available: None, site_server: str, built_site: Path) -> dict[
     async def run_all() -> dict:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            limit = asyncio.Semaphore(6)
+            # Four at a time keep two cores busy (more only stretch each visit towards Playwright's
+            # 30 s timeout), and the longest visits (the one-page version, axe runs) go first so
+            # that none of them is left to run alone at the end.
+            limit = asyncio.Semaphore(4)
             keys = [(path, scheme, viewport) for path in site_pages(built_site)
                     for scheme in SCHEMES for viewport in VIEWPORTS
                     # The one-page version repeats every chapter (each visited four ways above):
                     # once per palette and once per width is enough for it.
                     if path not in BUDGET["not_article_pages"] or (scheme, viewport) in ONE_PAGE_VISITS]
+            keys.sort(key=lambda key: (key[0] not in BUDGET["not_article_pages"], key[2] != "desktop"))
 
             async def one(key: tuple[str, str, str]) -> dict:
                 async with limit:
