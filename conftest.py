@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -86,7 +87,33 @@ class BackgroundBuild:
             self.process.kill()
 
 
+class BackgroundTask:
+    """`target(site)` run in a thread as soon as a background build has finished: the browser pass
+    takes the core that build leaves free while pytest goes on with the tests that need no browser."""
+
+    def __init__(self, target: Callable[[Path], object], build: BackgroundBuild) -> None:
+        self._value: object = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(target, build), daemon=True)
+        self._thread.start()
+
+    def _run(self, target: Callable[[Path], object], build: BackgroundBuild) -> None:
+        if build.wait() != 0:
+            return  # the built_site fixture reports the failed build
+        try:
+            self._value = target(build.site)
+        except BaseException as error:  # noqa: BLE001 - handed to the test that asks for the result
+            self._error = error
+
+    def result(self) -> object:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 _background: dict[str, BackgroundBuild] = {}
+_tasks: dict[str, BackgroundTask] = {}
 
 
 def repository_cache() -> Path:
@@ -108,8 +135,8 @@ def start_site_builds(needed: set[str], tmp_path_factory: pytest.TempPathFactory
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # The browser pass keeps both cores busy: run it last, so that the site builds can overlap
-    # the single-core tests before it.
+    # The browser tests last: their page visits run in the background from the moment the site is
+    # built (BackgroundTask), and the interactive ones would compete with them for the cores.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
@@ -117,6 +144,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
     if not session.config.option.collectonly and needed & {"built_site", "fresh_site"}:
         start_site_builds(needed, session.config._tmp_path_factory)  # noqa: SLF001
+    if "visits" in needed and "built_site" in _background:
+        from tests.test_browser import CHROMIUM, visit_every_page
+
+        if Path(CHROMIUM).exists():  # else the browser tests skip (or, under CI, fail) themselves
+            _tasks["visits"] = BackgroundTask(visit_every_page, _background["built_site"])
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -148,6 +180,18 @@ def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The site built again from nothing (an empty cache: every figure drawn, every notebook
     executed), and that build's log."""
     return _site("fresh_site", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def background_task(built_site: Path) -> Callable[[str, Callable[[Path], object]], object]:
+    """background_task(name, target): the result of the task started under that name at collection
+    (waiting for it), or of target(built_site) run now where none was started."""
+
+    def result(name: str, target: Callable[[Path], object]) -> object:
+        task = _tasks.get(name)
+        return task.result() if task is not None else target(built_site)
+
+    return result
 
 
 @pytest.fixture(scope="session")

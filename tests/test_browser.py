@@ -6,6 +6,7 @@ Where Chromium is missing these tests are skipped with the reason; under CI they
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -24,8 +25,32 @@ from tests.markdown_fences import ROOT
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_SWITCHES = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--no-first-run", "--disable-quic"]
+# Headless Chromium is the whole browser, and it keeps its address bar's two WebUI popups loaded
+# and busy in a renderer of their own while any page is open: 0.3 to 0.4 s of CPU a second, a
+# third of what the browser pass cost on two cores.
+CHROMIUM_IDLE_UI = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
+
+
+@functools.cache
+def playwright_disabled_features() -> list[str]:
+    """The features Playwright itself turns off. Chromium keeps only the last --disable-features
+    switch, so ours must repeat Playwright's list (read from the installed driver, so that an
+    upgrade of Playwright cannot silently drop any)."""
+    import playwright
+
+    bundle = Path(playwright.__file__).parent / "driver" / "package" / "lib" / "coreBundle.js"
+    match = re.search(r"\bdisabledFeatures = \[(.*?)\]", bundle.read_text(), re.DOTALL)
+    features = re.findall(r'^\s*"(\w+)",?$', match.group(1), re.MULTILINE) if match else []
+    if not features:
+        raise RuntimeError(f"Playwright's list of disabled Chromium features not found in {bundle}: "
+                           "update playwright_disabled_features() for this version of Playwright")
+    return features
+
+
+def chromium_args() -> list[str]:
+    return [*CHROMIUM_SWITCHES, "--disable-features=" + ",".join(playwright_disabled_features() + CHROMIUM_IDLE_UI)]
 VIEWPORTS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 SCHEMES = ("light", "dark")
 ONE_PAGE_VISITS = {("light", "desktop"), ("dark", "phone")}
@@ -44,16 +69,25 @@ def site_pages(site: Path) -> list[str]:
     return pages
 
 
-@pytest.fixture(scope="session")
-def site_server(built_site: Path) -> Iterator[str]:
-    """The built site on http://127.0.0.1:PORT, for the duration of the session."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
+@contextlib.contextmanager
+def served(site: Path) -> Iterator[str]:
+    """`site` on http://127.0.0.1:PORT while the block runs."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site: Path) -> Iterator[str]:
+    """The built site on http://127.0.0.1:PORT, for the duration of the session."""
+    with served(built_site) as base:
+        yield base
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -76,7 +110,7 @@ def browser(browser_available: None, visits: dict):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=chromium_args())
         yield launched
         launched.close()
 
@@ -186,22 +220,21 @@ async def visit_async(browser, base: str, path: str, scheme: str, viewport: str)
     return result
 
 
-@pytest.fixture(scope="session")
-def visits(browser_available: None, site_server: str, built_site: Path) -> dict[tuple[str, str, str], dict]:
-    """Every page in both palettes at both widths (the one-page version in two of the four ways),
-    four at a time, summarised for the tests below."""
+def visit_every_page(site: Path) -> dict[tuple[str, str, str], dict]:
+    """Every page of `site` in both palettes at both widths (the one-page version in two of the
+    four ways), four at a time: {(path, palette, width): what visit_async reported}."""
     import asyncio
 
     from playwright.async_api import async_playwright
 
-    async def run_all() -> dict:
+    async def run_all(base: str) -> dict:
         async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=chromium_args())
             # Four at a time keep two cores busy (more only stretch each visit towards Playwright's
             # 30 s timeout), and the longest visits (the one-page version, axe runs) go first so
             # that none of them is left to run alone at the end.
             limit = asyncio.Semaphore(4)
-            keys = [(path, scheme, viewport) for path in site_pages(built_site)
+            keys = [(path, scheme, viewport) for path in site_pages(site)
                     for scheme in SCHEMES for viewport in VIEWPORTS
                     # The one-page version repeats every chapter (each visited four ways above):
                     # once per palette and once per width is enough for it.
@@ -210,13 +243,21 @@ def visits(browser_available: None, site_server: str, built_site: Path) -> dict[
 
             async def one(key: tuple[str, str, str]) -> dict:
                 async with limit:
-                    return await visit_async(browser, site_server, *key)
+                    return await visit_async(browser, base, *key)
 
             results = await asyncio.gather(*(one(key) for key in keys))
             await browser.close()
             return dict(zip(keys, results))
 
-    return asyncio.run(run_all())
+    with served(site) as base:
+        return asyncio.run(run_all(base))
+
+
+@pytest.fixture(scope="session")
+def visits(browser_available: None, built_site: Path, background_task) -> dict[tuple[str, str, str], dict]:
+    """visit_every_page on the built site, summarised for the tests below: started by the session
+    as soon as the site is built (conftest.py), so that it overlaps the tests that need no browser."""
+    return background_task("visits", visit_every_page)
 
 
 def test_every_page_loads_cleanly_in_both_palettes_and_widths(visits: dict) -> None:
@@ -324,3 +365,12 @@ def test_search_finds_a_term_from_a_chapter(browser, site_server: str) -> None:
     page.keyboard.type("Wedderburn")
     page.wait_for_selector(".md-search-result__item a[href*='glm/']", timeout=10_000)
     visit.close()
+
+
+def test_the_browser_keeps_no_address_bar_ui_running(browser) -> None:
+    # What chromium_args() turns off, still off: else every page visit pays for it (see CHROMIUM_IDLE_UI).
+    page = browser.new_page()
+    page.goto("about:blank")
+    targets = browser.new_browser_cdp_session().send("Target.getTargets", {"filter": [{}]})["targetInfos"]
+    assert [t["url"] for t in targets if t["type"] != "page" and t["type"] != "tab"] == []
+    page.close()
