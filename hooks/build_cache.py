@@ -46,33 +46,36 @@ def _installed(directory: str) -> bool:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     theme, directory = config.theme, memo.cache_dir(config, "theme")
+    installed = [d for d in theme.dirs if _installed(d)]
+    others = [d for d in theme.dirs if not _installed(d)]
+    if not installed:
+        return config
     make_env = theme.get_env
+
+    def listing(dirs: list[str], filter_func) -> list[str]:
+        return jinja2.Environment(loader=jinja2.FileSystemLoader(dirs)).list_templates(filter_func=filter_func)
 
     def get_env() -> jinja2.Environment:
         env = make_env()
         list_templates = env.list_templates
 
         def cached_list_templates(extensions=None, filter_func=None) -> list[str]:
-            installed = [d for d in theme.dirs if _installed(d)]
-            if filter_func is None or extensions is not None or not installed:
+            if filter_func is None or extensions is not None:
                 return list_templates(extensions, filter_func)
-            stamp = [[d, os.stat(d).st_ino, os.stat(d).st_mtime_ns] for d in installed]
+            stamp = [[d, (s := os.stat(d)).st_ino, s.st_mtime_ns] for d in installed]
             key = json.dumps([stamp, sorted(theme.static_templates), memo.version("mkdocs"),
                               memo.version("mkdocs-material")])
             path = directory / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
             if path.exists():
                 names = json.loads(path.read_text())
             else:
-                names = jinja2.Environment(loader=jinja2.FileSystemLoader(installed)).list_templates(
-                    filter_func=filter_func)
+                names = listing(installed, filter_func)
                 directory.mkdir(parents=True, exist_ok=True)
                 for stale in directory.glob("*.json"):  # an upgraded theme's listing
                     stale.unlink()
                 path.write_text(json.dumps(names))
-            others = [d for d in theme.dirs if not _installed(d)]
             if others:
-                names = names + jinja2.Environment(loader=jinja2.FileSystemLoader(others)).list_templates(
-                    filter_func=filter_func)
+                names = names + listing(others, filter_func)
             return sorted(set(names))  # as FileSystemLoader returns them
 
         env.list_templates = cached_list_templates

@@ -32,6 +32,12 @@ CHROMIUM_SWITCHES = ["--no-sandbox", "--disable-gpu", "--disable-background-netw
 # third of what the browser pass cost on two cores.
 CHROMIUM_IDLE_UI = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
 
+VIEWPORTS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 900}}
+SCHEMES = ("light", "dark")
+ONE_PAGE_VISITS = {("light", "desktop"), ("dark", "phone")}
+BUDGET = json.loads((ROOT / "page-budget.json").read_text())
+RAW_TEX = re.compile(r"\\\(|\\\[|\$\$|(?<![\w$])\$[^$\s][^$\n]*\$(?![\w$])")
+
 
 @functools.cache
 def playwright_disabled_features() -> list[str]:
@@ -51,11 +57,6 @@ def playwright_disabled_features() -> list[str]:
 
 def chromium_args() -> list[str]:
     return [*CHROMIUM_SWITCHES, "--disable-features=" + ",".join(playwright_disabled_features() + CHROMIUM_IDLE_UI)]
-VIEWPORTS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 900}}
-SCHEMES = ("light", "dark")
-ONE_PAGE_VISITS = {("light", "desktop"), ("dark", "phone")}
-BUDGET = json.loads((ROOT / "page-budget.json").read_text())
-RAW_TEX = re.compile(r"\\\(|\\\[|\$\$|(?<![\w$])\$[^$\s][^$\n]*\$(?![\w$])")
 
 
 def site_pages(site: Path) -> list[str]:
@@ -372,5 +373,5 @@ def test_the_browser_keeps_no_address_bar_ui_running(browser) -> None:
     page = browser.new_page()
     page.goto("about:blank")
     targets = browser.new_browser_cdp_session().send("Target.getTargets", {"filter": [{}]})["targetInfos"]
-    assert [t["url"] for t in targets if t["type"] != "page" and t["type"] != "tab"] == []
+    assert [t["url"] for t in targets if t["type"] not in ("page", "tab")] == []
     page.close()
