@@ -91,7 +91,7 @@ def execution_key(notebook: Notebook) -> str:
     drawn = {name for name, _ in imported_snippets(text)}
     for spec in registry().values():
         if f"{spec.draw.__module__}.{spec.draw.__name__}" in drawn:
-            h.update(spec.alt.encode())
+            h.update(spec.alt_text().encode())
     return h.hexdigest()[:20]
 
 
@@ -194,7 +194,7 @@ def _describe_figures(nb, notebook: Notebook) -> None:
     """
     from snippets.figures import registry
 
-    alt_by_function = {spec.draw.__name__: spec.alt for spec in registry().values()}
+    alt_by_function = {spec.draw.__name__: spec.alt_text() for spec in registry().values()}
     for index, cell in enumerate(nb.cells):
         images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
         if not images:

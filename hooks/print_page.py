@@ -1,12 +1,14 @@
 """One page with every chapter (docs/print.md), for printing or offline reading.
 
 Each page's finished HTML is kept as it is built; after the build the chapters are written into
-print.md's placeholder, their ids prefixed with the chapter (glm/#score becomes #glm--score) so
-they stay unique, and links between chapters pointing into this page.
+print.md's placeholder in the order of the navigation, after a table of contents, their ids
+prefixed with the chapter (glm/#score becomes #glm--score) so they stay unique, and links between
+chapters pointing into this page.
 """
 
 from __future__ import annotations
 
+import html as html_module
 import posixpath
 import re
 from pathlib import Path
@@ -14,16 +16,18 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from hooks.math import typeset_page
 
 PRINT_PAGE = "print.md"
 PLACEHOLDER = '<div id="print-content"></div>'
-ATTRIBUTE = re.compile(r'\b(id|for|href|src|aria-labelledby|aria-describedby)="([^"]*)"')
+ATTRIBUTE = re.compile(r'\b(id|for|href|src|aria-labelledby|aria-describedby|data-static)="([^"]*)"')
 EXCLUDED = {PRINT_PAGE, "404.md"}
 
 _chapters: list[tuple[str, str, str]] = []  # (page url, slug, html), in build order
+_nav_order: dict[str, tuple[int, str]] = {}  # page url: (position in the navigation, title)
 
 
 def chapter_slug(url: str) -> str:
@@ -32,6 +36,27 @@ def chapter_slug(url: str) -> str:
 
 def on_pre_build(config: MkDocsConfig) -> None:
     _chapters.clear()
+    _nav_order.clear()
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    for position, page in enumerate(nav.pages):
+        _nav_order[page.url] = (position, page.title or page.url)
+    return nav
+
+
+def in_nav_order(chapters: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The chapters in the order of the site's navigation (pages outside it last, by URL)."""
+    return sorted(chapters, key=lambda c: (_nav_order.get(c[0], (len(_nav_order), ""))[0], c[0]))
+
+
+def contents(chapters: list[tuple[str, str, str]]) -> str:
+    """The table of contents at the top of the page: one link per chapter."""
+    items = "\n".join(
+        f'<li><a href="#chapter-{slug}">{html_module.escape(_nav_order.get(url, (0, url))[1])}</a></li>'
+        for url, slug, _ in chapters)
+    return f'<nav class="print-contents" aria-labelledby="print-contents-title">\n' \
+           f'<h2 id="print-contents-title">Contents</h2>\n<ol>\n{items}\n</ol>\n</nav>'
 
 
 @event_priority(-100)  # last: keep the page exactly as it will be published
@@ -47,7 +72,7 @@ def rewrite(html: str, page_url: str, slug: str, slugs: dict[str, str], print_ur
 
     def fix(match: re.Match[str]) -> str:
         name, value = match.groups()
-        if name in ("id", "for"):
+        if name in ("id", "for", "data-static"):
             return f'{name}="{slug}--{value}"'
         if name.startswith("aria-"):
             return f'{name}="{" ".join(f"{slug}--{v}" for v in value.split())}"'
@@ -71,10 +96,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     output = Path(config.site_dir) / print_url / "index.html"
     if not output.exists():  # a site without the one-page version
         return
-    slugs = {url: slug for url, slug, _ in _chapters}
-    sections = "\n".join(
+    chapters = in_nav_order(_chapters)
+    slugs = {url: slug for url, slug, _ in chapters}
+    sections = contents(chapters) + "\n" + "\n".join(
         f'<section class="print-chapter" id="chapter-{slug}">\n{rewrite(html, url, slug, slugs, print_url)}\n</section>'
-        for url, slug, html in _chapters
+        for url, slug, html in chapters
     )
     sections = typeset_page(sections, PRINT_PAGE)  # the pages' math is typeset later, per page
     page = output.read_text()

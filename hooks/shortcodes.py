@@ -52,7 +52,8 @@ def figure_markdown(page_src: str, name: str) -> str:
     here = posixpath.dirname(page_src)
     light = posixpath.relpath(figure_path(name, "light"), here or ".")
     dark = posixpath.relpath(figure_path(name, "dark"), here or ".")
-    alt = spec.alt.replace("[", "(").replace("]", ")")
+    values = cached_call(spec.alt_values_target) if spec.alt_values_target else None
+    alt = spec.alt_text(values).replace("[", "(").replace("]", ")")
     return (
         f'<figure markdown="span" id="figure-{name}">\n'
         # Lazy: the browser fetches only the variant of the palette in use, when it nears the viewport.

@@ -32,3 +32,20 @@ def as_positive_int(name: str, value: object) -> int:
     if value < 1:
         raise ValueError(f"{name}: expected a positive integer, got {value}")
     return int(value)
+
+
+def as_finite_float(name: str, value: object, *, positive: bool = False) -> float:
+    """`value` as a finite float (strictly positive if asked), or a TypeError/ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}: expected a real number, got {type(value).__name__}")
+    number = float(value)
+    if not np.isfinite(number) or (positive and number <= 0):
+        raise ValueError(f"{name}: expected a finite{' positive' if positive else ''} number, got {value!r}")
+    return number
+
+
+def one_of(name: str, value: object, choices: tuple[str, ...]) -> str:
+    """`value` if it is one of `choices`, or a ValueError naming the argument and the choices."""
+    if value not in choices:
+        raise ValueError(f"{name}: expected one of {', '.join(map(repr, choices))}, got {value!r}")
+    return value  # type: ignore[return-value]

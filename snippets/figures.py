@@ -12,6 +12,7 @@ import importlib
 import io
 import pkgutil
 import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,32 +28,57 @@ MIN_ALT_LENGTH = 40  # shorter than this is a label, not a description of what t
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """A registered figure: `draw()` returns a matplotlib Figure."""
+    """A registered figure: `draw()` returns a matplotlib Figure.
+
+    `alt` may name computed numbers as format fields ("{iterations}"); `alt_values()` returns the
+    dict that fills them, so that an alt text that states a number cannot drift from the figure.
+    """
 
     name: str
     draw: Callable[[], Figure]
     alt: str
     caption: str
+    alt_values: Callable[[], dict[str, Any]] | None = None
+
+    @property
+    def alt_values_target(self) -> str | None:
+        """"module:function" of `alt_values` inside the package, as the build's value cache names it."""
+        if self.alt_values is None:
+            return None
+        return f"{self.alt_values.__module__.removeprefix('snippets.')}:{self.alt_values.__name__}"
+
+    def alt_text(self, values: dict[str, Any] | None = None) -> str:
+        """The alt text with its numbers filled in (from `values`, or by calling `alt_values`)."""
+        if self.alt_values is None:
+            return self.alt
+        return self.alt.format(**(self.alt_values() if values is None else values))
 
 
 _REGISTRY: dict[str, FigureSpec] = {}
 
 
-def figure(name: str, *, alt: str, caption: str) -> Callable[[Callable[[], Figure]], Callable[[], Figure]]:
-    """Register the decorated function as the drawing of figure `name`."""
+def figure(name: str, *, alt: str, caption: str, alt_values: Callable[[], dict[str, Any]] | None = None,
+           ) -> Callable[[Callable[[], Figure]], Callable[[], Figure]]:
+    """Register the decorated function as the drawing of figure `name`; `alt_values`, if given,
+    returns the numbers that fill the format fields of `alt`."""
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
         raise ValueError(f"name: expected a lowercase slug such as 'link-functions', got {name!r}")
     if not isinstance(alt, str) or len(alt.strip()) < MIN_ALT_LENGTH:
         raise ValueError(f"alt: figure {name!r} needs alt text of at least {MIN_ALT_LENGTH} characters")
     if not isinstance(caption, str) or not caption.strip():
         raise ValueError(f"caption: figure {name!r} needs a caption")
+    fields = {field for _, field, _, _ in string.Formatter().parse(alt) if field is not None}
+    if fields and alt_values is None:
+        raise ValueError(f"alt_values: figure {name!r} has fields {sorted(fields)} in its alt text and nothing to fill them")
+    if alt_values is not None and not callable(alt_values):
+        raise TypeError(f"alt_values: figure {name!r} needs a function returning a dict, got {type(alt_values).__name__}")
 
     def register(draw: Callable[[], Figure]) -> Callable[[], Figure]:
         previous = _REGISTRY.get(name)
         # A reloaded module registers its figures again; only a second function is a clash.
         if previous is not None and previous.draw.__qualname__ != draw.__qualname__:
             raise ValueError(f"name: figure {name!r} is registered twice")
-        _REGISTRY[name] = FigureSpec(name, draw, " ".join(alt.split()), caption.strip())
+        _REGISTRY[name] = FigureSpec(name, draw, " ".join(alt.split()), caption.strip(), alt_values)
         return draw
 
     return register

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_positive_int
+from snippets._checks import as_positive_int, as_real_array
 from snippets.figures import figure, new_figure
 from snippets.network import (
     Network,
@@ -70,6 +70,26 @@ def random_feature_design(X: np.ndarray, M: int = 30, seed: int = 1) -> np.ndarr
     rng = np.random.default_rng(seed)
     W, b = rng.standard_normal((M, X.shape[1])), rng.standard_normal(M)
     return np.column_stack([np.ones(len(X)), np.tanh(X @ W.T + b)])
+
+
+def random_fourier_features(X: np.ndarray, M: int, seed: int = 0) -> np.ndarray:
+    """z(x) = sqrt(2/M) cos(W x + b), W with rows w_j ~ N(0, I), b_j ~ U[0, 2 pi]: shape (n, M).
+
+    E[z(x)^T z(x')] = exp(-||x - x'||^2 / 2), the Gaussian kernel, whose Fourier transform is N(0, I)
+    (Rahimi and Recht)."""
+    X = as_real_array("X", X, ndim=2)
+    M = as_positive_int("M", M)
+    rng = np.random.default_rng(seed)
+    W, b = rng.standard_normal((M, X.shape[1])), rng.uniform(0, 2 * np.pi, M)
+    return np.sqrt(2 / M) * np.cos(X @ W.T + b)
+
+
+@cache
+def random_fourier_kernel_errors(widths: tuple[int, ...] = (100, 1000, 10000), n: int = 50) -> dict[int, float]:
+    """{"M": largest entry of |Z Z^T - K|} on n points of two_moons, K the Gaussian kernel matrix."""
+    X = two_moons(n)[0]
+    K = np.exp(-np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1) / 2)
+    return {str(M): float(np.max(np.abs((Z := random_fourier_features(X, M)) @ Z.T - K))) for M in widths}
 
 
 @cache

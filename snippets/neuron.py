@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
+from snippets._checks import as_finite_float, as_positive_int, one_of
 from snippets.figures import figure, new_figure
-from snippets.glm import cpunish_data, fit_glm_irls, spector_data, spector_fit
+from snippets.glm import ConvergenceError, cpunish_data, fit_glm_irls, spector_data, spector_fit
 from snippets.network import Network, loss_value, predict, train_gradient_descent
 
 if TYPE_CHECKING:
@@ -161,6 +162,40 @@ def cross_entropy_curvature(w: np.ndarray) -> np.ndarray:
     s = sigmoid(w)
     return s * (1 - s)
 # --8<-- [end:sigmoid-squared]
+
+
+# --8<-- [start:saturation]
+def weight_gradients(w: float, x: float = 1.0, y: float = 1.0) -> dict[str, float]:
+    """dL/dw for one observation (x, y) and mu = sigmoid(w x), under both losses:
+    squared error (mu - y)^2 gives 2 (mu - y) mu (1 - mu) x, with the factor sigma' = mu (1 - mu);
+    cross-entropy -(y log mu + (1 - y) log(1 - mu)) gives (mu - y) x, without it."""
+    w, x, y = as_finite_float("w", w), as_finite_float("x", x), as_finite_float("y", y)
+    if not 0 <= y <= 1:
+        raise ValueError(f"y: expected a target in [0, 1], got {y}")
+    mu = float(sigmoid(np.float64(w * x)))
+    return {"mu": mu, "squared_error": 2 * (mu - y) * mu * (1 - mu) * x, "cross_entropy": (mu - y) * x}
+
+
+def steps_to_recover(loss: str, w: float = -10.0, learning_rate: float = 1.0, max_steps: int = 100_000) -> int:
+    """Gradient-descent steps from weight w until sigmoid(w) > 1/2 for the observation (1, 1)."""
+    one_of("loss", loss, ("squared_error", "cross_entropy"))
+    learning_rate = as_finite_float("learning_rate", learning_rate, positive=True)
+    max_steps = as_positive_int("max_steps", max_steps)
+    for step in range(max_steps + 1):
+        gradient = weight_gradients(w)
+        if gradient["mu"] > 0.5:
+            return step
+        w -= learning_rate * gradient[loss]
+    raise ConvergenceError(f"max_steps: with the {loss} loss, sigmoid(w) is still below 1/2 after {max_steps} steps")
+# --8<-- [end:saturation]
+
+
+def saturation_summary() -> dict[str, float]:
+    """The two gradients at w = -10 and the steps each loss needs to recover from there."""
+    at = weight_gradients(-10.0)
+    return {"mu": at["mu"], "squared_error": at["squared_error"], "cross_entropy": at["cross_entropy"],
+            "steps_squared_error": steps_to_recover("squared_error"),
+            "steps_cross_entropy": steps_to_recover("cross_entropy")}
 
 
 def grade_data_losses() -> dict[str, float]:

@@ -212,6 +212,7 @@ def symmetry_summary() -> dict[str, float]:
     permuted = copies[2 ** 4]  # the first copy with a different order of units and no sign flips
     flipped = copies[1]  # same order, the last unit's sign flipped
     return {
+        "irreducible": is_irreducible(star),
         "copies": len(copies),
         "distinct": distinct,
         "max_output_deviation": deviation,
@@ -219,6 +220,34 @@ def symmetry_summary() -> dict[str, float]:
         "midpoint_loss_flipped": mean_squared_loss(midpoint(star, flipped), star),
         "distance": float(np.linalg.norm(params(star) - params(permuted))),
     }
+
+
+def is_irreducible(net: Network, tol: float = 1e-8) -> bool:
+    """Sussmann's condition for a one-hidden-layer tanh network: no unit with v_j = 0 or
+    (w_j, b_j) = 0, and no two units with (w_j, b_j) = +-(w_k, b_k). Only then is the number of
+    parameter vectors computing its function exactly M! 2^M."""
+    (W, v), (b, _) = net.weights, net.biases
+    inner = np.column_stack([W, b])
+    if np.any(np.abs(v[0]) <= tol) or np.any(np.linalg.norm(inner, axis=1) <= tol):
+        return False
+    for j, k in itertools.combinations(range(inner.shape[0]), 2):
+        if min(np.linalg.norm(inner[j] - inner[k]), np.linalg.norm(inner[j] + inner[k])) <= tol:
+            return False
+    return True
+
+
+def zero_output_weight_freedom(seed: int = 0) -> float:
+    """Set the first unit's output weight of the teacher to 0, then move that unit's (w_1, b_1) to
+    random values: the largest change of the output, which is 0 since the unit no longer counts.
+    Such a reducible network has a continuum of parameter vectors for its function."""
+    (W, v), (b, c) = teacher().weights, teacher().biases
+    v = v[0].copy()
+    v[0] = 0.0
+    base = two_layer(W, b, v, c[0])
+    rng = np.random.default_rng(seed)
+    moved = [two_layer(np.vstack([rng.normal(size=(1, 1)), W[1:]]), np.concatenate([rng.normal(size=1), b[1:]]), v, c[0])
+             for _ in range(5)]
+    return max(float(np.max(np.abs(predict(m, TEACHER_X) - predict(base, TEACHER_X)))) for m in moved)
 
 
 # --- a singular Fisher information ------------------------------------------------------------
@@ -331,8 +360,11 @@ def homogeneity_ratios(alpha: float = 2.0, seed: int = 7) -> dict[str, float]:
     "symmetric-minima-segment",
     alt=("Training loss of a four-unit tanh network along the straight segment between two parameter vectors "
          "that compute exactly the same function: the teacher and a copy with its hidden units reordered, and "
-         "the teacher and a copy with one unit's signs flipped. Both curves start and end at zero loss and rise "
-         "to a high peak in the middle, so the minima are not joined by a valley."),
+         "the teacher and a copy with one unit's signs flipped. Both curves start and end at zero loss. The "
+         "sign-flip curve rises high, to a loss of {midpoint_loss_flipped:.2f} at the midpoint; the reordering "
+         "curve stays much lower, {midpoint_loss_permuted:.3f} at the midpoint, but still well above zero, so "
+         "neither pair of minima is joined by a valley."),
+    alt_values=symmetry_summary,
     caption=("Two global minima of the same loss, joined by a straight line. Reordering the hidden units "
              "(solid) or flipping the signs of one unit (dashed) leaves the function unchanged, so the loss is "
              "zero at both ends; in between it climbs. A convex loss could not do this."),
@@ -414,7 +446,8 @@ def draw_jacobian_moves() -> Figure:
 @figure(
     "single-index-vs-ridge",
     alt=("Two contour plots over the square from -2 to 2 in both inputs. Left, a fitted logistic regression: its "
-         "level sets are evenly spaced parallel straight lines, all perpendicular to one direction. Right, a network "
+         "level sets are parallel straight lines, all perpendicular to one direction, closest together at the "
+         "level 0.5 and further apart towards 0.1 and 0.9. Right, a network "
          "output built from two tanh units in the directions x1 + x2 and x1 - x2: its level sets are curved and "
          "change direction across the square."),
     caption=("Level sets of the mean. A GLM depends on $x$ through one index $x^\\top\\beta$, so its level sets "

@@ -272,6 +272,11 @@ def _rounded(values: np.ndarray) -> list[float]:
     return [float(f"{v:.4g}") for v in values]
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 unit', '3 units': a count with its noun in the right number."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def width_slider_frames() -> dict:
     """Every frame of the width slider, computed here at build time: both constructions at each N."""
     x = np.linspace(0, 1, 201)
@@ -281,14 +286,14 @@ def width_slider_frames() -> dict:
         relu, stairs = relu_interpolant(target, N), sigmoid_staircase(target, N)
         frames["relu"].append(_rounded(predict(relu, x[:, None])[:, 0]))
         frames["staircase"].append(_rounded(predict(stairs, x[:, None])[:, 0]))
-        readouts.append(f"N = {N} hidden units: sup error {sup_error(relu):.2g} (ReLU interpolant), "
+        readouts.append(f"N = {_count(N, 'hidden unit')}: sup error {sup_error(relu):.2g} (ReLU interpolant), "
                         f"{sup_error(stairs):.2g} (sigmoid staircase)")
     return {
         "parameter": "hidden units", "values": list(SLIDER_WIDTHS), "initial": SLIDER_WIDTHS.index(8),
         "x": _rounded(x), "reference": {"name": "target f(x)", "y": _rounded(target(x))},
         "series": [{"name": "ReLU interpolant", "frames": frames["relu"]},
                    {"name": "sigmoid staircase", "frames": frames["staircase"]}],
-        "readouts": readouts, "ylim": [-1.2, 1.9],
+        "readouts": readouts, "ylim": [-1.2, 1.9], "yticks": [-1, 0, 1],
     }
 
 
@@ -297,11 +302,11 @@ def depth_slider_frames() -> dict:
     x = np.linspace(0, 1, 2 ** 9 + 1)
     ks = list(range(1, 7))
     return {
-        "parameter": "depth k", "values": ks, "initial": 2, "x": _rounded(x), "reference": None,
-        "series": [{"name": "sawtooth T^k", "frames": [_rounded(sawtooth(x, k)) for k in ks]}],
-        "readouts": [f"depth k = {k}: {2 * k} ReLU units, {sawtooth_pieces(k)} linear pieces; one hidden layer "
-                     f"would need at least {2 ** k - 1} units" for k in ks],
-        "ylim": [-0.05, 1.05],
+        "parameter": "layers", "values": ks, "initial": 2, "x": _rounded(x), "reference": None,
+        "series": [{"name": "sawtooth: the tent map applied k times", "frames": [_rounded(sawtooth(x, k)) for k in ks]}],
+        "readouts": [f"depth k = {k}: {_count(2 * k, 'ReLU unit')}, {_count(sawtooth_pieces(k), 'linear piece')}; "
+                     f"one hidden layer would need at least {_count(2 ** k - 1, 'unit')}" for k in ks],
+        "ylim": [-0.05, 1.05], "yticks": [0, 0.5, 1],
     }
 
 
@@ -406,8 +411,9 @@ def draw_sawtooth_depth() -> Figure:
     "relu-regions",
     alt=("A map of the square from -2 to 2 in both inputs, divided into many convex polygons of different colours. "
          "Each polygon is a region where the same hidden units of a small two-layer ReLU network are active, so the "
-         "network is a single affine function there. The polygons' edges are straight lines, some crossing the whole "
-         "square, others bending where they meet a second-layer boundary."),
+         "network is a single affine function there. The first layer's boundaries are straight lines crossing the "
+         "whole square; the second layer's boundaries are made of straight segments that bend where they cross a "
+         "first-layer line."),
     caption=("The linear regions of a random ReLU network $\\mathbb{R}^2 \\to \\mathbb{R}$ with two hidden layers "
              "of 16 units: on each coloured region the activation pattern is fixed, and the network is affine."),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import http.server
 import json
 import os
@@ -350,6 +351,55 @@ def test_the_interactive_figure_responds_to_the_keyboard(browser, site_server: s
     page.keyboard.press("End")
     assert "depth k = 6" in page.locator("#slider-depth-slider-frames-readout").inner_text()
     visit.close()
+
+
+def test_slider_legends_match_their_lines_and_read_as_words(browser, site_server: str) -> None:
+    visit = Visit(browser, site_server, "/universal/", "light", "desktop")
+    page = visit.page
+    stroke = "el => { const s = getComputedStyle(el); return [s.stroke, s.strokeDasharray]; }"
+    for widget, label in (("#slider-depth-slider-frames", "Depth: 3 layers"), ("#slider-width-slider-frames", "Width: 8 hidden units")):
+        assert page.locator(f"{widget} label").inner_text().strip() == label
+        swatches = page.locator(f"{widget} .slider-legend line")
+        lines = page.locator(f"{widget} svg.slider-plot > polyline")
+        assert swatches.count() == lines.count() > 0
+        for i in range(lines.count()):  # each swatch is drawn like its line, in the same order
+            assert swatches.nth(i).evaluate(stroke) == lines.nth(i).evaluate(stroke)
+        legend_text = page.locator(f"{widget} .slider-legend").inner_text()
+        assert "^" not in legend_text
+        readouts = " ".join(json.loads(page.locator(f"{widget} script[data-slider-frames]").text_content())["readouts"])
+        assert not re.search(r"\b1 [a-zA-Z ]*?units\b", readouts), readouts
+        ticks = page.locator(f"{widget} svg.slider-plot > text.slider-tick")
+        boxes = [ticks.nth(i).bounding_box() for i in range(ticks.count())]
+        for a, b in itertools.combinations(boxes, 2):  # no two tick labels overlap
+            assert (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                    or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]), (a, b)
+    visit.close()
+
+
+def test_the_one_page_version_prints_without_stranded_headings_or_captions(browser, site_server: str) -> None:
+    import io
+
+    from bs4 import BeautifulSoup
+    from pypdf import PdfReader
+
+    def words(text: str) -> str:
+        return " ".join(re.findall(r"[A-Za-z0-9]+", text))
+
+    visit = Visit(browser, site_server, "/print/", "light", "desktop")
+    page = visit.page
+    page.emulate_media(media="print")
+    assert page.locator(".md-typeset .md-clipboard").evaluate_all("els => els.filter(e => e.offsetParent).length") == 0
+    assert page.locator("[data-slider]").evaluate_all("els => els.filter(e => e.offsetParent).length") == 0
+    html = BeautifulSoup(page.content(), "html.parser")
+    lonely = {words(e.get_text()) for e in html.select("article :is(h1, h2, h3, h4, figcaption)")} | {""}
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    texts = [words(p.extract_text() or "") for p in pdf.pages]
+    visit.close()
+    assert len(texts) > 20
+    stranded = [(i + 1, text) for i, text in enumerate(texts[:-1]) if text in lonely]
+    assert not stranded, f"pages with only a heading or a caption: {stranded}"
+    first = texts[0]
+    assert "Contents" in first and len(first.split()) > 40, f"the first page is nearly blank: {first!r}"
 
 
 def test_without_javascript_the_static_figure_is_shown(browser, site_server: str) -> None:

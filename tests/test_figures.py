@@ -27,7 +27,7 @@ def rendered(built_site: Path) -> dict[str, dict[str, bytes]]:
 
 def test_every_figure_has_real_alt_text_and_a_caption() -> None:
     for name, spec in registry().items():
-        assert len(spec.alt.split()) >= 12, f"{name}: alt text should describe what the figure shows"
+        assert len(spec.alt_text().split()) >= 12, f"{name}: alt text should describe what the figure shows"
         assert spec.alt != spec.caption
         assert spec.caption
 
@@ -108,3 +108,28 @@ def test_one_name_for_two_functions_is_refused(monkeypatch: pytest.MonkeyPatch) 
 def test_render_named_rejects_an_unknown_name() -> None:
     with pytest.raises(ValueError, match="no figure 'nope'"):
         render_named("nope")
+
+
+def test_alt_texts_that_state_numbers_take_them_from_the_computation() -> None:
+    from snippets.glm import irls_errors
+    from snippets.stacking import symmetry_summary
+
+    specs = registry()
+    irls = specs["irls-convergence"].alt_text()
+    assert f"machine precision, {irls_errors()[-1]:.1e}, at iteration {len(irls_errors())}." in irls
+    segment = specs["symmetric-minima-segment"].alt_text()
+    assert f"{symmetry_summary()['midpoint_loss_flipped']:.2f} at the midpoint" in segment
+    assert f"{symmetry_summary()['midpoint_loss_permuted']:.3f} at the midpoint" in segment
+    # The values the build caches give the same text as calling the function.
+    spec = specs["irls-convergence"]
+    assert spec.alt_values_target == "glm:irls_convergence_summary"
+    assert spec.alt_text(spec.alt_values()) == irls
+
+
+def test_an_alt_text_with_fields_needs_its_values() -> None:
+    with pytest.raises(ValueError, match="alt_values"):
+        figure("x-fields", alt="A plot whose error reaches {error} after some iterations of the method.",
+               caption="c")
+    with pytest.raises(TypeError, match="alt_values"):
+        figure("x-fields", alt="A plot whose error reaches {error} after some iterations of the method.",
+               caption="c", alt_values={"error": 1})

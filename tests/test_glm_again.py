@@ -12,6 +12,8 @@ from snippets.glm_again import (
     ntk_network,
     random_feature_design,
     random_features_summary,
+    random_fourier_features,
+    random_fourier_kernel_errors,
     two_moons,
 )
 
@@ -66,3 +68,18 @@ def test_two_moons_is_balanced_and_reproducible() -> None:
 def test_bad_input_is_named(call, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.claim("random-fourier-features")
+def test_random_fourier_features_estimate_the_gaussian_kernel_at_the_root_m_rate() -> None:
+    errors = random_fourier_kernel_errors()
+    assert errors["10000"] < 0.05
+    assert 2 < errors["100"] / errors["1000"] < 5
+    assert 2 < errors["1000"] / errors["10000"] < 5
+
+
+def test_random_fourier_features_refuse_bad_input() -> None:
+    with pytest.raises(ValueError, match="X"):
+        random_fourier_features(np.ones(3), 10)
+    with pytest.raises(ValueError, match="M"):
+        random_fourier_features(np.ones((3, 2)), 0)

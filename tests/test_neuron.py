@@ -10,6 +10,9 @@ from snippets.neuron import (
     fit_multinomial_newton,
     grade_data_losses,
     neuron_against_glm,
+    saturation_summary,
+    steps_to_recover,
+    weight_gradients,
     poisson_counts_neuron_check,
     sigmoid,
     sigmoid_neuron_on_grades,
@@ -18,7 +21,7 @@ from snippets.neuron import (
     softmax_against_multinomial,
     squared_error_curvature,
 )
-from snippets.glm import cpunish_data, cpunish_fit
+from snippets.glm import ConvergenceError, cpunish_data, cpunish_fit
 
 
 @pytest.mark.claim("sigmoid-neuron-is-logistic-regression")
@@ -73,3 +76,43 @@ def test_squared_error_on_a_sigmoid_is_concave_left_of_minus_log_2() -> None:
     assert np.all(squared_error_curvature(w[w < -np.log(2) - 1e-9]) < 0)
     assert np.all(squared_error_curvature(w[(w > -np.log(2) + 1e-9) & (w < 5)]) > 0)
     assert np.all(cross_entropy_curvature(w) > 0)
+
+
+@pytest.mark.claim("cross-entropy-does-not-saturate")
+def test_squared_error_stalls_on_a_saturated_sigmoid_and_cross_entropy_does_not() -> None:
+    summary = saturation_summary()
+    assert summary["mu"] < 1e-4
+    assert abs(summary["squared_error"]) < 1e-4
+    assert abs(summary["cross_entropy"]) > 0.99
+    assert summary["steps_cross_entropy"] <= 12
+    assert summary["steps_squared_error"] > 10_000
+
+
+def test_the_gradients_are_the_derivatives_of_the_losses() -> None:
+    h = 1e-6
+    for w in (-10.0, -1.0, 0.5, 3.0):
+        for y in (0.0, 1.0):
+            def squared(w_: float) -> float:
+                return (float(sigmoid(np.float64(w_ * 0.7))) - y) ** 2
+
+            def cross_entropy(w_: float) -> float:
+                mu = float(sigmoid(np.float64(w_ * 0.7)))
+                return -(y * np.log(mu) + (1 - y) * np.log(1 - mu))
+
+            gradients = weight_gradients(w, x=0.7, y=y)
+            for name, loss in (("squared_error", squared), ("cross_entropy", cross_entropy)):
+                numeric = (loss(w + h) - loss(w - h)) / (2 * h)
+                assert gradients[name] == pytest.approx(numeric, rel=1e-5, abs=1e-9)
+
+
+def test_saturation_functions_refuse_bad_input() -> None:
+    with pytest.raises(ValueError, match="loss"):
+        steps_to_recover("hinge")
+    with pytest.raises(ValueError, match="learning_rate"):
+        steps_to_recover("cross_entropy", learning_rate=float("nan"))
+    with pytest.raises(ValueError, match="y"):
+        weight_gradients(0.0, y=2.0)
+    with pytest.raises(TypeError, match="w"):
+        weight_gradients("a")
+    with pytest.raises(ConvergenceError, match="max_steps"):
+        steps_to_recover("squared_error", max_steps=10)

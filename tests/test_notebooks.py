@@ -106,7 +106,7 @@ def test_a_notebook_page_loads_nothing_of_its_own_and_its_math_is_typeset(name: 
 
 
 def test_notebook_figures_carry_the_alt_text_of_their_registered_figure(built_site: Path) -> None:
-    alts = {spec.alt for spec in registry().values()}
+    alts = {spec.alt_text() for spec in registry().values()}
     shown = 0
     for name in CHAPTERS:
         page = (built_site / "notebooks" / name / "index.html").read_text()

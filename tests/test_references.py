@@ -103,6 +103,19 @@ def test_glossary_terms_are_on_the_glossary_page_and_shown_as_tooltips(built_sit
     assert len(used) >= 0.8 * len(load_glossary()), f"most terms should appear on the chapters; only {used}"
 
 
+def test_tooltips_are_reachable_by_keyboard_once_per_term_and_never_in_headings(built_site: Path) -> None:
+    for html_file in built_site.rglob("index.html"):
+        article = soup(html_file).find("article")
+        if article is None:
+            continue
+        abbrs = article.find_all("abbr")
+        assert all(a.get("tabindex") == "0" for a in abbrs), html_file
+        assert not article.select(":is(h1, h2, h3, h4, h5, h6) abbr"), f"{html_file}: a term marked in a heading"
+        if "print" not in html_file.parts:
+            titles = [a["title"] for a in abbrs]
+            assert len(titles) == len(set(titles)), f"{html_file}: a term marked twice"
+
+
 def test_the_glossary_loader_refuses_duplicates_and_markup(tmp_path: Path) -> None:
     duplicate = tmp_path / "g.yml"
     duplicate.write_text("- {term: IRLS, definition: one}\n- {term: irls, definition: two}\n")

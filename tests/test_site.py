@@ -231,7 +231,7 @@ def test_figures_are_in_the_site_with_alt_text_and_both_palettes(built_site: Pat
             images = figure.find_all("img")
             assert [Path(urlsplit(img["src"]).path).name for img in images] == [f"{name}.svg", f"{name}-dark.svg"]
             assert [urlsplit(img["src"]).fragment for img in images] == ["only-light", "only-dark"]
-            assert all(img["alt"] == specs[name].alt for img in images)
+            assert all(img["alt"] == specs[name].alt_text() for img in images)
             assert figure.find("figcaption").get_text(strip=True)
             for img in images:
                 svg = (page.parent / urlsplit(img["src"]).path).resolve()
@@ -256,6 +256,69 @@ def test_every_python_block_in_the_site_was_executed_by_the_suite(built_site: Pa
 def test_printed_outputs_were_computed_at_build_time(built_site: Path) -> None:
     outputs = code_blocks(built_site, "div.language-text pre code")
     assert any("network defect:" in out for out in outputs), "the first page's executed example has no output"
+
+
+# --- what a reader sees -----------------------------------------------------------------------
+
+LIST_MARKER = re.compile(r"(?:^|\n)\s*(?:\d+\.|[-*+])\s+\S")
+
+
+def test_no_paragraph_swallowed_a_list(built_site: Path) -> None:
+    # A list item whose text runs on into "2. **Next item**" renders as one paragraph with the
+    # marker in it: the Markdown needed a blank line.
+    for page in html_pages(built_site):
+        for paragraph in soup(page).select("article p"):
+            text = paragraph.get_text()
+            assert not LIST_MARKER.search(text), f"{page.relative_to(built_site)}: a list marker inside {text[:80]!r}"
+
+
+def test_links_say_where_they_lead(built_site: Path) -> None:
+    vague = {"claim", "here", "this", "link", "click here"}
+    for page in html_pages(built_site):
+        for link in soup(page).select("article a[href]"):
+            assert link.get_text(strip=True).lower() not in vague, f"{page.relative_to(built_site)}: {link}"
+
+
+def test_glossary_definitions_are_words_not_ascii_formulas() -> None:
+    from hooks.glossary import load_glossary
+
+    for entry in load_glossary():
+        assert not re.search(r"[=^_{}]|\b[a-z]\(", entry["definition"]), f"{entry['term']}: {entry['definition']}"
+
+
+def nav_urls() -> list[str]:
+    """The URLs of the pages in mkdocs.yml's navigation, in order."""
+    from hooks import load_yaml
+
+    def walk(items: list) -> list[str]:
+        urls = []
+        for item in items:
+            for value in item.values() if isinstance(item, dict) else [item]:
+                if isinstance(value, list):
+                    urls += walk(value)
+                else:
+                    stem = value.removesuffix(".md").removesuffix(".ipynb")
+                    urls.append("" if stem == "index" else stem.removesuffix("/index") + "/")
+        return urls
+
+    # Only the nav block: the rest of mkdocs.yml has tags (!ENV) that a safe loader refuses.
+    match = re.search(r"^nav:\n(?:[ #].*\n|\n)*", (ROOT / "mkdocs.yml").read_text(), re.MULTILINE)
+    assert match, "mkdocs.yml has no nav"
+    return walk(load_yaml(match.group(0))["nav"])
+
+
+def test_the_one_page_version_has_the_chapters_in_nav_order_after_its_contents(built_site: Path) -> None:
+    from hooks.print_page import chapter_slug
+
+    page = soup(built_site / "print" / "index.html")
+    expected = [chapter_slug(url) for url in nav_urls() if url not in ("print/",) and not url.startswith("notebooks/")]
+    chapters = [section["id"].removeprefix("chapter-") for section in page.select("section.print-chapter")]
+    assert chapters == expected
+    contents = [a["href"].removeprefix("#chapter-") for a in page.select("nav.print-contents a")]
+    assert contents == expected
+    # Sliders find their static figures under the chapter-prefixed ids, as on the chapter pages.
+    for widget in page.select("[data-slider]"):
+        assert page.find(id=widget["data-static"]), widget["data-static"]
 
 
 def test_two_builds_are_byte_identical(built_site: Path, fresh_site: tuple[Path, str]) -> None:

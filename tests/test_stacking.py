@@ -11,6 +11,7 @@ from snippets.stacking import (
     fisher_spectrum,
     glmm_jacobian_change,
     homogeneity_ratios,
+    is_irreducible,
     jacobian_change,
     linear_autoencoder,
     mixed_partial,
@@ -18,7 +19,9 @@ from snippets.stacking import (
     single_index_summary,
     superposition_defects,
     symmetry_summary,
+    teacher,
     two_layer,
+    zero_output_weight_freedom,
 )
 
 
@@ -79,10 +82,24 @@ def test_the_linear_autoencoder_learns_the_principal_projector() -> None:
 @pytest.mark.claim("weight-space-symmetries")
 def test_permutations_and_sign_flips_give_384_equivalent_minima_with_bad_midpoints() -> None:
     summary = symmetry_summary()
+    assert summary["irreducible"]
     assert summary["copies"] == summary["distinct"] == 384
     assert summary["max_output_deviation"] < 1e-12
     assert summary["midpoint_loss_permuted"] > 0.1
     assert summary["midpoint_loss_flipped"] > 0.1
+
+
+@pytest.mark.claim("weight-space-symmetries")
+def test_a_unit_with_zero_output_weight_leaves_a_continuum_of_equivalent_weights() -> None:
+    assert zero_output_weight_freedom() == 0.0
+
+
+def test_irreducibility_detects_zero_weights_and_duplicate_units() -> None:
+    (W, v), (b, c) = teacher().weights, teacher().biases
+    assert is_irreducible(teacher())
+    assert not is_irreducible(two_layer(W, b, np.r_[0.0, v[0, 1:]], c[0]))
+    assert not is_irreducible(two_layer(np.vstack([W[:1], -W[:1], W[2:]]), np.r_[b[0], -b[0], b[2:]], v[0], c[0]))
+    assert not is_irreducible(two_layer(np.vstack([[[0.0]], W[1:]]), np.r_[0.0, b[1:]], v[0], c[0]))
 
 
 @pytest.mark.claim("relu-fisher-singular")

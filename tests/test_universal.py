@@ -40,6 +40,16 @@ def test_the_relu_network_interpolates_at_its_knots() -> None:
     np.testing.assert_allclose(predict(relu_interpolant(target, 16), knots[:, None])[:, 0], target(knots), atol=1e-12)
 
 
+def test_the_staircase_is_the_formula_on_the_page() -> None:
+    # f(0) + sum_{i=1}^N (f(x_i) - f(x_{i-1})) sigma(k (x - t_i)), t_i the midpoints, k = 400 N
+    N, x = 8, np.linspace(0, 1, 201)
+    knots = np.arange(N + 1) / N
+    t = (knots[:-1] + knots[1:]) / 2
+    steps = (1 + np.tanh(200 * N * (x[:, None] - t[None, :]))) / 2  # sigma(z) = (1 + tanh(z/2))/2
+    formula = target(0.0) + steps @ np.diff(target(knots))
+    assert np.allclose(predict(sigmoid_staircase(target, N), x[:, None])[:, 0], formula, atol=1e-12)
+
+
 @pytest.mark.claim("sigmoid-staircase-rate")
 def test_sigmoid_staircase_error_halves_when_the_width_doubles() -> None:
     assert all(1.7 < r < 2.3 for r in error_ratios("staircase"))

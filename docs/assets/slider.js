@@ -27,7 +27,7 @@
     }
 
     element("rect", {x: LEFT, y: TOP, width: WIDTH - LEFT - RIGHT, height: HEIGHT - TOP - BOTTOM, class: "slider-frame"}, svg);
-    [y0, 0, y1].forEach(function (tick) {
+    (data.yticks || [y0, 0, y1]).forEach(function (tick) {
       if (tick < y0 || tick > y1) return;
       element("line", {x1: LEFT, x2: WIDTH - RIGHT, y1: sy(tick), y2: sy(tick), class: "slider-grid"}, svg);
       element("text", {x: LEFT - 6, y: sy(tick) + 4, class: "slider-tick", "text-anchor": "end"}, svg).textContent = tick;
@@ -41,14 +41,20 @@
     var lines = data.series.map(function (series, i) {
       return element("polyline", {class: "slider-series slider-series-" + i}, svg);
     });
-    var legend = [data.reference ? data.reference.name : null].concat(data.series.map(function (s) { return s.name; }));
-    legend.forEach(function (name, i) {
-      if (name === null) return;
-      var cls = i === 0 && data.reference ? "slider-reference" : "slider-series slider-series-" + (i - (data.reference ? 1 : 0));
-      var y = TOP + 14 + 16 * i;
-      element("line", {x1: LEFT + 10, x2: LEFT + 34, y1: y - 4, y2: y - 4, class: cls}, svg);
-      element("text", {x: LEFT + 40, y: y, class: "slider-tick"}, svg).textContent = name;
+    // The legend is HTML under the plot, so that it never covers a curve; each swatch is drawn
+    // with the same classes as its line.
+    var entries = (data.reference ? [{name: data.reference.name, cls: "slider-reference"}] : []).concat(
+      data.series.map(function (s, i) { return {name: s.name, cls: "slider-series slider-series-" + i}; }));
+    var legend = document.createElement("ul");
+    legend.className = "slider-legend";
+    entries.forEach(function (entry) {
+      var item = document.createElement("li");
+      var swatch = element("svg", {viewBox: "0 0 28 8", width: 28, height: 8, class: "slider-plot", "aria-hidden": "true"}, item);
+      element("line", {x1: 0, x2: 28, y1: 4, y2: 4, class: entry.cls}, swatch);
+      item.appendChild(document.createTextNode(" " + entry.name));
+      legend.appendChild(item);
     });
+    svg.parentNode.insertBefore(legend, svg.nextSibling);
 
     function show(index) {
       lines.forEach(function (line, i) { line.setAttribute("points", points(data.series[i].frames[index])); });
