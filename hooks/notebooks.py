@@ -7,6 +7,11 @@ figures and executed examples) and the versions of the libraries it computes wit
 snippets/ re-executes exactly the notebooks that reach the edited code, and a warm rebuild executes
 nothing (and, while snippets/ is unchanged, imports nothing: the keys come from hooks/memo.py).
 
+What readers download is the executed notebook with one cell in front, not executed at build
+time: it installs exactly what the notebook needs, pinned to the versions the site was built with,
+including the site's own `snippets` package as a wheel that the build writes to
+packages/nn_glm_snippets-VERSION-py3-none-any.whl (sitekit/wheel.py) and the site serves.
+
 mkdocs-jupyter's page template inlines 575 kB of JupyterLab CSS, a MathJax loader and a mermaid
 import from a CDN on every notebook page; `on_page_content` removes them (a few rules in
 assets/site.css style the cells instead) and hands the notebook's `$...$` math to hooks/math.py.
@@ -23,6 +28,7 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -36,6 +42,7 @@ from mkdocs.structure.pages import Page
 
 from hooks import memo
 from hooks.execute import cache_key
+from sitekit import wheel
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 # mkdocs-jupyter reports every conversion and copy at INFO; this hook's one summary line says enough.
@@ -234,10 +241,57 @@ def executed_notebooks(config: MkDocsConfig, notebooks: list[Notebook]) -> tuple
     return paths, [nb.name for nb in missing]
 
 
+INSTALL_TAG = "install"  # the metadata tag of the install cell
+PINNED = ("numpy", "matplotlib", "statsmodels")  # what the snippets package computes and draws with
+
+
+WHEEL_DIR = "packages"
+
+
+def wheel_url(site_url: str, version: str) -> str:
+    """Where the site serves the snippets wheel: SITE_URL/packages/nn_glm_snippets-VERSION-...whl."""
+    return f"{site_url.rstrip('/')}/{WHEEL_DIR}/{wheel.wheel_name(version)}"
+
+
+def install_cell_source(site_url: str, version: str) -> str:
+    """The install cell: the snippets wheel from the site, and the libraries pinned as built."""
+    pins = " ".join(f"{name}=={memo.version(name)}" for name in PINNED)
+    return ("# Run this cell first, once, in a fresh environment with Jupyter: it installs what this notebook\n"
+            "# needs, in the versions this site was built with, including the site's own `snippets` package.\n"
+            f'%pip install "{wheel.DISTRIBUTION} @ {wheel_url(site_url, version)}" {pins}')
+
+
+def published_notebook(executed: Path, install_source: str, directory: Path, name: str) -> Path:
+    """The executed notebook with the install cell as its first code cell, after the title (no
+    outputs: it is not run at build time), kept under a digest of both so that a warm build writes
+    nothing."""
+    digest = hashlib.sha256(executed.read_bytes() + install_source.encode()).hexdigest()[:20]
+    target = directory / digest / ipynb_uri(name)
+    if not target.exists():
+        nb = json.loads(executed.read_text())
+        cell = {"cell_type": "code", "execution_count": None, "id": f"{name}-install",
+                "metadata": {"tags": [INSTALL_TAG]}, "outputs": [], "source": install_source}
+        first_code = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code")
+        nb["cells"].insert(first_code, cell)
+        for stale in directory.glob(f"*/{ipynb_uri(name)}"):
+            shutil.rmtree(stale.parents[1])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    return target
+
+
 @event_priority(100)  # before mkdocs-jupyter's on_files, which turns .ipynb files into pages
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     notebooks = find_notebooks(Path(config.docs_dir))
     paths, ran = executed_notebooks(config, notebooks)
+    root = Path(config.config_file_path).parent
+    version = wheel.project_metadata(root)["version"]
+    install_source = install_cell_source(config.site_url or "/", version)
+    published = memo.cache_dir(config, "notebooks-published")
+    paths = {name: published_notebook(path, install_source, published, name) for name, path in paths.items()}
+    # The wheel the install cell names, served by the site.
+    files.append(File.generated(config, f"{WHEEL_DIR}/{wheel.wheel_name(version)}",
+                                content=wheel.wheel_bytes(root)))
     log.info("notebooks: executed %d (%s), %d from cache", len(ran), ", ".join(ran) or "none",
              len(notebooks) - len(ran))
     for nb in notebooks:
@@ -304,15 +358,32 @@ def with_figure_alt_text(html_text: str, executed: Path, name: str) -> str:
     return "".join(out)
 
 
-def chapter_banner(chapter_url: str, chapter_title: str, download: str) -> str:
-    """The note at the top of a notebook page: its chapter, and the executed notebook to download."""
+def source_url(repo_url: str | None, root: Path, name: str) -> str | None:
+    """The notebook's text in the repository at the commit the site is built from, or None when
+    no repository is configured (REPO_URL) or the commit cannot be told: no link is better than a
+    dead one."""
+    if not repo_url:
+        return None
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                                check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return f"{repo_url.rstrip('/')}/blob/{commit}/docs/{NOTEBOOK_DIR}/{name}.py"
+
+
+def chapter_banner(chapter_url: str, chapter_title: str, download: str, source: str | None = None) -> str:
+    """The note at the top of a notebook page: its chapter, the notebook to download and how to run it."""
+    source_note = (f' Its source is <a href="{html.escape(source)}">{download.removesuffix(".ipynb")}.py in the '
+                   'repository</a>, at the commit this site was built from.') if source else ""
     return (
         '<div class="admonition note notebook-banner">'
         '<p class="admonition-title">Companion notebook</p>'
         f'<p>This notebook reruns the chapter <a href="{chapter_url}">{html.escape(chapter_title)}</a> '
-        f'with the site\'s own package. Its outputs were computed when this page was built. '
-        f'<a href="{download}" download>Download {download}</a> and run it in an environment with the '
-        'project\'s package installed (the repository\'s README says how).</p></div>'
+        f'with the site\'s own package; its outputs were computed when this page was built.{source_note}</p>'
+        f'<p>To run it yourself, <a href="{download}" download>download {download}</a>, open it with '
+        'Jupyter in a fresh Python environment and run its first cell, which installs everything it needs.</p>'
+        '</div>'
     )
 
 
@@ -353,5 +424,6 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     if chapter is None:
         raise PluginError(f"notebook {name}.py has no chapter docs/{name}.md to belong to")
     chapter_title = chapter.page.title if chapter.page and chapter.page.title else name
-    banner = chapter_banner(chapter.url_relative_to(page.file), chapter_title, f"{name}.ipynb")
+    source = source_url(config.extra.get("repository"), Path(config.config_file_path).parent, name)
+    banner = chapter_banner(chapter.url_relative_to(page.file), chapter_title, f"{name}.ipynb", source)
     return banner + html_text

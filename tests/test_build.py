@@ -56,6 +56,8 @@ def project(tmp_path: Path) -> Path:
     copy's snippets and hooks, so tests can break them without touching the repository."""
     copy = tmp_path / "project"
     shutil.copytree(ROOT / "hooks", copy / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "sitekit", copy / "sitekit", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")  # the version of the snippets wheel
     shutil.copytree(ROOT / "docs" / "assets", copy / "docs" / "assets")
     shutil.copy(ROOT / "docs" / "glossary.yml", copy / "docs" / "glossary.yml")
     (copy / "snippets").mkdir()

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -13,7 +18,9 @@ import pytest
 import yaml
 
 from conftest import EXECUTED_FENCES
-from hooks.notebooks import NotebookError, execute, find_notebooks
+from hooks import memo
+from hooks.notebooks import INSTALL_TAG, PINNED, WHEEL_DIR, NotebookError, execute, find_notebooks, wheel_url
+from sitekit import wheel
 from snippets.figures import registry
 from tests.markdown_fences import ROOT
 from tests.test_build import edit, mkdocs_build, project  # noqa: F401  (project is a fixture)
@@ -72,7 +79,7 @@ def test_every_notebook_executes_and_the_site_shows_exactly_its_outputs(
     # fresh_site executed every notebook in this session; built_site may have taken them from the
     # cache. The same outputs in both: what the site shows is what the code computes now.
     fresh = nbformat.read(fresh_site[0] / "notebooks" / name / f"{name}.ipynb", as_version=4)
-    code_cells = [c for c in fresh.cells if c.cell_type == "code"]
+    code_cells = [c for c in fresh.cells if c.cell_type == "code" and INSTALL_TAG not in c.metadata.get("tags", [])]
     assert sum(bool(c.outputs) for c in code_cells) >= 3, f"{name}: fewer than three cells show anything"
     assert not [o for c in code_cells for o in c.outputs if o.output_type == "error"]
     assert [c.source for c in code_cells] == [c.source for c in notebook_cells(name) if c.cell_type == "code"]
@@ -243,3 +250,133 @@ def test_a_kernel_that_never_starts_fails_with_the_notebook_named(
     with pytest.raises(NotebookError, match=r"never\.py: the kernel did not start"):
         execute(Notebook("never", source), tmp_path)
     assert len(starts) == KERNEL_START_ATTEMPTS
+
+
+# --- a downloaded notebook runs where it is downloaded -----------------------------------------
+
+def install_arguments(nb) -> list[str]:
+    """The arguments of the `%pip install` line of the notebook's install cell (its first code cell)."""
+    import shlex
+
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    assert INSTALL_TAG in first.metadata.get("tags", []), "the first code cell is not the install cell"
+    lines = [line for line in first.source.splitlines() if line.startswith("%pip install ")]
+    assert len(lines) == 1, first.source
+    return shlex.split(lines[0].removeprefix("%pip install "))
+
+
+def uv() -> str:
+    found = shutil.which("uv") or str(ROOT / ".cache" / "uv-boot" / "bin" / "uv")
+    assert Path(found).exists(), "uv is needed to make fresh environments (make installs it)"
+    return found
+
+
+def test_the_snippets_wheel_holds_the_package_and_nothing_else(built_site: Path) -> None:
+    version = wheel.project_metadata(ROOT)["version"]
+    path = built_site / WHEEL_DIR / wheel.wheel_name(version)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        metadata = archive.read(f"nn_glm_snippets-{version}.dist-info/METADATA").decode()
+    assert sorted(n for n in names if not n.startswith("nn_glm_snippets-")) == sorted(
+        p.relative_to(ROOT).as_posix() for p in (ROOT / "snippets").glob("*.py"))
+    assert {n.split("/")[0] for n in names} == {"snippets", f"nn_glm_snippets-{version}.dist-info"}
+    assert "Name: nn-glm-snippets" in metadata and f"Version: {version}" in metadata
+    assert path.read_bytes() == wheel.wheel_bytes(ROOT)  # the same bytes from the same sources
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_a_downloaded_notebook_runs_in_a_fresh_environment_with_what_it_installs(
+        name: str, built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        request: pytest.FixtureRequest) -> None:
+    import asyncio
+
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    downloaded = nbformat.read(built_site / "notebooks" / name / f"{name}.ipynb", as_version=4)
+    arguments = install_arguments(downloaded)
+    version = wheel.project_metadata(ROOT)["version"]
+    canonical = wheel_url("https://nn-glm.github.io/", version)
+    assert any(a.endswith(f" @ {canonical}") for a in arguments), arguments
+    pins = {a.split("==")[0]: a.split("==")[1] for a in arguments if "==" in a}
+    assert pins == {library: memo.version(library) for library in PINNED}
+    # The same install, with the wheel from the built site's folder instead of the canonical URL.
+    local = built_site / WHEEL_DIR / wheel.wheel_name(version)
+    arguments = [a.replace(canonical, local.as_uri()) for a in arguments]
+    venv = tmp_path / "venv"
+    env = dict(os.environ, UV_PYTHON_DOWNLOADS="never", VIRTUAL_ENV=str(venv))
+    subprocess.run([uv(), "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, env=env)
+    python = venv / "bin" / "python"
+    subprocess.run([uv(), "pip", "install", "--quiet", "--python", str(python), *arguments], check=True, env=env)
+    # Jupyter's part, which the reader has: a kernel in that environment.
+    subprocess.run([uv(), "pip", "install", "--quiet", "--python", str(python), f"ipykernel=={memo.version('ipykernel')}"],
+                   check=True, env=env)
+    kernels = tmp_path / "kernels" / "fresh"
+    kernels.mkdir(parents=True)
+    (kernels / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "fresh", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))  # where jupyter_client finds the kernel "fresh"
+    run = nbformat.from_dict(json.loads(json.dumps(downloaded)))
+    run.cells = [c for c in run.cells if INSTALL_TAG not in c.metadata.get("tags", [])]
+    # Run outside the repository, so that nothing can be imported from it.
+    client = NotebookClient(run, kernel_name="fresh", timeout=600, allow_errors=False, record_timing=False,
+                            resources={"metadata": {"path": str(tmp_path)}}, extra_arguments=["--log-level=ERROR"])
+
+    async def run_cells() -> None:
+        async with client.async_setup_kernel():
+            for index, cell in enumerate(run.cells):
+                await client.async_execute_cell(cell, index)
+
+    try:
+        asyncio.run(run_cells())
+    except CellExecutionError as error:
+        if error.ename == "ModuleNotFoundError":
+            pytest.fail(f"{name}.ipynb imports {error.evalue.split()[-1]}, which its install cell "
+                        f"({' '.join(arguments)}) does not provide")
+        raise
+    # The install cell ran too, as its pip command: the check of shown code counts it.
+    request.config.stash[EXECUTED_FENCES].append(next(c for c in downloaded.cells if c.cell_type == "code").source)
+    expected = [c for c in downloaded.cells if INSTALL_TAG not in c.metadata.get("tags", [])]
+    for ran, shown in zip(run.cells, expected, strict=True):
+        if ran.cell_type == "code":
+            got, want = comparable_outputs(ran), comparable_outputs(shown)
+            assert got == want, f"{name}: {ran.source[:80]!r}: {describe_difference(got, want)}"
+
+
+def comparable_outputs(cell) -> list[dict]:
+    """A cell's outputs as the comparison sees them: stream text joined as the build joins it, and
+    without the figures' alt text, which the build adds to what a kernel returns."""
+    from hooks.notebooks import coalesce_streams
+
+    found = json.loads(json.dumps(coalesce_streams(cell.get("outputs", []))))
+    for output in found:
+        output.get("metadata", {}).get("image/png", {}).pop("alt", None)
+        if output.get("metadata", {}).get("image/png") == {}:
+            del output["metadata"]["image/png"]
+    return found
+
+
+def describe_difference(got: list[dict], want: list[dict]) -> str:
+    """Where two cells' outputs differ, short enough to read (images by size, not by content)."""
+    def short(outputs: list[dict]) -> list:
+        return [{k: ({m: (len(v) if m.startswith("image/") else v) for m, v in o[k].items()} if k == "data" else o[k])
+                 for k in o} for o in outputs]
+    return f"ran {short(got)} but the site shows {short(want)}"
+
+
+def test_the_notebook_source_link_appears_only_with_a_repository(built_site: Path, tmp_path: Path) -> None:
+    from hooks.notebooks import chapter_banner, source_url
+
+    assert source_url(None, ROOT, "glm") is None
+    assert source_url("https://github.com/o/r", tmp_path, "glm") is None  # not a git checkout: no commit
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    if commit:
+        assert source_url("https://github.com/o/r/", ROOT, "glm") == f"https://github.com/o/r/blob/{commit}/docs/notebooks/glm.py"
+    banner = chapter_banner("../../glm/", "GLMs", "glm.ipynb", "https://github.com/o/r/blob/abc/docs/notebooks/glm.py")
+    assert 'href="https://github.com/o/r/blob/abc/docs/notebooks/glm.py"' in banner
+    assert "run its first cell" in banner
+    # The suite builds without REPO_URL: no repository links at all, so none can be dead.
+    page = (built_site / "notebooks" / "glm" / "index.html").read_text()
+    assert "/blob/" not in page and "in the repository" not in page
+    assert "run its first cell, which installs everything it needs" in page
