@@ -37,11 +37,17 @@ def cache_dir(config: MkDocsConfig, kind: str) -> Path:
     return Path(root) / kind
 
 
+PIPELINE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "sitekit")
+
+
 def tree_digest(snippets_dir: Path) -> str:
-    """A hash of every source file of the package and of the libraries it draws with."""
+    """A hash of every source file of the package, of the build's own code (hooks/ and sitekit/:
+    what turns the results into Markdown), and of the libraries the package computes with."""
     h = hashlib.sha256(" ".join(f"{name}={version(name)}" for name in LIBRARIES).encode())
-    for path in sorted(snippets_dir.rglob("*.py")):
-        h.update(path.relative_to(snippets_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for directory in (snippets_dir, *PIPELINE_DIRS):
+        for path in sorted(directory.rglob("*.py")):
+            h.update(f"{directory.name}/{path.relative_to(directory).as_posix()}".encode() + b"\0"
+                     + path.read_bytes() + b"\0")
     return h.hexdigest()[:24]
 
 

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from pybtex.database import Entry, parse_file
+from pybtex.plugin import find_plugin
 
 from hooks import load_yaml
 
@@ -83,27 +84,19 @@ def citep(page_src: str, *keys: str) -> str:
     return f"({'; '.join(parts)})"
 
 
+@cache
+def _style_and_backend():
+    """pybtex's own unsrt style, with names as "Nelder, J. A." (last name first, initials), and its
+    Markdown backend: a kept style rather than a hand-made one."""
+    style = find_plugin("pybtex.style.formatting", "unsrt")(name_style="lastfirst", abbreviate_names=True)
+    return style, find_plugin("pybtex.backends", "markdown")()
+
+
 def format_entry(key: str, entry: Entry) -> str:
-    """One reference as Markdown: authors (year). Title. Venue, volume(number), pages. Link. Note."""
-    people = entry.persons["author"]
-    authors = ", ".join(_plain(" ".join(p.last_names)) + ", " + _plain(" ".join(p.first_names + p.middle_names))
-                        for p in people)
-    f = {name: _plain(value) for name, value in entry.fields.items()}
-    venue = f.get("journal") or f.get("booktitle") or f.get("publisher") or f.get("howpublished", "")
-    details = ""
-    if "volume" in f:
-        details += f", {f['volume']}" + (f"({f['number']})" if "number" in f else "")
-    if "pages" in f:
-        details += f", {f['pages']}"
-    edition = f" {f['edition']} edition." if "edition" in f else ""
-    text = f"{authors} ({f['year']}). {f['title']}.{edition} *{venue}*{details}."
-    link = entry_link(entry)
-    if link:
-        label = f"doi:{f['doi']}" if "doi" in f else link
-        text += f" [{label}]({link})"
-    if "note" in f:
-        text += f" {f['note']}"
-    return text
+    """One reference as Markdown, in pybtex's unsrt style: authors. Title. Venue, details, year. Note. Link."""
+    style, backend = _style_and_backend()
+    formatted = style.format_entry(key, entry)
+    return " ".join(formatted.text.render(backend).split())
 
 
 def bibliography_markdown(page_src: str) -> str:

@@ -75,9 +75,12 @@ def slider_html(page_src: str, target: str, static_figure: str, label: str) -> s
         raise ValueError(f"{target}: every series and the readouts need one frame per slider value ({n})")
     slug = function_name.replace("_", "-")
     initial = int(frames["initial"])
-    data = json.dumps(frames, separators=(",", ":")).replace("</", "<\\/")
+    # The frames travel in an attribute, not in a <script> element: Material's instant navigation
+    # re-creates a page's scripts without their attributes, which would run the JSON as code.
+    data = html.escape(json.dumps(frames, separators=(",", ":")))
     return (
-        f'<div class="slider-widget" id="slider-{slug}" data-slider data-static="figure-{static_figure}" hidden>\n'
+        f'<div class="slider-widget" id="slider-{slug}" data-slider data-static="figure-{static_figure}" '
+        f'data-frames="{data}" hidden>\n'
         f'<label for="slider-{slug}-input">{html.escape(label)}: <strong data-slider-value>'
         f'{frames["values"][initial]}</strong> {html.escape(frames["parameter"])}</label>\n'
         f'<input type="range" id="slider-{slug}-input" min="0" max="{n - 1}" step="1" value="{initial}" '
@@ -85,7 +88,6 @@ def slider_html(page_src: str, target: str, static_figure: str, label: str) -> s
         f'<svg class="slider-plot" viewBox="0 0 640 300" role="img" aria-labelledby="slider-{slug}-readout"></svg>\n'
         f'<p class="slider-readout" id="slider-{slug}-readout" aria-live="polite">'
         f'{html.escape(frames["readouts"][initial])}</p>\n'
-        f'<script type="application/json" data-slider-frames>{data}</script>\n'
         f"</div>\n\n{figure_markdown(page_src, static_figure)}"
     )
 

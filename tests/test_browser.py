@@ -366,7 +366,7 @@ def test_slider_legends_match_their_lines_and_read_as_words(browser, site_server
             assert swatches.nth(i).evaluate(stroke) == lines.nth(i).evaluate(stroke)
         legend_text = page.locator(f"{widget} .slider-legend").inner_text()
         assert "^" not in legend_text
-        readouts = " ".join(json.loads(page.locator(f"{widget} script[data-slider-frames]").text_content())["readouts"])
+        readouts = " ".join(json.loads(page.locator(widget).get_attribute("data-frames"))["readouts"])
         assert not re.search(r"\b1 [a-zA-Z ]*?units\b", readouts), readouts
         ticks = page.locator(f"{widget} svg.slider-plot > text.slider-tick")
         boxes = [ticks.nth(i).bounding_box() for i in range(ticks.count())]
@@ -400,6 +400,43 @@ def test_the_one_page_version_prints_without_stranded_headings_or_captions(brows
     assert not stranded, f"pages with only a heading or a caption: {stranded}"
     first = texts[0]
     assert "Contents" in first and len(first.split()) > 40, f"the first page is nearly blank: {first!r}"
+
+
+def test_instant_navigation_sets_up_sliders_and_cite_buttons_on_the_new_page(browser, site_server: str, built_site: Path) -> None:
+    visit = Visit(browser, site_server, "/", "light", "desktop")
+    page = visit.page
+    # Material matches links against sitemap.xml by protocol and host name but not port: served
+    # from its canonical URL the site matches; here the sitemap is given the test server's origin.
+    sitemap = (built_site / "sitemap.xml").read_text().replace("https://nn-glm.github.io/", site_server + "/")
+    page.route("**/sitemap.xml", lambda route: route.fulfill(body=sitemap, content_type="application/xml"))
+    page.reload(wait_until="networkidle")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("nav.md-nav a[href$='universal/']").first.click()
+    page.wait_for_url("**/universal/")
+    page.locator("#slider-depth-slider-frames").wait_for(state="visible")
+    assert page.evaluate("window.__sameDocument === true"), "the page was reloaded: instant navigation is off"
+    assert not page.locator("#figure-sawtooth-depth").is_visible()  # the slider replaced its static figure
+    depth = page.locator("#slider-depth-slider-frames input[type=range]")
+    depth.focus()
+    page.keyboard.press("End")
+    assert "depth k = 6" in page.locator("#slider-depth-slider-frames-readout").inner_text()
+    page.locator("#the-theorem .cite-button").click()
+    assert page.locator("#the-theorem .cite-url").input_value().endswith("/universal/#the-theorem")
+    visit.close()
+
+
+def test_wide_tables_and_formulas_say_that_they_scroll(browser, site_server: str) -> None:
+    visit = Visit(browser, site_server, "/glm/", "light", "phone")
+    page = visit.page
+    wide = page.locator(".md-typeset__scrollwrap").first  # the table of families
+    assert wide.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert wide.get_attribute("tabindex") == "0" and wide.get_attribute("role") == "region"
+    assert wide.get_attribute("data-overflow-right") is not None
+    assert wide.evaluate("el => getComputedStyle(el).maskImage") != "none"
+    wide.evaluate("el => { el.scrollLeft = el.scrollWidth; el.dispatchEvent(new Event('scroll')); }")
+    page.wait_for_function("el => !el.hasAttribute('data-overflow-right') && el.hasAttribute('data-overflow-left')",
+                           arg=wide.element_handle())
+    visit.close()
 
 
 def test_without_javascript_the_static_figure_is_shown(browser, site_server: str) -> None:

@@ -281,3 +281,18 @@ def test_theme_templates_are_compiled_once_into_the_cache(project: Path) -> None
     compiled = list((project / ".cache" / "templates").glob("__jinja2_*.cache"))
     assert len(compiled) > 10  # Material's base, main, partials...
 
+
+
+def test_the_memo_follows_edits_to_the_pipeline_code_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The memo keeps whole shortcode expansions: an edit to the code that writes them must count.
+    from hooks import memo
+
+    snippets, pipeline = tmp_path / "snippets", tmp_path / "hooks"
+    snippets.mkdir()
+    pipeline.mkdir()
+    (snippets / "a.py").write_text("x = 1\n")
+    (pipeline / "shortcodes.py").write_text("y = 1\n")
+    monkeypatch.setattr(memo, "PIPELINE_DIRS", (pipeline,))
+    before = memo.tree_digest(snippets)
+    (pipeline / "shortcodes.py").write_text("y = 2\n")
+    assert memo.tree_digest(snippets) != before

@@ -69,7 +69,18 @@ def test_citations_link_to_their_entry() -> None:
         "([Leshno et al. 1993](references.md#ref-leshno1993); [Hornik 1991](references.md#ref-hornik1991))")
     with pytest.raises(ValueError, match="no entry 'nobody2000'"):
         cite("x.md", "nobody2000")
-    assert "[doi:10.2307/2344614](https://doi.org/10.2307/2344614)" in format_entry("nelder1972", bibliography()["nelder1972"])
+    assert "(https://doi.org/10.2307/2344614)" in format_entry("nelder1972", bibliography()["nelder1972"])
+
+
+def test_reference_entries_name_authors_unambiguously_and_set_only_venues_in_italics() -> None:
+    entries = bibliography()
+    arora = format_entry("arora2018", entries["arora2018"])
+    assert arora.startswith("Arora, R\\., Basu, A\\., Mianjy, P\\., and Mukherjee, A\\.")
+    snoek = format_entry("snoek2015", entries["snoek2015"])
+    assert ", Prabhat, and Adams, R\\. P\\." in snoek and ", ," not in snoek
+    assert "Bayesian" in snoek  # a proper noun keeps its capital in a sentence-case title
+    book = format_entry("mccullagh1989", entries["mccullagh1989"])
+    assert "*Generalized Linear Models*" in book and "*Chapman" not in book and "Chapman and Hall" in book
 
 
 def test_the_references_page_lists_every_entry_with_its_anchor(built_site: Path) -> None:

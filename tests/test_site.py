@@ -208,6 +208,13 @@ def test_site_fonts_and_math_assets_are_served_locally(built_site: Path) -> None
 
 # --- math, figures and code ---------------------------------------------------------------------
 
+def test_third_party_licences_are_served_beside_what_they_cover(built_site: Path) -> None:
+    # KaTeX's stylesheet and fonts are MIT: the licence they name is published with them.
+    licence = built_site / "assets" / "katex" / "LICENSE"
+    assert "The MIT License" in licence.read_text()
+    assert "assets/katex/LICENSE" in (built_site / "assets" / "katex" / "katex.min.css").read_text()
+
+
 def test_math_is_typeset_at_build_time(built_site: Path) -> None:
     for page in html_pages(built_site):
         document = soup(page)

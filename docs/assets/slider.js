@@ -14,7 +14,7 @@
   }
 
   function setUp(widget) {
-    var data = JSON.parse(widget.querySelector("script[data-slider-frames]").textContent);
+    var data = JSON.parse(widget.getAttribute("data-frames"));
     var input = widget.querySelector("input[type=range]");
     var svg = widget.querySelector("svg.slider-plot");
     var readout = widget.querySelector(".slider-readout");
@@ -70,5 +70,12 @@
     widget.hidden = false;
   }
 
-  document.querySelectorAll("[data-slider]").forEach(setUp);
+  // Every page Material shows, also after instant navigation (document$); each widget once.
+  function setUpAll() {
+    document.querySelectorAll("[data-slider]:not([data-slider-ready])").forEach(function (widget) {
+      widget.setAttribute("data-slider-ready", "");
+      setUp(widget);
+    });
+  }
+  if (window.document$) window.document$.subscribe(setUpAll); else setUpAll();
 })();
