@@ -14,9 +14,11 @@ from pathlib import Path
 from markdown_katex_rs.extension import tex2html
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
 from hooks import memo
+from sitekit.search_text import rewrite_search_index
 
 # pymdownx.arithmatex (generic mode) wraps inline math in \( \) and display math in \[ \].
 INLINE = re.compile(r'<span class="arithmatex">\\\((?P<tex>.*?)\\\)</span>', re.DOTALL)
@@ -91,7 +93,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+@event_priority(-100)  # after the search plugin has written its index
 def on_post_build(config: MkDocsConfig) -> None:
+    # The search index holds the formulas' TeX (it is built before they are typeset): results
+    # show readers plain text instead.
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    if index.exists():
+        rewrite_search_index(index)
     # Rewritten only when the site's set of formulas changed; it keeps just the ones in use.
     path: Path = _store["path"]
     if _used != _store["saved"]:

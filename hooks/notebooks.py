@@ -406,6 +406,8 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
         return html_text if notebook is None else html_text.replace("</h1>", "</h1>" + notebook_link(page, notebook), 1)
     if src != ipynb_uri(name):
         return html_text
+    # A chapter ranks above its notebook for the chapter's own terms (Material's search boost).
+    page.meta.setdefault("search", {}).setdefault("boost", 0.5)
     html_text = _STYLE.sub("", html_text)
     html_text = _SCRIPT.sub("", html_text)
     html_text = _COMMENT.sub("", html_text)

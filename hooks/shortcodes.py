@@ -57,8 +57,9 @@ def figure_markdown(page_src: str, name: str) -> str:
     return (
         f'<figure markdown="span" id="figure-{name}">\n'
         # Lazy: the browser fetches only the variant of the palette in use, when it nears the viewport.
-        f"  ![{alt}]({light}#only-light){{ loading=lazy }}\n"
-        f"  ![{alt}]({dark}#only-dark){{ loading=lazy }}\n"
+        # Each image is a link to its SVG, so that a tap or a click opens the figure full size.
+        f"  [![{alt}]({light}#only-light){{ loading=lazy }}]({light}){{ .figure-zoom .figure-zoom--light }}\n"
+        f"  [![{alt}]({dark}#only-dark){{ loading=lazy }}]({dark}){{ .figure-zoom .figure-zoom--dark }}\n"
         f'  <figcaption markdown="span">{spec.caption}</figcaption>\n'
         f"</figure>"
     )

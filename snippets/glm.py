@@ -462,7 +462,7 @@ def draw_irls_convergence() -> Figure:
     ax = fig.subplots()
     ax.semilogy(np.arange(1, len(errors) + 1), errors, marker="o")
     ax.axhline(np.finfo(float).eps, color=style.FOREGROUND, linestyle=":", linewidth=1)
-    ax.annotate("machine epsilon", (1, np.finfo(float).eps * 3), fontsize=8)
+    ax.annotate("machine epsilon", (1, np.finfo(float).eps * 3), fontsize=9)
     ax.set(xlabel="IRLS iteration $t$", ylabel="$\\max_j |\\beta_{t,j} - \\hat\\beta_j|$")
     return fig
 
@@ -486,7 +486,7 @@ def draw_logistic_nll_surface() -> Figure:
     fig = new_figure(figsize=(4.8, 4.0))
     ax = fig.subplots()
     contours = ax.contour(b0, b1, nll, levels=14, cmap="viridis")
-    ax.clabel(contours, fontsize=7, fmt="%.0f")
+    ax.clabel(contours, fontsize=9, fmt="%.0f")
     ax.plot(*fit.beta, marker="o", color=style.VERMILLION, linestyle="none", label="MLE $\\hat\\beta$")
     ax.set(xlabel="intercept $\\beta_0$", ylabel="slope $\\beta_1$")
     ax.legend(loc="upper right")

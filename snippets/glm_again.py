@@ -221,7 +221,7 @@ def draw_lazy_linearisation() -> Figure:
         ax.plot(LAZY_X[:, 0], LAZY_Y, marker="o", linestyle="none", color=style.FOREGROUND, label="data")
         ax.set(title=f"width $m = {width}$", xlabel="input $x$")
     axes[0].set_ylabel("output")
-    axes[0].legend(loc="upper left", fontsize=8)
+    axes[0].legend(loc="upper left", fontsize=9)
     return fig
 
 
@@ -250,5 +250,5 @@ def draw_last_layer_refit() -> Figure:
     refit = (hidden_features(trained, grid) @ beta_refit).reshape(g1.shape)
     ax.contour(g1, g2, refit, levels=[0.0], colors=[style.VERMILLION], linestyles="--")
     ax.set(xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="lower left", fontsize=9)
     return fig

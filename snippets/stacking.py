@@ -400,7 +400,7 @@ def draw_deep_linear_saddle() -> Figure:
     fig = new_figure(figsize=(4.6, 4.2))
     ax = fig.subplots()
     contours = ax.contour(a, b, scalar_deep_linear_loss(a, b), levels=[0.25, 1, 2, 4, 8, 16], cmap="viridis")
-    ax.clabel(contours, fontsize=7, fmt="%g")
+    ax.clabel(contours, fontsize=9, fmt="%g")
     branch = np.linspace(0.5, 2, 100)
     ax.plot(branch, 1 / branch, color=style.VERMILLION, label="minima $ab = 1$")
     ax.plot(-branch, -1 / branch, color=style.VERMILLION)
@@ -408,7 +408,7 @@ def draw_deep_linear_saddle() -> Figure:
     ax.plot([0], [0], marker="o", color=style.FOREGROUND, linestyle="none", label="saddle at the origin")
     ax.set(xlabel="first-layer weight $a$", ylabel="second-layer weight $b$", aspect="equal")
     ax.grid(False)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="lower right", fontsize=9)
     return fig
 
 
@@ -433,7 +433,7 @@ def draw_jacobian_moves() -> Figure:
     glm_ax.plot(x, np.ones_like(x), label="$\\partial\\eta/\\partial\\beta_0 = 1$")
     glm_ax.plot(x, x, label="$\\partial\\eta/\\partial\\beta_1 = x$")
     glm_ax.set(title="GLM: the same for every $\\beta$", xlabel="input $x$", ylabel="derivative of the output")
-    glm_ax.legend(loc="upper left", fontsize=8)
+    glm_ax.legend(loc="upper left", fontsize=9)
     settings = [(rng.normal(0, 1.5, (3, 1)), rng.normal(0, 1, 3)) for _ in range(2)]
     for (W, b), line in zip(settings, ("-", "--"), strict=True):
         columns = np.array([output_weight_derivative(W, b, np.array([s])) for s in x])
@@ -465,7 +465,7 @@ def draw_single_index_vs_ridge() -> Figure:
     for ax, surface, title in ((axes[0], glm_mean, "GLM: one index"),
                                (axes[1], ridge_sum_net(points).reshape(g1.shape), "network: two ridge functions")):
         contours = ax.contour(g1, g2, surface, levels=np.linspace(0.1, 0.9, 9), cmap="viridis")
-        ax.clabel(contours, fontsize=7, fmt="%.1f")
+        ax.clabel(contours, fontsize=9, fmt="%.1f")
         ax.set(title=title, xlabel="$x_1$", aspect="equal")
         ax.grid(False)
     axes[0].set_ylabel("$x_2$")

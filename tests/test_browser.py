@@ -439,6 +439,66 @@ def test_wide_tables_and_formulas_say_that_they_scroll(browser, site_server: str
     visit.close()
 
 
+def svg_text_sizes(svg: str) -> tuple[float, list[tuple[float, float, str]]]:
+    """(viewBox width, [(size of the text's main font, smallest size in it, text)]) for every <text>
+    of a matplotlib SVG: a text's main size is its largest; smaller tspans are sub- or superscripts."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.fromstring(svg)
+    width = float(root.get("viewBox").split()[2])
+    found = []
+    for text in root.iter(f"{ns}text"):
+        sizes = [float(m) for e in [text, *text.iter(f"{ns}tspan")]
+                 for m in re.findall(r"font-size:\s*([\d.]+)px", e.get("style", ""))]
+        if sizes:
+            found.append((max(sizes), min(sizes), "".join(text.itertext()).strip()))
+    return width, found
+
+
+PHONE = {"width": 390, "height": 844}
+MIN_TEXT_PX = 11.0
+SCRIPT_RATIO = 0.7  # mathtext sets sub- and superscripts at 70% of the text around them
+
+
+def test_figure_text_is_readable_on_a_phone_and_a_tap_opens_the_figure(browser, site_server: str, built_site: Path) -> None:
+    context = browser.new_context(viewport=PHONE, color_scheme="light")
+    page = context.new_page()
+    measured = 0
+    problems = []
+    for path in site_pages(built_site):
+        if path.startswith("/notebooks/") or path == "/print/":
+            continue
+        page.goto(site_server + path, wait_until="networkidle")
+        images = page.evaluate("""async () => {
+            // The static figure a slider replaces is hidden; the slider is measured below.
+            const imgs = [...document.querySelectorAll('article figure:not([hidden]) a.figure-zoom--light img')];
+            imgs.forEach(img => { img.loading = 'eager'; });
+            await Promise.all(imgs.map(img => img.complete ? null : new Promise(r => { img.onload = r; img.onerror = r; })));
+            return imgs.map(img => ({src: new URL(img.src).pathname, width: img.getBoundingClientRect().width,
+                                     link: new URL(img.closest('a').href).pathname}));
+        }""")
+        for image in images:
+            svg_path = built_site / image["src"].lstrip("/")
+            assert image["link"] == image["src"], f"{path}: the figure links {image['link']}, not its SVG"
+            view_width, texts = svg_text_sizes(svg_path.read_text())
+            scale = image["width"] / view_width
+            for main, smallest, text in texts:
+                if main * scale < MIN_TEXT_PX or smallest < SCRIPT_RATIO * main - 1e-9:
+                    problems.append(f"{path} {svg_path.name}: {text!r} at {main * scale:.1f} px")
+            measured += 1
+        # The sliders' tick labels: font size in the plot's units, scaled to its rendered width.
+        for size in page.evaluate("""() => [...document.querySelectorAll('.slider-plot text.slider-tick')].map(t => {
+                const svg = t.ownerSVGElement;
+                return parseFloat(getComputedStyle(t).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            })"""):
+            if size < MIN_TEXT_PX:
+                problems.append(f"{path}: a slider tick at {size:.1f} px")
+    context.close()
+    assert measured >= 15
+    assert not problems, problems[:20]
+
+
 def test_without_javascript_the_static_figure_is_shown(browser, site_server: str) -> None:
     visit = Visit(browser, site_server, "/universal/", "light", "desktop", java_script_enabled=False)
     assert visit.page.locator("#figure-approximation-widths").is_visible()
@@ -452,6 +512,25 @@ def test_search_finds_a_term_from_a_chapter(browser, site_server: str) -> None:
     page.locator("input.md-search__input").click()
     page.keyboard.type("Wedderburn")
     page.wait_for_selector(".md-search-result__item a[href*='glm/']", timeout=10_000)
+    visit.close()
+
+
+def test_search_shows_readable_math_and_ranks_a_chapter_above_its_notebook(browser, site_server: str) -> None:
+    visit = Visit(browser, site_server, "/", "light", "desktop")
+    page = visit.page
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("separation")
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=10_000)
+    assert "/glm/" in first.get_attribute("href") and "/notebooks/" not in first.get_attribute("href")
+    visit.close()
+    visit = Visit(browser, site_server, "/", "light", "desktop")
+    page = visit.page
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("tent")
+    page.wait_for_selector(".md-search-result__item a[href*='universal/']", timeout=10_000)
+    shown = page.locator(".md-search-result").inner_text()
+    assert "\\(" not in shown and "\\mathrm" not in shown, shown[:500]
     visit.close()
 
 

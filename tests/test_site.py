@@ -328,6 +328,14 @@ def test_the_one_page_version_has_the_chapters_in_nav_order_after_its_contents(b
         assert page.find(id=widget["data-static"]), widget["data-static"]
 
 
+def test_the_search_index_has_readable_text_not_tex(built_site: Path) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    tent = [doc["text"] for doc in index["docs"] if "The tent map" in doc["text"]]
+    assert tent and "T(x) = 2 ReLU(x) - 4 ReLU(x - 1/2)" in tent[0]
+    for doc in index["docs"]:
+        assert not re.search(r"\\[(\[]|\\(mathrm|frac|top|mathbb)\b", doc["title"] + doc["text"]), doc["location"]
+
+
 def test_two_builds_are_byte_identical(built_site: Path, fresh_site: tuple[Path, str]) -> None:
     # The second build starts from an empty cache: figures drawn and notebooks executed again too.
     again, _ = fresh_site

@@ -31,3 +31,11 @@ def test_unwrapping_keeps_the_surrounding_text_and_markup() -> None:
     html = convert("A GLM *is* GLM-shaped; a GLM **again**.")
     assert html.count("<abbr") == 1
     assert "<em>is</em> GLM-shaped; a GLM <strong>again</strong>." in html
+
+
+def test_formulas_in_search_text_read_as_plain_unicode() -> None:
+    from sitekit.search_text import readable, tex_to_text
+
+    assert tex_to_text(r"T(x) = 2\,\mathrm{ReLU}(x) - 4\,\mathrm{ReLU}(x - \tfrac12)") == "T(x) = 2 ReLU(x) - 4 ReLU(x - 1/2)"
+    assert tex_to_text(r"b'(\theta)") == "b′(θ)"
+    assert readable(r"the score \(X^\top(y - \mu)\) and \[\mathbb{R}^d\]") == "the score X^⊤(y - μ) and ℝ^d"

@@ -4,11 +4,12 @@
    Material shows, including after instant navigation (document$). */
 (function () {
   "use strict";
-  var SELECTOR = ".md-typeset .math-display, .md-typeset .md-typeset__scrollwrap";
+  var SELECTOR = ".md-typeset .math-display, .md-typeset .md-typeset__scrollwrap, .md-typeset .figure-zoom";
 
   function update(el) {
     var overflowing = el.scrollWidth > el.clientWidth + 1;
-    if (overflowing && !el.hasAttribute("tabindex")) {
+    // A figure is a link, which keyboards reach already; other regions are made focusable.
+    if (overflowing && !el.hasAttribute("tabindex") && el.tagName !== "A") {
       el.setAttribute("tabindex", "0");
       el.setAttribute("role", "region");
       el.setAttribute("aria-label", el.classList.contains("math-display") ? "Formula, scrolls sideways" : "Table, scrolls sideways");

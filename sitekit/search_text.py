@@ -1,0 +1,47 @@
+"""Readable text for the search index, where the pages have TeX.
+
+Material's search plugin indexes each page before its math is typeset (hooks/math.py), so the
+index holds `\\(T(x) = 2\\,\\mathrm{ReLU}(x)\\)`. A search result shows that text to readers; this
+turns each formula into plain Unicode ("T(x) = 2 ReLU(x)") with pylatexenc.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+INLINE = re.compile(r"\\\((.+?)\\\)", re.DOTALL)
+DISPLAY = re.compile(r"\\\[(.+?)\\\]", re.DOTALL)
+# Shorthands that pylatexenc reads differently from TeX: \tfrac12 is 1/2, not "12".
+SHORT_FRACTION = re.compile(r"\\[td]?frac\s*(\d)\s*(\d)")
+
+
+@cache
+def _converter():
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text")
+
+
+def tex_to_text(tex: str) -> str:
+    """A formula as plain Unicode text: \\mathrm{ReLU}(x) -> ReLU(x), \\mu -> μ, \\frac{a}{b} -> a/b."""
+    tex = SHORT_FRACTION.sub(r"\\frac{\1}{\2}", tex).replace("'", "\u2032")
+    return " ".join(_converter().latex_to_text(tex).split())
+
+
+def readable(text: str) -> str:
+    """`text` with every \\( \\) and \\[ \\] formula in it replaced by its plain-text reading."""
+    text = DISPLAY.sub(lambda m: tex_to_text(m.group(1)), text)
+    return INLINE.sub(lambda m: tex_to_text(m.group(1)), text)
+
+
+def rewrite_search_index(path: Path) -> None:
+    """Make the titles and texts of a Material search index readable (in place)."""
+    index = json.loads(path.read_text())
+    for doc in index["docs"]:
+        for field in ("title", "text"):
+            if field in doc:
+                doc[field] = readable(doc[field])
+    path.write_text(json.dumps(index, separators=(",", ":")))
