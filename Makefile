@@ -19,8 +19,12 @@ export NO_MKDOCS_2_WARNING := 1
 serve: $(INSTALLED)  ## the site on http://127.0.0.1:8000, rebuilt and reloaded on every edit
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
-build: $(INSTALLED)  ## the static site in site/
-	$(BIN)/mkdocs build --strict
+SITE_DIR ?= site
+
+build: $(INSTALLED)  ## the static site in site/, replaced only by a build that succeeded
+	rm -rf $(SITE_DIR).partial
+	$(BIN)/mkdocs build --strict --site-dir $(SITE_DIR).partial
+	rm -rf $(SITE_DIR) && mv $(SITE_DIR).partial $(SITE_DIR)
 
 test: $(INSTALLED)  ## the whole suite
 	$(BIN)/python -m pytest

@@ -32,6 +32,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from hooks import memo
+from sitekit import cache
 
 log = logging.getLogger("mkdocs.hooks.build_cache")
 
@@ -66,14 +67,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             key = json.dumps([stamp, sorted(theme.static_templates), memo.version("mkdocs"),
                               memo.version("mkdocs-material")])
             path = directory / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
-            if path.exists():
-                names = json.loads(path.read_text())
-            else:
+            names = cache.read_json(path)
+            if names is None:
                 names = listing(installed, filter_func)
                 directory.mkdir(parents=True, exist_ok=True)
                 for stale in directory.glob("*.json"):  # an upgraded theme's listing
-                    stale.unlink()
-                path.write_text(json.dumps(names))
+                    cache.remove(stale)
+                cache.write_json(path, names)
             if others:
                 names = names + listing(others, filter_func)
             return sorted(set(names))  # as FileSystemLoader returns them
@@ -85,10 +85,26 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+class VerifiedBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled templates on disk, through sitekit.cache: compiled code is loaded only when
+    it is exactly what this build wrote (Jinja's documented BytecodeCache interface)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = cache.read_bytes(self.directory / f"{bucket.key}.cache")
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        cache.write_bytes(self.directory / f"{bucket.key}.cache", bucket.bytecode_to_string())
+
+
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files) -> jinja2.Environment:
     directory = memo.cache_dir(config, "templates")
     directory.mkdir(parents=True, exist_ok=True)
-    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(directory))
+    env.bytecode_cache = VerifiedBytecodeCache(directory)
     return env
 
 
@@ -108,7 +124,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
         return
     path = memo.cache_dir(config, "search") / f"material-{memo.version('mkdocs-material')}.json"
     if _search["path"] != path:  # the first build of this process: read what earlier ones left
-        _search.update(path=path, stored=json.loads(path.read_text()) if path.exists() else {})
+        _search.update(path=path, stored=cache.read_json(path) or {})
     _search.update(used={}, parsed=0)
     index = plugin.search_index
     add_entries = index.add_entry_from_context
@@ -137,5 +153,5 @@ def on_post_build(config: MkDocsConfig) -> None:
         return
     # Keep only this build's pages: the file stays the size of one site.
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(used))  # no sort_keys: the index keeps the plugin's key order
+    cache.write_json(path, used)  # no sort_keys: the index keeps the plugin's key order
     _search["stored"] = used

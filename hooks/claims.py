@@ -29,6 +29,7 @@ from mkdocs.structure.pages import Page
 
 from hooks import load_yaml, memo
 from hooks.cite import cite_button, permalink
+from sitekit import cache as cache_io
 
 log = logging.getLogger("mkdocs.hooks.claims")
 
@@ -95,8 +96,8 @@ def node_ids_by_claim(root: Path, cache: Path | None = None) -> dict[str, list[s
     if cache is not None:
         digest = hashlib.sha256(json.dumps(sources).encode()).hexdigest()[:24]
         stored = cache / f"{digest}.json"
-        if stored.exists():
-            return json.loads(stored.read_text())
+        if (remembered := cache_io.read_json(stored)) is not None:
+            return remembered
     found: dict[str, list[str]] = {}
     for relative, text in sources:
         tree = ast.parse(text, filename=relative)
@@ -114,8 +115,8 @@ def node_ids_by_claim(root: Path, cache: Path | None = None) -> dict[str, list[s
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
         for stale in cache.glob("*.json"):
-            stale.unlink()
-        stored.write_text(json.dumps(found))
+            cache_io.remove(stale)
+        cache_io.write_json(stored, found)
     return found
 
 

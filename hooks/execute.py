@@ -17,6 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from pymdownx.superfences import SuperFencesException
 
 from hooks import memo
+from sitekit import cache
 from hooks.fingerprint import fingerprint_value
 
 log = logging.getLogger("mkdocs.hooks.execute")
@@ -70,9 +71,10 @@ def printed_output(source: str) -> str:
 def _cached_run(source: str) -> str:
     directory = _state["cache"]
     path = directory / f"{cache_key(source)}.txt"
-    if path.exists():
+    stored = cache.read_text(path)
+    if stored is not None:
         _state["cached"] += 1
-        return path.read_text()
+        return stored
     try:
         output = run(source)
     except Exception as error:
@@ -81,7 +83,7 @@ def _cached_run(source: str) -> str:
         # SuperFencesException is the one it lets through, so the build fails and says why.
         raise SuperFencesException(f"executed example starting {first_line!r} raised "
                                    f"{type(error).__name__}: {error}") from error
-    path.write_text(output)
+    cache.write_text(path, output)
     _state["ran"] += 1
     return output
 

@@ -24,6 +24,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from hooks import memo
+from sitekit import cache
 from hooks.fingerprint import fingerprint
 
 log = logging.getLogger("mkdocs.hooks.figures")
@@ -100,9 +101,9 @@ def finish_rendering(site_dir: Path) -> None:
             except Exception as error:
                 raise PluginError(f"figure {name!r} failed to render: {type(error).__name__}: {error}") from error
             for stale in _pending["directory"].glob(f"{name}.*.svg"):
-                stale.unlink()
+                cache.remove(stale)
             for variant, path in cache_paths(_pending["directory"], name, _pending["keys"][name]).items():
-                path.write_bytes(rendered[variant])
+                cache.write_bytes(path, rendered[variant])
                 (site_dir / figure_path(name, variant)).write_bytes(rendered[variant])
     finally:
         stop_workers()
@@ -127,7 +128,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     directory.mkdir(parents=True, exist_ok=True)
     keys = figure_keys(config)
     missing = sorted(name for name, key in keys.items()
-                     if not all(p.exists() for p in cache_paths(directory, name, key).values()))
+                     if not all(cache.is_valid(p) for p in cache_paths(directory, name, key).values()))
     if missing:
         start_rendering(missing, keys, directory)
     else:  # nothing to draw after all: let a prepared worker go

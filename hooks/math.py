@@ -18,6 +18,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
 from hooks import memo
+from sitekit import cache
 from sitekit.search_text import rewrite_search_index
 
 # pymdownx.arithmatex (generic mode) wraps inline math in \( \) and display math in \[ \].
@@ -84,8 +85,7 @@ def typeset_page(content: str, where: str) -> str:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     path = memo.cache_dir(config, "math") / f"katex-{memo.version('markdown-katex-rs')}.json"
-    if _store["path"] != path and path.exists():
-        saved = json.loads(path.read_text())
+    if _store["path"] != path and (saved := cache.read_json(path)) is not None:
         _typeset.update(saved)
         _store["saved"] = frozenset(saved)
     _store["path"] = path
@@ -105,8 +105,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     if _used != _store["saved"]:
         path.parent.mkdir(parents=True, exist_ok=True)
         for stale in path.parent.glob("katex-*.json"):
-            stale.unlink()
-        path.write_text(json.dumps({key: _typeset[key] for key in sorted(_used)}))
+            cache.remove(stale)
+        cache.write_json(path, {key: _typeset[key] for key in sorted(_used)})
         _store["saved"] = frozenset(_used)
 
 

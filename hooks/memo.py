@@ -18,6 +18,8 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
+from sitekit import cache as cache_io
+
 LIBRARIES = ("numpy", "matplotlib", "statsmodels")
 
 _memo: dict = {"path": None, "entries": {}, "dirty": False}
@@ -55,7 +57,7 @@ def begin(cache_dir: Path, snippets_dir: Path) -> None:
     """Start a build: load the memo of this source tree, if an earlier build left one."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / f"{tree_digest(snippets_dir)}.json"
-    entries = json.loads(path.read_text()) if path.exists() else {}
+    entries = cache_io.read_json(path) or {}
     _memo.update(path=path, entries=entries, dirty=False)
 
 
@@ -75,5 +77,5 @@ def finish() -> None:
         return
     for stale in path.parent.glob("*.json"):
         if stale != path:
-            stale.unlink()
-    path.write_text(json.dumps(_memo["entries"], sort_keys=True))
+            cache_io.remove(stale)
+    cache_io.write_json(path, _memo["entries"], sort_keys=True)

@@ -42,7 +42,7 @@ from mkdocs.structure.pages import Page
 
 from hooks import memo
 from hooks.execute import cache_key
-from sitekit import wheel
+from sitekit import cache, wheel
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 # mkdocs-jupyter reports every conversion and copy at INFO; this hook's one summary line says enough.
@@ -223,7 +223,7 @@ def executed_notebooks(config: MkDocsConfig, notebooks: list[Notebook]) -> tuple
     directory = memo.cache_dir(config, "notebooks")
     keys = {nb.name: cached_execution_key(nb) for nb in notebooks}
     paths = {nb.name: directory / keys[nb.name] / nb.ipynb_uri for nb in notebooks}
-    missing = [nb for nb in notebooks if not paths[nb.name].exists()]
+    missing = [nb for nb in notebooks if not cache.is_valid(paths[nb.name])]
 
     def run(nb: Notebook) -> None:
         import nbformat
@@ -231,8 +231,7 @@ def executed_notebooks(config: MkDocsConfig, notebooks: list[Notebook]) -> tuple
         executed = execute(nb, root)
         for stale in directory.glob(f"*/{nb.ipynb_uri}"):
             shutil.rmtree(stale.parents[1])
-        paths[nb.name].parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(executed, paths[nb.name])
+        cache.write_text(paths[nb.name], nbformat.writes(executed) + "\n")
 
     # Each notebook runs in its own kernel process; threads only wait on them.
     with ThreadPoolExecutor(max(1, min(len(missing), os.cpu_count() or 1))) as pool:
@@ -267,7 +266,7 @@ def published_notebook(executed: Path, install_source: str, directory: Path, nam
     nothing."""
     digest = hashlib.sha256(executed.read_bytes() + install_source.encode()).hexdigest()[:20]
     target = directory / digest / ipynb_uri(name)
-    if not target.exists():
+    if not cache.is_valid(target):
         nb = json.loads(executed.read_text())
         cell = {"cell_type": "code", "execution_count": None, "id": f"{name}-install",
                 "metadata": {"tags": [INSTALL_TAG]}, "outputs": [], "source": install_source}
@@ -275,8 +274,7 @@ def published_notebook(executed: Path, install_source: str, directory: Path, nam
         nb["cells"].insert(first_code, cell)
         for stale in directory.glob(f"*/{ipynb_uri(name)}"):
             shutil.rmtree(stale.parents[1])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+        cache.write_text(target, json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     return target
 
 

@@ -1,35 +1,60 @@
-"""Build set-up: a reproducible build date, and fresh `snippets` code on every (re)build."""
+"""Build set-up: a checked canonical URL, a reproducible build date, and fresh `snippets` code on
+every (re)build."""
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 
 from hooks import memo
 
-# Used when the sources are not a git checkout (an unpacked archive, say): still reproducible.
+log = logging.getLogger("mkdocs.hooks.setup")
+
+# Used when the sources are not a git checkout (an unpacked archive, say) and SOURCE_DATE_EPOCH is
+# not set: still reproducible, and the build log says so.
 FALLBACK_EPOCH = "1730419200"  # 2024-11-01T00:00:00Z
 
+# An absolute http(s) URL ending in "/", with nothing that would need escaping in HTML or XML.
+SITE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~%!$&()*+,;=:@-]*)*/$")
 
-def last_commit_epoch(repo: Path) -> str:
-    """The committer timestamp of HEAD, or FALLBACK_EPOCH outside a git checkout."""
+
+def checked_site_url(url: str | None) -> str:
+    """The canonical URL (SITE_URL) if it is an absolute http(s) URL ending in "/", else an error."""
+    if not url or not SITE_URL.match(url):
+        raise PluginError(f"site_url (SITE_URL): expected an absolute http:// or https:// URL ending in '/', "
+                          f"without quotes, spaces or angle brackets; got {url!r}")
+    return url
+
+
+def last_commit_epoch(repo: Path) -> str | None:
+    """The committer timestamp of HEAD, or None outside a git checkout."""
     try:
         out = subprocess.run(
             ["git", "-C", str(repo), "log", "-1", "--format=%ct"],
             capture_output=True, text=True, check=True, timeout=10,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        return FALLBACK_EPOCH
-    return out or FALLBACK_EPOCH
+        return None
+    return out or None
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    checked_site_url(config.site_url)
     # The sitemap's dates come from SOURCE_DATE_EPOCH: pin it so two builds are byte-identical.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", last_commit_epoch(Path(config.config_file_path).parent))
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        epoch = last_commit_epoch(Path(config.config_file_path).parent)
+        if epoch is None:
+            log.info("sitemap dates: not a git checkout and SOURCE_DATE_EPOCH is not set; using "
+                     "2024-11-01 (set SOURCE_DATE_EPOCH to the sources' date to choose)")
+            epoch = FALLBACK_EPOCH
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
     # `mkdocs serve` keeps one process alive: drop the cached snippets modules so that an edit
     # to snippets/ is what the next build imports. numpy and matplotlib stay loaded.
     for name in [n for n in sys.modules if n == "snippets" or n.startswith("snippets.")]:

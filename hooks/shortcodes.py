@@ -16,8 +16,8 @@ import ast
 import html
 import importlib
 import json
+import math
 import numbers
-import pickle
 import posixpath
 import re
 from pathlib import Path
@@ -32,6 +32,7 @@ from hooks import glossary, memo, references
 from hooks.claims import claims_index_markdown
 from hooks.figures import figure_path
 from hooks.fingerprint import fingerprint
+from sitekit import cache
 
 SHORTCODE = re.compile(r"\{\{\s*(?P<name>[a-z_]+)\((?P<args>.*?)\)\s*\}\}")
 
@@ -104,16 +105,24 @@ def cached_call(target: str) -> object:
         raise ValueError(f"expected 'module:function', got {target!r}")
     if target not in _results:
         function: Callable[[], object] = getattr(importlib.import_module(f"snippets.{module_name}"), function_name)
-        stored = _value_cache / f"{target.replace(':', '.')}.{fingerprint(function)}.pickle" if _value_cache else None
-        if stored is not None and stored.exists():
-            _results[target] = pickle.loads(stored.read_bytes())
-        else:
-            _results[target] = function()
+        stored = _value_cache / f"{target.replace(':', '.')}.{fingerprint(function)}.json" if _value_cache else None
+        value = cache.read_json(stored) if stored is not None else None
+        if value is None:
+            # Plain data, as JSON keeps it (a cache of data runs no code when it is read).
+            value = json.loads(json.dumps(function(), default=_plain_data))
             if stored is not None:
-                for stale in stored.parent.glob(f"{target.replace(':', '.')}.*.pickle"):
-                    stale.unlink()
-                stored.write_bytes(pickle.dumps(_results[target]))
+                for stale in stored.parent.glob(f"{target.replace(':', '.')}.*.json"):
+                    cache.remove(stale)
+                cache.write_json(stored, value)
+        _results[target] = value
     return _results[target]
+
+
+def _plain_data(value: object) -> object:
+    """numpy scalars and arrays as Python numbers and lists, for JSON."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"a computed value must be plain data (numbers, strings, lists, dicts), got {type(value).__name__}")
 
 
 def computed_value(target: str, key: str = "", fmt: str = "") -> str:
@@ -127,9 +136,14 @@ def computed_value(target: str, key: str = "", fmt: str = "") -> str:
             result = result[int(part)]  # type: ignore[index]
         else:
             result = getattr(result, part)
-    if not isinstance(result, numbers.Real):
+    if not isinstance(result, numbers.Real) or isinstance(result, bool):
         raise ValueError(f"{target} {key!r} is a {type(result).__name__}, not a number")
-    return format(result, fmt)
+    if not math.isfinite(result):
+        raise ValueError(f"{target} returned {result} for {key!r}: not a finite number")
+    try:
+        return format(result, fmt)
+    except ValueError as error:
+        raise ValueError(f"{target} {key!r}: {result!r} cannot be formatted as {fmt!r} ({error})") from None
 
 
 def on_config(config: MkDocsConfig) -> None:

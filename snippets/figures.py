@@ -75,9 +75,11 @@ def figure(name: str, *, alt: str, caption: str, alt_values: Callable[[], dict[s
 
     def register(draw: Callable[[], Figure]) -> Callable[[], Figure]:
         previous = _REGISTRY.get(name)
-        # A reloaded module registers its figures again; only a second function is a clash.
-        if previous is not None and previous.draw.__qualname__ != draw.__qualname__:
-            raise ValueError(f"name: figure {name!r} is registered twice")
+        # A reloaded module registers its figures again; only another function is a clash.
+        where = f"{draw.__module__}.{draw.__qualname__}"
+        if previous is not None and f"{previous.draw.__module__}.{previous.draw.__qualname__}" != where:
+            raise ValueError(f"name: figure {name!r} is registered twice, by "
+                             f"{previous.draw.__module__}.{previous.draw.__qualname__} and by {where}")
         _REGISTRY[name] = FigureSpec(name, draw, " ".join(alt.split()), caption.strip(), alt_values)
         return draw
 

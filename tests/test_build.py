@@ -261,7 +261,9 @@ def test_theme_files_are_listed_once_and_a_custom_dir_stays_live(project: Path) 
     assert mkdocs_build(project).returncode == 0
     assert site_files(project) == cold
     # The build reads the listing: a name taken out of it is not copied.
-    listing.write_text(listing.read_text().replace('"assets/images/favicon.png", ', ""))
+    from sitekit import cache  # written as the build writes it, with its digest
+
+    cache.write_text(listing, listing.read_text().replace('"assets/images/favicon.png", ', ""))
     assert mkdocs_build(project).returncode == 0
     assert site_files(project) == cold - {"assets/images/favicon.png"}
 
@@ -278,7 +280,7 @@ def test_theme_files_are_listed_once_and_a_custom_dir_stays_live(project: Path) 
 
 def test_theme_templates_are_compiled_once_into_the_cache(project: Path) -> None:
     assert mkdocs_build(project).returncode == 0
-    compiled = list((project / ".cache" / "templates").glob("__jinja2_*.cache"))
+    compiled = list((project / ".cache" / "templates").glob("*.cache"))
     assert len(compiled) > 10  # Material's base, main, partials...
 
 
@@ -296,3 +298,98 @@ def test_the_memo_follows_edits_to_the_pipeline_code_too(tmp_path: Path, monkeyp
     before = memo.tree_digest(snippets)
     (pipeline / "shortcodes.py").write_text("y = 2\n")
     assert memo.tree_digest(snippets) != before
+
+
+def site_bytes(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_every_kind_of_cache_entry_is_verified_on_read(project: Path) -> None:
+    cache_dir = project / ".cache"
+    first = mkdocs_build(project, cache_dir)
+    assert first.returncode == 0, first.stderr[-3000:]
+    expected = site_bytes(project / "site")
+    # Damage one entry of each kind the way a faulty disk or a tampered restore would.
+    damaged = {}
+    for kind, pattern, damage in (
+        ("figures", "*.svg", lambda b: b[: len(b) // 3]),
+        ("examples", "*.txt", lambda b: b.replace(b"defect", b"DEFECT")),
+        ("values", "*.json", lambda b: b.replace(b": ", b": 1", 1)),  # a digit more, still JSON
+        ("math", "*.json", lambda b: b.replace(b"katex", b"KATEX")),
+        ("memo", "*.json", lambda b: b[:-7]),
+        ("search", "*.json", lambda b: b[: len(b) // 2]),
+        ("claims", "*.json", lambda b: b"{}"),
+        ("templates", "*.cache", lambda b: b[:100]),
+        ("theme", "*.json", lambda b: b"[]"),
+    ):
+        path = sorted((cache_dir / kind).glob(pattern))[0]
+        path.write_bytes(damage(path.read_bytes()))
+        damaged[kind] = path
+    second = mkdocs_build(project, cache_dir)
+    assert second.returncode == 0, second.stderr[-3000:]
+    for kind, path in damaged.items():
+        assert f"cache: discarded {path}" in second.stderr, f"{kind}: a damaged entry was not reported:\n{second.stderr}"
+    assert site_bytes(project / "site") == expected  # recomputed, not published as found
+
+
+def test_a_cache_entry_is_read_only_as_the_build_wrote_it(tmp_path: Path) -> None:
+    from sitekit import cache
+
+    path = tmp_path / "kind" / "entry.json"
+    cache.write_json(path, {"a": 1})
+    assert cache.read_json(path) == {"a": 1}
+    path.write_text('{"a": 2}')  # altered after it was written
+    assert cache.read_json(path) is None and not path.exists()
+    cache.write_text(path, "{not json")
+    assert cache.read_json(path) is None and not path.exists()
+    path.write_text("[]")  # an entry without the digest the build writes beside it
+    assert cache.read_bytes(path) is None and not path.exists()
+    assert cache.read_bytes(tmp_path / "absent") is None
+
+
+@pytest.mark.parametrize("url", ['https://example.org/"><script>alert(1)</script>/', "ftp://example.org/",
+                                 "https://exa mple.org/", "example.org/"])
+def test_a_bad_site_url_fails_the_build(project: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITE_URL", url)
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    # MkDocs refuses some itself (a URL without a scheme); this build refuses the rest.
+    assert ("site_url (SITE_URL): expected an absolute http:// or https:// URL ending in '/'" in result.stderr
+            or "Config value 'site_url'" in result.stderr), result.stderr[-2000:]
+
+
+def test_a_value_that_is_not_finite_fails_the_build_naming_page_shortcode_and_function(project: Path) -> None:
+    edit(project / "snippets" / "overview.py", '"network": abs(superposition_defect_network(x, theta1, theta2)),',
+         '"network": float("nan"),')
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert "index.md" in result.stderr and 'value("overview:superposition_defects", "network"' in result.stderr
+    assert "overview:superposition_defects returned nan for 'network': not a finite number" in result.stderr
+
+
+def test_an_unclosed_shortcode_fails_the_build_instead_of_being_published(project: Path) -> None:
+    edit(project / "docs" / "index.md", '{{ value("overview:superposition_defects", "network", ".2f") }}',
+         '{{ value("overview:superposition_defects", "network", ".2f" }}')
+    result = mkdocs_build(project)
+    assert result.returncode != 0
+    assert "index.md: left on the published page: a shortcode" in result.stderr
+
+
+def test_leftovers_are_found_outside_code_and_math_annotations() -> None:
+    from sitekit.leftovers import find_leftovers
+
+    assert find_leftovers("<p>fine</p><pre>{{ x }} $a$ --8<--</pre><annotation>\\(x\\)</annotation>") == []
+    found = find_leftovers("<p>{{ value(x</p><p>\\(x\\)</p><p>costs $a + b$ here</p><p>--8&lt;-- f</p>")
+    assert [f.split(":")[0] for f in found] == ["a shortcode", "an include marker", "an untypeset formula",
+                                                "an untypeset formula", "an untypeset formula"]
+
+
+def test_make_build_replaces_the_site_only_after_a_build_that_succeeded(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the last good site")
+    env = dict(os.environ, SITE_URL="ftp://not-a-site/")  # fails in the build's first step
+    result = subprocess.run(["make", "-s", "build", f"SITE_DIR={site}"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert (site / "index.html").read_text() == "the last good site"
+    assert not (tmp_path / "site.partial" / "index.html").exists()

@@ -99,10 +99,18 @@ def test_one_name_for_two_functions_is_refused(monkeypatch: pytest.MonkeyPatch) 
     def first() -> Figure:
         return Figure()
 
-    with pytest.raises(ValueError, match="registered twice"):
+    with pytest.raises(ValueError, match="registered twice") as raised:
         @figure("duplicate-check", alt=alt, caption="second")
         def second() -> Figure:
             return Figure()
+    assert "first" in str(raised.value) and "second" in str(raised.value)  # names both functions
+
+    # The same function name in another module is another function too.
+    def other_module_first() -> Figure:
+        return Figure()
+    other_module_first.__module__, other_module_first.__qualname__ = "snippets.elsewhere", first.__qualname__
+    with pytest.raises(ValueError, match="snippets.elsewhere"):
+        figure("duplicate-check", alt=alt, caption="third")(other_module_first)
 
 
 def test_render_named_rejects_an_unknown_name() -> None:

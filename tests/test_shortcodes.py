@@ -53,7 +53,7 @@ def test_a_called_function_is_reused_from_disk_until_its_code_changes(tmp_path, 
 
     monkeypatch.setattr(shortcodes, "_value_cache", tmp_path)
     monkeypatch.setattr(overview, "counted_frames", frames, raising=False)
-    for _ in range(2):  # the second time as in a new build: nothing in memory, the pickle on disk
+    for _ in range(2):  # the second time as in a new build: nothing in memory, the JSON on disk
         monkeypatch.setattr(shortcodes, "_results", {})
         assert shortcodes.cached_call("overview:counted_frames") == {"x": 1}
     assert calls == [1]
@@ -61,4 +61,4 @@ def test_a_called_function_is_reused_from_disk_until_its_code_changes(tmp_path, 
     monkeypatch.setattr(shortcodes, "_results", {})
     assert shortcodes.cached_call("overview:counted_frames") == {"x": 2}
     assert calls == [1, 2]
-    assert len(list(tmp_path.glob("overview.counted_frames.*.pickle"))) == 1
+    assert len(list(tmp_path.glob("overview.counted_frames.*.json"))) == 1
