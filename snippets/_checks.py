@@ -7,15 +7,18 @@ import numbers
 import numpy as np
 
 
-def as_real_array(name: str, value: object, *, ndim: int | None = None) -> np.ndarray:
-    """`value` as a finite float array, or a TypeError/ValueError that names the argument."""
+def as_real_array(name: str, value: object, *, ndim: int | None = None, allow_bool: bool = False) -> np.ndarray:
+    """`value` as a finite float array, or a TypeError/ValueError that names the argument.
+
+    Booleans are refused unless `allow_bool` (a 0/1 response may be given as True/False)."""
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name}: expected an array of real numbers, got {type(value).__name__}")
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:  # ragged nested lists, for instance
         raise ValueError(f"{name}: could not be read as an array ({error})") from None
-    if array.dtype == bool or not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
+    if (array.dtype == bool and not allow_bool) or (array.dtype != bool and not np.issubdtype(array.dtype, np.number)) \
+            or np.iscomplexobj(array):
         raise TypeError(f"{name}: expected real numbers, got an array of dtype {array.dtype}")
     array = array.astype(float)
     if ndim is not None and array.ndim != ndim:
@@ -25,12 +28,18 @@ def as_real_array(name: str, value: object, *, ndim: int | None = None) -> np.nd
     return array
 
 
-def as_positive_int(name: str, value: object) -> int:
-    """`value` as an int >= 1, or a TypeError/ValueError that names the argument."""
+def as_positive_int(name: str, value: object, *, minimum: int = 1, maximum: int | None = None) -> int:
+    """`value` as an int in [minimum, maximum], or a TypeError/ValueError that names the argument.
+
+    `maximum` caps sizes whose cost grows exponentially, so that a large one fails at once instead
+    of running for hours or exhausting memory."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: expected a positive integer, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name}: expected a positive integer, got {value}")
+        raise TypeError(f"{name}: expected an integer, got {type(value).__name__}")
+    if value < minimum:
+        expected = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"{name}: expected {expected}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name}: expected an integer <= {maximum} (the cost grows exponentially), got {value}")
     return int(value)
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_positive_int, as_real_array
+from snippets._checks import as_finite_float, as_positive_int, as_real_array
 from snippets.figures import figure, new_figure
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def resolve_family_and_link(family: str, link: str | None) -> tuple[Family, Link
 def check_design_and_response(X: object, y: object, family: Family) -> tuple[np.ndarray, np.ndarray]:
     """X (n x p, full column rank) and y (n,) in the family's support, or a ValueError naming which."""
     X = as_real_array("X", X, ndim=2)
-    y = as_real_array("y", y, ndim=1)
+    y = as_real_array("y", y, ndim=1, allow_bool=True)
     n, p = X.shape
     if y.shape[0] != n:
         raise ValueError(f"X, y: X has {n} rows but y has {y.shape[0]} entries")
@@ -191,6 +191,13 @@ def fisher_information(X: np.ndarray, beta: np.ndarray, family: Family, link: Li
 
 def deviance(y: np.ndarray, mu: np.ndarray, family: Family) -> float:
     """D = sum of unit deviances: twice the log-likelihood gap to the saturated model (phi = 1)."""
+    y, mu = as_real_array("y", y, ndim=1, allow_bool=True), as_real_array("mu", mu, ndim=1)
+    if y.shape != mu.shape:
+        raise ValueError(f"y, mu: expected the same length, got {y.shape[0]} and {mu.shape[0]}")
+    if family.name == "bernoulli" and not (np.all((mu >= 0) & (mu <= 1)) and np.all((y == 0) | (y == 1))):
+        raise ValueError("y, mu: the bernoulli family needs y in {0, 1} and means mu in [0, 1]")
+    if family.name == "poisson" and not (np.all(mu >= 0) and np.all(y >= 0)):
+        raise ValueError("y, mu: the poisson family needs non-negative counts y and means mu")
     return float(np.sum(family.unit_deviance(y, _clip_mean(mu, family))))
 
 
@@ -211,6 +218,10 @@ def fit_glm_irls(X, y, family: str = "bernoulli", link: str | None = None, *,
     fam, lnk = resolve_family_and_link(family, link)
     X, y = check_design_and_response(X, y, fam)
     max_iter = as_positive_int("max_iter", max_iter)
+    tol = as_finite_float("tol", tol, positive=True)
+    if fam.estimates_dispersion and X.shape[0] <= X.shape[1]:
+        raise ValueError(f"X: the {fam.name} family estimates the dispersion from n - p residual degrees of "
+                         f"freedom; n = {X.shape[0]} rows and p = {X.shape[1]} columns leave none")
     beta = np.zeros(X.shape[1])
     path = []
     for iteration in range(1, max_iter + 1):
@@ -267,11 +278,23 @@ def fit_glm_newton(X, y, family: str = "bernoulli", link: str | None = None, *,
     """
     fam, lnk = resolve_family_and_link(family, link)
     X, y = check_design_and_response(X, y, fam)
+    tol = as_finite_float("tol", tol, positive=True)
+    step = as_finite_float("step", step, positive=True)
     beta, path = np.zeros(X.shape[1]), []
     for _ in range(as_positive_int("max_iter", max_iter)):
         information = observed_information(X, y, beta, fam, lnk, step)
-        beta = beta + np.linalg.solve(information, score(X, y, beta, fam, lnk))
+        try:
+            beta = beta + np.linalg.solve(information, score(X, y, beta, fam, lnk))
+        except np.linalg.LinAlgError:
+            raise SeparationError("y: the observed information became singular; a linear combination of the "
+                                  "columns of X separates the responses, so the maximum likelihood estimate "
+                                  "does not exist") from None
+        if not np.all(np.isfinite(beta)):
+            raise ConvergenceError("max_iter: Newton diverged (the estimate left the floating-point range)")
         path.append(beta)
+        if fam.name == "bernoulli" and _separates(X, y, beta):
+            raise SeparationError("y: a linear combination of the columns of X separates the 0s from the 1s "
+                                  "completely, so the maximum likelihood estimate does not exist")
         if len(path) > 1 and np.max(np.abs(path[-1] - path[-2])) <= tol * (1 + np.max(np.abs(beta))):
             return path
     raise ConvergenceError(f"max_iter: Newton did not converge in {max_iter} iterations")
@@ -382,7 +405,7 @@ def separation_gradient_descent(steps: int = 30_000, learning_rate: float = 1.0)
     Returns (t, w_t) for t = 1 .. steps.
     """
     steps = as_positive_int("steps", steps)
-    steps = int(steps)
+    learning_rate = as_finite_float("learning_rate", learning_rate, positive=True)
     x, y = np.array([-2.0, -1.0, 1.0, 2.0]), np.array([0.0, 0.0, 1.0, 1.0])
     w, trace = 0.0, np.empty(steps)
     for t in range(steps):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_positive_int, as_real_array
+from snippets._checks import as_finite_float, as_positive_int, as_real_array
 from snippets.figures import figure, new_figure
 from snippets.network import (
     Network,
@@ -51,6 +51,10 @@ def penalised_logistic_objective(Phi: np.ndarray, y: np.ndarray, beta: np.ndarra
 
 def fit_penalised_logistic_newton(Phi: np.ndarray, y: np.ndarray, lam: float, *, max_iter: int = 100) -> np.ndarray:
     """The unique minimiser of the objective above (lam > 0 makes it strictly convex), by Newton."""
+    Phi, y = as_real_array("Phi", Phi, ndim=2), as_real_array("y", y, ndim=1, allow_bool=True)
+    lam = as_finite_float("lam", lam, positive=True)
+    if y.shape[0] != Phi.shape[0] or not np.all((y == 0) | (y == 1)):
+        raise ValueError(f"y: expected {Phi.shape[0]} labels in {{0, 1}} (one per row of Phi)")
     n, k = Phi.shape
     beta = np.zeros(k)
     for _ in range(max_iter):

@@ -36,6 +36,11 @@ def superposition_defect(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, z
 
 def compose_affine(A1: np.ndarray, c1: np.ndarray, A2: np.ndarray, c2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(A, c) with A2 (A1 x + c1) + c2 = A x + c: a composition of affine maps is affine."""
+    A1, A2 = as_real_array("A1", A1, ndim=2), as_real_array("A2", A2, ndim=2)
+    c1, c2 = as_real_array("c1", c1, ndim=1), as_real_array("c2", c2, ndim=1)
+    if c1.shape[0] != A1.shape[0] or A2.shape[1] != A1.shape[0] or c2.shape[0] != A2.shape[0]:
+        raise ValueError(f"A1, c1, A2, c2: shapes {A1.shape}, {c1.shape}, {A2.shape}, {c2.shape} do not compose "
+                         "(A2 needs as many columns as A1 has rows; each c as many entries as its A has rows)")
     return A2 @ A1, A2 @ c1 + c2
 # --8<-- [end:affine]
 
@@ -44,7 +49,7 @@ def compose_affine(A1: np.ndarray, c1: np.ndarray, A2: np.ndarray, c2: np.ndarra
 def polynomial_design(x: np.ndarray, degree: int) -> np.ndarray:
     """Phi = [1, x, x^2, ..., x^degree]: fixed, known basis functions of the input."""
     x = as_real_array("x", x, ndim=1)
-    return np.vander(x, as_positive_int("degree", degree) + 1, increasing=True)
+    return np.vander(x, as_positive_int("degree", degree, minimum=0) + 1, increasing=True)
 
 
 def least_squares(Phi: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from snippets._checks import as_positive_int, as_real_array
+from snippets._checks import as_finite_float, as_positive_int, as_real_array
 
 # --8<-- [start:activations]
 # Each activation with its derivative, written as a function of the pre-activation z.
@@ -265,13 +265,17 @@ def train_gradient_descent(net: Network, X: np.ndarray, y: np.ndarray, *, learni
     Returns the trained network and the loss after every step.
     """
     steps = as_positive_int("steps", steps)
-    if not np.isfinite(learning_rate) or learning_rate <= 0:
-        raise ValueError(f"learning_rate: expected a positive number, got {learning_rate}")
+    learning_rate = as_finite_float("learning_rate", learning_rate, positive=True)
+    weight_decay = as_finite_float("weight_decay", weight_decay)
+    if weight_decay < 0:
+        raise ValueError(f"weight_decay: expected a number >= 0 (a ridge penalty), got {weight_decay}")
     theta, history = params(net), np.empty(steps)
     for t in range(steps):
         current = with_flat_params(net, theta)
-        theta = theta - learning_rate * (flat_gradient(current, X, y, loss) + weight_decay * theta)
-        history[t] = loss_value(with_flat_params(net, theta), X, y, loss)
+        # Overflow is expected when a step is too large: this loop reports it, numpy need not warn.
+        with np.errstate(over="ignore", invalid="ignore"):
+            theta = theta - learning_rate * (flat_gradient(current, X, y, loss) + weight_decay * theta)
+            history[t] = loss_value(with_flat_params(net, theta), X, y, loss) if np.all(np.isfinite(theta)) else np.nan
         if not np.isfinite(history[t]):
             raise FloatingPointError(f"learning_rate: the loss diverged at step {t + 1}; try a smaller step")
     return with_flat_params(net, theta), history

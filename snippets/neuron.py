@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_finite_float, as_positive_int, one_of
+from snippets._checks import as_finite_float, as_positive_int, as_real_array, one_of
 from snippets.figures import figure, new_figure
-from snippets.glm import ConvergenceError, cpunish_data, fit_glm_irls, spector_data, spector_fit
+from snippets.glm import ConvergenceError, SeparationError, cpunish_data, fit_glm_irls, spector_data, spector_fit
 from snippets.network import Network, loss_value, predict, train_gradient_descent
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ def simulated_glm_data(family: str, n: int, p: int, seed: int) -> tuple[np.ndarr
 
 def neuron_against_glm(family: str, *, n: int = 300, p: int = 4, seed: int = 0, steps: int = 5000) -> float:
     """max |beta_GD - beta_IRLS| for the single neuron matched to `family`, on simulated data."""
+    family = one_of("family", family, ("gaussian", "bernoulli", "poisson"))
     output = {"gaussian": "identity", "bernoulli": "sigmoid", "poisson": "exp"}[family]
     Z, y = simulated_glm_data(family, n, p, seed)
     glm = fit_glm_irls(np.column_stack([np.ones(n), Z]), y, family)
@@ -90,10 +91,13 @@ def fit_multinomial_newton(X: np.ndarray, Y: np.ndarray, *, max_iter: int = 50) 
 
     X is n x p, Y is n x K one-hot. Returns B (p x K) with B[:, 0] = 0, the identifiable version.
     """
+    X, Y = as_real_array("X", X, ndim=2), as_real_array("Y", Y, ndim=2)
     n, p = X.shape
     K = Y.shape[1]
+    if Y.shape[0] != n or K < 2 or not np.all((Y == 0) | (Y == 1)) or not np.all(Y.sum(axis=1) == 1):
+        raise ValueError(f"Y: expected an n x K one-hot matrix (n = {n} rows, K >= 2), got shape {Y.shape}")
     beta = np.zeros(p * (K - 1))  # the free columns 1..K-1, stacked
-    for _ in range(max_iter):
+    for _ in range(as_positive_int("max_iter", max_iter)):
         B = np.column_stack([np.zeros(p), beta.reshape(K - 1, p).T])
         P = softmax(X @ B)
         gradient = (X.T @ (Y - P)[:, 1:]).T.ravel()
@@ -102,16 +106,23 @@ def fit_multinomial_newton(X: np.ndarray, Y: np.ndarray, *, max_iter: int = 50) 
             for k in range(1, K):
                 weights = P[:, j] * ((j == k) - P[:, k])
                 hessian[(j - 1) * p:j * p, (k - 1) * p:k * p] = X.T @ (weights[:, None] * X)
-        step = np.linalg.solve(hessian, gradient)
+        try:
+            step = np.linalg.solve(hessian, gradient)
+        except np.linalg.LinAlgError:
+            raise SeparationError("Y: the information matrix became singular: the classes are (quasi-)separated "
+                                  "by a linear combination of X, so the maximum likelihood estimate does not exist") from None
         beta = beta + step
         if np.max(np.abs(step)) < 1e-12:
             break
+    else:
+        raise ConvergenceError(f"max_iter: Newton did not converge in {max_iter} iterations (separated classes?)")
     return np.column_stack([np.zeros(p), beta.reshape(K - 1, p).T])
 # --8<-- [end:multinomial]
 
 
 def softmax(Z: np.ndarray) -> np.ndarray:
     """Row-wise softmax; invariant to adding the same number to every entry of a row."""
+    Z = as_real_array("Z", Z, ndim=2)
     e = np.exp(Z - Z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_real_array
+from snippets._checks import as_finite_float, as_positive_int, as_real_array
 from snippets.figures import figure, new_figure
 
 if TYPE_CHECKING:
@@ -39,9 +39,15 @@ class NetworkParams:
             object.__setattr__(self, name, value)
 
     def __add__(self, other: NetworkParams) -> NetworkParams:
+        if not isinstance(other, NetworkParams):
+            return NotImplemented
+        if other.W.shape != self.W.shape:
+            raise ValueError(f"other: parameters of networks of different shapes cannot be added "
+                             f"(W is {self.W.shape} and {other.W.shape})")
         return NetworkParams(self.W + other.W, self.b + other.b, self.v + other.v, self.c + other.c)
 
     def __mul__(self, t: float) -> NetworkParams:
+        t = as_finite_float("t", t)
         return NetworkParams(t * self.W, t * self.b, t * self.v, t * self.c)
 
     __rmul__ = __mul__

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_real_array
+from snippets._checks import as_finite_float, as_positive_int, as_real_array
 from snippets.figures import figure, new_figure
 from snippets.glm import fisher_information, fit_glm_irls, resolve_family_and_link
 from snippets.network import (
@@ -179,12 +179,19 @@ def teacher(seed: int = 4, M: int = 4) -> Network:
     return two_layer(rng.normal(0, 1.5, (M, 1)), rng.normal(0, 1.0, M), rng.normal(0, 2.0, M), 0.5)
 
 
+SYMMETRY_MAX_UNITS = 6  # 6! 2^6 = 46,080 copies; each unit more multiplies the count by 2M
+
+
 # --8<-- [start:symmetries]
 def symmetry_copies(net: Network) -> list[Network]:
     """All M! 2^M networks obtained by permuting the hidden units and flipping the signs of
     (w_j, b_j, v_j) for a tanh layer (tanh is odd): every one computes the same function."""
     (W, v), (b, c) = net.weights, net.biases
     M = W.shape[0]
+    if len(net.weights) != 2 or net.hidden != "tanh" or v.shape[0] != 1:
+        raise ValueError(f"net: expected a one-hidden-layer tanh network with one output, got sizes {net.sizes} "
+                         f"and hidden activation {net.hidden!r}")
+    as_positive_int("net: hidden units M", M, maximum=SYMMETRY_MAX_UNITS)
     copies = []
     for order in itertools.permutations(range(M)):
         for signs in itertools.product((1.0, -1.0), repeat=M):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_positive_int, as_real_array
+from snippets._checks import as_finite_float, as_positive_int, as_real_array, one_of
 from snippets.figures import figure, new_figure
 from snippets.network import Network, forward, predict
 
@@ -71,7 +71,7 @@ def approximation_errors(widths: tuple[int, ...] = WIDTHS) -> dict[str, list[flo
 
 def error_ratios(name: str) -> list[float]:
     """Consecutive ratios error(N) / error(2N) for one construction."""
-    errors = approximation_errors()[name]
+    errors = approximation_errors()[one_of("name", name, ("relu", "staircase"))]
     return [a / b for a, b in zip(errors, errors[1:])]
 
 
@@ -131,6 +131,8 @@ def random_feature_fit(activation: str, width: int, seed: int = 0, n: int = 400)
     """Random hidden weights, best output layer by least squares: residual sum of squares and the
     numerical rank of the feature matrix [1, phi(w x + b)] on 400 points of [-1, 1]."""
     width = as_positive_int("width", width)
+    activation = one_of("activation", activation, ("square", "tanh"))
+    n = as_positive_int("n", n, minimum=2)
     rng = np.random.default_rng(seed)
     x = np.linspace(-1, 1, n)
     w, b = rng.standard_normal(width), rng.standard_normal(width)
@@ -219,6 +221,9 @@ def piecewise_linear_summary(seed: int = 9) -> dict[str, float]:
 
 # --- depth: the sawtooth ------------------------------------------------------------------------
 
+SAWTOOTH_MAX_DEPTH = 20  # 2^20 pieces; the grid of sawtooth_pieces then holds 2^23 points (64 MB)
+
+
 # --8<-- [start:sawtooth]
 def tent(x: np.ndarray) -> np.ndarray:
     """T(x) = 2 ReLU(x) - 4 ReLU(x - 1/2): up from 0 to 1 on [0, 1/2], back down on [1/2, 1]."""
@@ -227,7 +232,8 @@ def tent(x: np.ndarray) -> np.ndarray:
 
 def sawtooth(x: np.ndarray, k: int) -> np.ndarray:
     """T^k(x), the tent map composed k times: a ReLU network of depth k with 2 units per layer."""
-    for _ in range(as_positive_int("k", k)):
+    x = as_real_array("x", x)
+    for _ in range(as_positive_int("k", k, maximum=SAWTOOTH_MAX_DEPTH)):
         x = tent(x)
     return x
 # --8<-- [end:sawtooth]
@@ -239,6 +245,8 @@ def count_pieces(y: np.ndarray, tol: float = 1e-9) -> int:
     A kink strictly between two grid points changes two consecutive slopes; runs of consecutive
     slope changes are merged so that each kink is counted once.
     """
+    y = as_real_array("y", y, ndim=1)
+    tol = as_finite_float("tol", tol, positive=True)
     slopes = np.diff(y)
     changed = np.abs(np.diff(slopes)) > tol
     runs = np.count_nonzero(changed[1:] & ~changed[:-1]) + int(changed[0]) if changed.size else 0
@@ -247,6 +255,7 @@ def count_pieces(y: np.ndarray, tol: float = 1e-9) -> int:
 
 def sawtooth_pieces(k: int) -> int:
     """Pieces of T^k on a dyadic grid of step 2^-(k+3), which contains every kink of T^k."""
+    k = as_positive_int("k", k, maximum=SAWTOOTH_MAX_DEPTH)
     x = np.linspace(0, 1, 2 ** (k + 3) + 1)
     return int(count_pieces(sawtooth(x, k)))
 

@@ -520,8 +520,9 @@ def test_search_shows_readable_math_and_ranks_a_chapter_above_its_notebook(brows
     page = visit.page
     page.locator("input.md-search__input").click()
     page.keyboard.type("separation")
+    # Results appear while the query is typed: wait for those of the whole word.
+    page.wait_for_selector(".md-search-result__item a[href*='h=separation']", timeout=10_000)
     first = page.locator(".md-search-result__item a").first
-    first.wait_for(timeout=10_000)
     assert "/glm/" in first.get_attribute("href") and "/notebooks/" not in first.get_attribute("href")
     visit.close()
     visit = Visit(browser, site_server, "/", "light", "desktop")

@@ -13,6 +13,7 @@ from snippets.glm import (
     FAMILIES,
     LINKS,
     ConvergenceError,
+    deviance,
     SeparationError,
     cloglog_comparison,
     cpunish_data,
@@ -310,3 +311,18 @@ X4 = np.column_stack([np.ones(4), [0.0, 1.0, 2.0, 3.0]])
 def test_bad_input_gets_an_error_that_names_the_argument(kwargs: dict, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         fit_glm_irls(**kwargs)
+
+
+@pytest.mark.parametrize(("family", "reference"), [("poisson", sm.families.Poisson()),
+                                                   ("bernoulli", sm.families.Binomial()),
+                                                   ("gaussian", sm.families.Gaussian())])
+def test_deviance_matches_statsmodels_away_from_the_estimate(family: str, reference) -> None:
+    # At a fitted intercept model sum(y - mu) = 0, and a Poisson deviance missing its -(y - mu) term
+    # would still agree there; at arbitrary means it must not.
+    rng = np.random.default_rng(3)
+    y = {"poisson": rng.poisson(3.0, 40).astype(float), "bernoulli": (rng.random(40) < 0.4).astype(float),
+         "gaussian": rng.standard_normal(40)}[family]
+    mu = {"poisson": rng.uniform(0.5, 6.0, 40), "bernoulli": rng.uniform(0.05, 0.95, 40),
+          "gaussian": rng.standard_normal(40)}[family]
+    assert abs(np.sum(y - mu)) > 1.0
+    assert deviance(y, mu, FAMILIES[family]) == pytest.approx(reference.deviance(y, mu), rel=1e-10)

@@ -116,7 +116,7 @@ def test_the_product_feature_and_the_relu_network_fit_xor_exactly() -> None:
     ("call", "error", "message"),
     [
         (lambda: affine_map(np.ones((2, 3)), np.ones(3)), ValueError, "A, c"),
-        (lambda: polynomial_design(np.ones(3), 0), ValueError, "degree"),
+        (lambda: polynomial_design(np.ones(3), -1), ValueError, "degree"),
         (lambda: polynomial_design(np.ones(3), 2.5), TypeError, "degree"),
         (lambda: polynomial_design(np.array([1.0, np.nan]), 2), ValueError, "x: contains NaN"),
         (lambda: least_squares(np.ones((3, 2)), np.ones(4)), ValueError, "Phi, y"),
