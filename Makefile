@@ -14,7 +14,7 @@ export UV_PYTHON_DOWNLOADS := never
 export DISABLE_MKDOCS_2_WARNING := true
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test anchors bench clean
+.PHONY: serve build test test-fast anchors bench clean
 
 serve: $(INSTALLED)  ## the site on http://127.0.0.1:8000, rebuilt and reloaded on every edit
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
@@ -26,8 +26,12 @@ build: $(INSTALLED)  ## the static site in site/, replaced only by a build that 
 	$(BIN)/mkdocs build --strict --site-dir $(SITE_DIR).partial
 	rm -rf $(SITE_DIR) && mv $(SITE_DIR).partial $(SITE_DIR)
 
-test: $(INSTALLED)  ## the whole suite
+test: $(INSTALLED)  ## the whole suite: lint, then every test
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+test-fast: $(INSTALLED)  ## the tests that need no site build, in seconds
+	$(BIN)/python -m pytest -m "not site"
 
 anchors: build  ## add the anchors of a fresh build to anchors.lock
 	$(BIN)/python -m hooks.anchors update site

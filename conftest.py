@@ -136,7 +136,16 @@ def start_site_builds(needed: set[str], tmp_path_factory: pytest.TempPathFactory
         _background["built_site"] = BackgroundBuild(tmp_path_factory.mktemp("built"), cache, after)
 
 
+# Fixtures that build a site (or drive a browser over one): a test using any of them is a "site"
+# test, and `pytest -m "not site"` runs the fast rest.
+SITE_FIXTURES = {"built_site", "fresh_site", "site_cache", "site_server", "visits", "background_task", "project",
+                 "browser", "browser_available"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if SITE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.site)
     # The browser tests last: their page visits run in the background from the moment the site is
     # built (BackgroundTask), and the interactive ones would compete with them for the cores.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -27,7 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 COPY = ("docs", "snippets", "hooks", "tests", "mkdocs.yml", "CITATION.cff")
-EDITED = ("snippets/glm.py", "    steps = as_positive_int(\"steps\", steps)\n    x, y = np.array([-2.0, -1.0, 1.0, 2.0])")
+EDITED = ("snippets/glm.py",
+          "    steps = as_positive_int(\"steps\", steps)\n    x, y = np.array([-2.0, -1.0, 1.0, 2.0])")
 ENV = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1")
 
 
@@ -69,7 +70,8 @@ def toggle_edit(root: Path) -> None:
 def redraw_times(root: Path) -> tuple[float, float]:
     """Seconds to draw the edited function's one figure: (in a fresh process: start Python, import
     what drawing needs, draw; the drawing alone, with everything already imported)."""
-    script = ("import time; t = time.perf_counter(); from snippets.figures import registry, render_svg, prepare_drawing; "
+    script = ("import time; t = time.perf_counter(); "
+              "from snippets.figures import registry, render_svg, prepare_drawing; "
               "prepare_drawing(); s = registry()['separation-drift']; d = time.perf_counter(); render_svg(s); "
               "print(time.perf_counter() - d)")
     start = time.perf_counter()
@@ -82,7 +84,8 @@ def serve_reload(root: Path, cache: Path, runs: int) -> list[float]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}",
+                               "--livereload"],
                               cwd=root, env=dict(ENV, SITE_CACHE_DIR=str(cache)),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/glm/"
@@ -151,7 +154,8 @@ def main() -> None:
     print(f"(the edit changes separation_gradient_descent, drawn by one figure; {runs} runs each; "
           f"{os.cpu_count()} cores; {date.today().isoformat()})")
     results = {"date": date.today().isoformat(), "cores": os.cpu_count(), "python": platform.python_version(),
-               "runs": runs, "median_seconds": median, "redraw_seconds": {"fresh_process": redraw, "drawing_alone": drawing},
+               "runs": runs, "median_seconds": median, "redraw_seconds": {"fresh_process": redraw,
+                                                                          "drawing_alone": drawing},
                "all_seconds": {"floor": floor, "cold": cold, "warm": warm, "edit": edit, "serve": serve,
                                "redraw": [list(r) for r in redraws]}}
     out = ROOT / "bench" / "results.json"

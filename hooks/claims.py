@@ -152,7 +152,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         claim.url = permalink(config, page, claim.anchor)
         claim.tests = sorted(_tests.get(claim.id, []))
         if not claim.tests:
-            log.warning("%s: claim %r has no test: mark one with @pytest.mark.claim(%r)", page.file.src_uri, claim.id, claim.id)
+            log.warning("%s: claim %r has no test: mark one with @pytest.mark.claim(%r)", page.file.src_uri, claim.id,
+                        claim.id)
         _claims[claim.id] = claim
     return markdown
 

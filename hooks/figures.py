@@ -24,8 +24,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from hooks import memo
-from sitekit import cache
 from hooks.fingerprint import fingerprint
+from sitekit import cache
 
 log = logging.getLogger("mkdocs.hooks.figures")
 

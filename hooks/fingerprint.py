@@ -8,6 +8,7 @@ computed values and executed examples are cached under them.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import inspect
@@ -54,10 +55,8 @@ def fingerprint(draw: types.FunctionType) -> str:
     except (KeyError, TypeError):  # TypeError: an object that takes no weak reference
         pass
     digest = _fingerprint(draw)
-    try:
+    with contextlib.suppress(TypeError):  # an object that takes no weak reference is not kept
         _known[draw] = digest
-    except TypeError:
-        pass
     return digest
 
 
@@ -150,7 +149,7 @@ def fingerprint_value(value: object) -> str:
 
 def _class_digest(cls: type) -> bytes:
     h = hashlib.sha256(f"{cls.__module__}.{cls.__qualname__}".encode())
-    for name, value in sorted(vars(cls).items()):
+    for _name, value in sorted(vars(cls).items()):
         if isinstance(value, (staticmethod, classmethod)):
             value = value.__func__
         if isinstance(value, types.FunctionType):

@@ -7,7 +7,6 @@ the site serves itself (docs/assets/katex). A formula KaTeX cannot parse fails t
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 

@@ -10,7 +10,6 @@ examples by the fingerprints of the code they reach) and the memo is written ane
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from functools import cache
 from importlib import metadata

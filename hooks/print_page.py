@@ -85,7 +85,8 @@ def rewrite(html: str, page_url: str, slug: str, slugs: dict[str, str], print_ur
             chapter = slugs.get(target_url, slug)
             return f'href="#{chapter}--{anchor}"' if anchor else f'href="#chapter-{chapter}"'
         # An asset (figure, download): the same file, seen from the print page's folder.
-        return f'{name}="{posixpath.relpath(target, "/" + print_url) if path else value}{"#" + anchor if anchor else ""}"'
+        relocated = posixpath.relpath(target, "/" + print_url) if path else value
+        return f'{name}="{relocated}{"#" + anchor if anchor else ""}"'
 
     # Eager images: a printout must not depend on how far the reader scrolled.
     return ATTRIBUTE.sub(fix, html).replace(' loading="lazy"', "")

@@ -115,7 +115,7 @@ def cited_keys(markdown: str) -> set[str]:
 
 def site_citation_markdown(site_url: str, citation_file: Path = BIBLIOGRAPHY.parent.parent / "CITATION.cff") -> str:
     """How to cite this site, in plain text and as BibTeX, generated from CITATION.cff."""
-    
+
     cff = load_yaml(citation_file.read_text())
     authors = " and ".join(a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in cff["authors"])
     year = str(cff["date-released"])[:4]

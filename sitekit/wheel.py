@@ -44,7 +44,8 @@ def wheel_files(root: Path) -> dict[str, bytes]:
         "Metadata-Version: 2.1",
         f"Name: {DISTRIBUTION}",
         f"Version: {meta['version']}",
-        "Summary: The mathematics and figures of the site 'Are neural networks stacked GLMs?', as its notebooks import them.",
+        "Summary: The mathematics and figures of the site 'Are neural networks stacked GLMs?', "
+        "as its notebooks import them.",
         "License: MIT",
         f"Requires-Python: {meta['requires_python']}",
         *(f"Requires-Dist: {dependency}" for dependency in meta["dependencies"]),

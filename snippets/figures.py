@@ -69,9 +69,11 @@ def figure(name: str, *, alt: str, caption: str, alt_values: Callable[[], dict[s
         raise ValueError(f"caption: figure {name!r} needs a caption")
     fields = {field for _, field, _, _ in string.Formatter().parse(alt) if field is not None}
     if fields and alt_values is None:
-        raise ValueError(f"alt_values: figure {name!r} has fields {sorted(fields)} in its alt text and nothing to fill them")
+        raise ValueError(f"alt_values: figure {name!r} has fields {sorted(fields)} in its alt text "
+                         "and nothing to fill them")
     if alt_values is not None and not callable(alt_values):
-        raise TypeError(f"alt_values: figure {name!r} needs a function returning a dict, got {type(alt_values).__name__}")
+        raise TypeError(f"alt_values: figure {name!r} needs a function returning a dict, "
+                        f"got {type(alt_values).__name__}")
 
     def register(draw: Callable[[], Figure]) -> Callable[[], Figure]:
         previous = _REGISTRY.get(name)

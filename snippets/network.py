@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -82,7 +83,7 @@ def init_network(sizes: Sequence[int], hidden: str = "tanh", output: str = "iden
     sizes = [as_positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
     rng = np.random.default_rng(seed)
     weights, biases = [], []
-    for fan_in, fan_out in zip(sizes, sizes[1:]):
+    for fan_in, fan_out in pairwise(sizes):
         sd = 1 / np.sqrt(fan_in) if scale == "glorot" else float(scale)
         weights.append(rng.normal(0, sd, (fan_out, fan_in)))
         biases.append(rng.normal(0, sd, fan_out) if scale != "glorot" else np.zeros(fan_out))
@@ -110,9 +111,9 @@ def forward(net: Network, X: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], 
     X = check_inputs(net, X)
     phi = ACTIVATIONS[net.hidden][0]
     activations, pre_activations = [X], []
-    for l, (W, b) in enumerate(zip(net.weights, net.biases, strict=True)):
+    for layer, (W, b) in enumerate(zip(net.weights, net.biases, strict=True)):
         z = activations[-1] @ W.T + b
-        if l == len(net.weights) - 1:
+        if layer == len(net.weights) - 1:
             z = net.output_scale * z
             pre_activations.append(z)
             return _output_activation(net, z), pre_activations, activations
@@ -195,11 +196,11 @@ def gradients(net: Network, X: np.ndarray, y: np.ndarray, loss: str | None = Non
     delta = delta * net.output_scale  # z_L = s (W_L a + b_L)
     grad_W, grad_b = [], []
     dphi = ACTIVATIONS[net.hidden][1]
-    for l in range(len(net.weights) - 1, -1, -1):
-        grad_W.append(delta.T @ acts[l])
+    for layer in range(len(net.weights) - 1, -1, -1):
+        grad_W.append(delta.T @ acts[layer])
         grad_b.append(delta.sum(axis=0))
-        if l:
-            delta = (delta @ net.weights[l]) * dphi(pre[l - 1])
+        if layer:
+            delta = (delta @ net.weights[layer]) * dphi(pre[layer - 1])
     return grad_W[::-1], grad_b[::-1]
 # --8<-- [end:backprop]
 
@@ -243,11 +244,11 @@ def jacobian_wrt_params(net: Network, X: np.ndarray) -> np.ndarray:
     delta = ACTIVATIONS[net.output][1](pre[-1]) * net.output_scale  # n x 1
     dphi = ACTIVATIONS[net.hidden][1]
     blocks = []
-    for l in range(len(net.weights) - 1, -1, -1):
+    for layer in range(len(net.weights) - 1, -1, -1):
         # d f_i / d W_l = outer(delta_i, a_{l-1,i}), flattened row-major like W_l.ravel()
-        blocks.append(np.concatenate([np.einsum("ij,ik->ijk", delta, acts[l]).reshape(len(mu), -1), delta], axis=1))
-        if l:
-            delta = (delta @ net.weights[l]) * dphi(pre[l - 1])
+        blocks.append(np.concatenate([np.einsum("ij,ik->ijk", delta, acts[layer]).reshape(len(mu), -1), delta], axis=1))
+        if layer:
+            delta = (delta @ net.weights[layer]) * dphi(pre[layer - 1])
     return np.concatenate(blocks[::-1], axis=1)
 # --8<-- [end:jacobian]
 

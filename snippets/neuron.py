@@ -110,7 +110,8 @@ def fit_multinomial_newton(X: np.ndarray, Y: np.ndarray, *, max_iter: int = 50) 
             step = np.linalg.solve(hessian, gradient)
         except np.linalg.LinAlgError:
             raise SeparationError("Y: the information matrix became singular: the classes are (quasi-)separated "
-                                  "by a linear combination of X, so the maximum likelihood estimate does not exist") from None
+                                  "by a linear combination of X, so the maximum likelihood estimate does not "
+                                  "exist") from None
         beta = beta + step
         if np.max(np.abs(step)) < 1e-12:
             break

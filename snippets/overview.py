@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_finite_float, as_positive_int, as_real_array
+from snippets._checks import as_finite_float, as_real_array
 from snippets.figures import figure, new_figure
 
 if TYPE_CHECKING:
@@ -73,7 +73,8 @@ def one_hidden_layer(x: np.ndarray, theta: NetworkParams) -> float:
 
 def random_params(rng: np.random.Generator, d: int, M: int) -> NetworkParams:
     """Standard normal W, b, v and c: a generic point in parameter space."""
-    return NetworkParams(rng.standard_normal((M, d)), rng.standard_normal(M), rng.standard_normal(M), float(rng.standard_normal()))
+    return NetworkParams(rng.standard_normal((M, d)), rng.standard_normal(M), rng.standard_normal(M),
+                         float(rng.standard_normal()))
 
 
 def superposition_defect_glm(x: np.ndarray, beta1: np.ndarray, beta2: np.ndarray) -> float:
@@ -140,7 +141,8 @@ def draw_parameter_lines() -> Figure:
         glm_ax.plot(t, [linear_predictor(x, beta0 + s * direction) for s in t])
         theta0, step = random_params(rng, d, M), random_params(rng, d, M)
         net_ax.plot(t, [one_hidden_layer(x, theta0 + s * step) for s in t])
-    glm_ax.set(title="GLM: $\\eta = x^\\top(\\beta_0 + t\\,d)$", xlabel="position $t$ along the line", ylabel="model output")
+    glm_ax.set(title="GLM: $\\eta = x^\\top(\\beta_0 + t\\,d)$", xlabel="position $t$ along the line",
+               ylabel="model output")
     net_ax.set(title="network: $f(x;\\, \\theta_0 + t\\,d)$", xlabel="position $t$ along the line")
     net_ax.axhline(0, color=style.FOREGROUND, linewidth=0.8)
     glm_ax.axhline(0, color=style.FOREGROUND, linewidth=0.8)

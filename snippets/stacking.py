@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import itertools
 from functools import cache
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_finite_float, as_positive_int, as_real_array
+from snippets._checks import as_positive_int, as_real_array
 from snippets.figures import figure, new_figure
 from snippets.glm import fisher_information, fit_glm_irls, resolve_family_and_link
 from snippets.network import (
@@ -252,7 +253,8 @@ def zero_output_weight_freedom(seed: int = 0) -> float:
     v[0] = 0.0
     base = two_layer(W, b, v, c[0])
     rng = np.random.default_rng(seed)
-    moved = [two_layer(np.vstack([rng.normal(size=(1, 1)), W[1:]]), np.concatenate([rng.normal(size=1), b[1:]]), v, c[0])
+    moved = [two_layer(np.vstack([rng.normal(size=(1, 1)), W[1:]]), np.concatenate([rng.normal(size=1), b[1:]]), v,
+                       c[0])
              for _ in range(5)]
     return max(float(np.max(np.abs(predict(m, TEACHER_X) - predict(base, TEACHER_X)))) for m in moved)
 
@@ -341,7 +343,7 @@ def single_index_summary(seed: int = 6) -> dict[str, float]:
 
 def bias_free_relu(seed: int = 7, sizes=(3, 16, 16, 1)) -> Network:
     rng = np.random.default_rng(seed)
-    weights = tuple(rng.standard_normal((m, n)) / np.sqrt(n) for n, m in zip(sizes, sizes[1:]))
+    weights = tuple(rng.standard_normal((m, n)) / np.sqrt(n) for n, m in pairwise(sizes))
     return Network(weights, tuple(np.zeros(m) for m in sizes[1:]), "relu", "identity")
 
 

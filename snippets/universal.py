@@ -8,6 +8,7 @@ units; sigma the logistic function; T the tent map; T^k its k-fold composition.
 from __future__ import annotations
 
 from functools import cache
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -72,7 +73,7 @@ def approximation_errors(widths: tuple[int, ...] = WIDTHS) -> dict[str, list[flo
 def error_ratios(name: str) -> list[float]:
     """Consecutive ratios error(N) / error(2N) for one construction."""
     errors = approximation_errors()[one_of("name", name, ("relu", "staircase"))]
-    return [a / b for a, b in zip(errors, errors[1:])]
+    return [a / b for a, b in pairwise(errors)]
 
 
 # --- what the theorem does not promise ---------------------------------------------------------
@@ -174,7 +175,7 @@ def polynomial_activation_summary() -> dict[str, float]:
 def small_relu_2d(seed: int = 9, width: int = 16) -> Network:
     rng = np.random.default_rng(seed)
     sizes = (2, width, width, 1)
-    return Network(tuple(rng.standard_normal((m, n)) / np.sqrt(n) for n, m in zip(sizes, sizes[1:])),
+    return Network(tuple(rng.standard_normal((m, n)) / np.sqrt(n) for n, m in pairwise(sizes)),
                    tuple(0.5 * rng.standard_normal(m) for m in sizes[1:]), "relu", "identity")
 
 
@@ -208,7 +209,8 @@ def piecewise_linear_summary(seed: int = 9) -> dict[str, float]:
         A, c = local_affine_map(net, x)
         delta = 1e-7 * rng.standard_normal(2)
         worst = max(worst, float(np.max(np.abs(A @ x + c - predict(net, x[None, :])[0]))))
-        worst_nearby = max(worst_nearby, float(np.max(np.abs(A @ (x + delta) + c - predict(net, (x + delta)[None, :])[0]))))
+        worst_nearby = max(worst_nearby, float(np.max(np.abs(A @ (x + delta) + c - predict(net, (x + delta)[None,
+                                                                                                            :])[0]))))
     segment = np.linspace(0, 1, 30_001)[:, None] * np.array([[4.0, 3.0]]) - np.array([[2.0, 1.5]])
     second_differences = np.abs(np.diff(predict(net, segment)[:, 0], 2))
     return {
@@ -312,7 +314,8 @@ def depth_slider_frames() -> dict:
     ks = list(range(1, 7))
     return {
         "parameter": "layers", "values": ks, "initial": 2, "x": _rounded(x), "reference": None,
-        "series": [{"name": "sawtooth: the tent map applied k times", "frames": [_rounded(sawtooth(x, k)) for k in ks]}],
+        "series": [{"name": "sawtooth: the tent map applied k times", "frames": [_rounded(sawtooth(x,
+                                                                                                   k)) for k in ks]}],
         "readouts": [f"depth k = {k}: {_count(2 * k, 'ReLU unit')}, {_count(sawtooth_pieces(k), 'linear piece')}; "
                      f"one hidden layer would need at least {_count(2 ** k - 1, 'unit')}" for k in ks],
         "ylim": [-0.05, 1.05], "yticks": [0, 0.5, 1],
@@ -392,8 +395,10 @@ def draw_quadratic_activation_stuck() -> Figure:
         w, b = rng.standard_normal(width), rng.standard_normal(width)
         features = np.column_stack([np.ones(400), (np.outer(x, w) + b) ** 2])
         fit = features @ np.linalg.lstsq(features, polynomial_target(x), rcond=None)[0]
-        ax.plot(x, fit, linestyle=line, color=style.VERMILLION, label="$t^2$, widths 5, 50, 500" if width == 5 else None)
-    features = np.column_stack([np.ones(400), np.tanh(3 * (np.outer(x, rng.standard_normal(500)) + rng.standard_normal(500)))])
+        ax.plot(x, fit, linestyle=line, color=style.VERMILLION,
+                label="$t^2$, widths 5, 50, 500" if width == 5 else None)
+    inner = np.outer(x, rng.standard_normal(500)) + rng.standard_normal(500)
+    features = np.column_stack([np.ones(400), np.tanh(3 * inner)])
     ax.plot(x, features @ np.linalg.lstsq(features, polynomial_target(x), rcond=None)[0], color=style.GREEN,
             label="tanh, width 500", linewidth=1.5)
     ax.set(xlabel="$x$", ylabel="$\\sin(3x) + |x|$ and fits")

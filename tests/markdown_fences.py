@@ -36,7 +36,8 @@ def snippet_options() -> dict:
     config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_IgnoreTags)
     for entry in config["markdown_extensions"]:
         if isinstance(entry, dict) and "pymdownx.snippets" in entry:
-            return dict(entry["pymdownx.snippets"], base_path=[str(ROOT / p) for p in entry["pymdownx.snippets"]["base_path"]])
+            return dict(entry["pymdownx.snippets"],
+                        base_path=[str(ROOT / p) for p in entry["pymdownx.snippets"]["base_path"]])
     raise LookupError("mkdocs.yml does not configure pymdownx.snippets")
 
 
@@ -82,7 +83,8 @@ class SiteMarkdownIt(MarkdownIt):
                 module = included_module(token.content)
                 expanded = expand_includes(token.content)
                 if module:
-                    expanded = f"globals().update(vars(__import__({module!r}, fromlist=['*'])))  {NAMESPACE_MARKER}\n" + expanded
+                    namespace = f"globals().update(vars(__import__({module!r}, fromlist=['*'])))"
+                    expanded = f"{namespace}  {NAMESPACE_MARKER}\n" + expanded
                 token.content = expanded
             out.append(token)
         return out

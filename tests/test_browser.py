@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 import http.server
+import itertools
 import json
 import os
 import re
@@ -100,7 +100,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def browser_available() -> None:
     if not Path(CHROMIUM).exists():
-        reason = f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` to run the browser tests"
+        reason = (f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` "
+                  "to run the browser tests")
         if os.environ.get("CI"):
             pytest.fail(reason + " (CI must run them)")
         pytest.skip(reason)
@@ -249,7 +250,7 @@ def visit_every_page(site: Path) -> dict[tuple[str, str, str], dict]:
 
             results = await asyncio.gather(*(one(key) for key in keys))
             await browser.close()
-            return dict(zip(keys, results))
+            return dict(zip(keys, results, strict=True))
 
     with served(site) as base:
         return asyncio.run(run_all(base))
@@ -303,7 +304,7 @@ PAGE_SIZES = pytest.StashKey[dict]()
 
 def test_accessibility_has_no_serious_or_critical_violations(visits: dict) -> None:
     problems = []
-    for (path, scheme, viewport), result in visits.items():
+    for (path, scheme, _viewport), result in visits.items():
         for violation in result.get("axe", []):
             targets = [node["target"] for node in violation["nodes"]][:3]
             problems.append(f"{path} [{scheme}]: {violation['id']} ({violation['impact']}): {targets}")
@@ -339,7 +340,8 @@ def test_the_interactive_figure_responds_to_the_keyboard(browser, site_server: s
     label = page.locator("label[for='slider-width-slider-frames-input']").inner_text()
     assert "hidden units" in label
     readout = page.locator("#slider-width-slider-frames-readout")
-    before, points_before = readout.inner_text(), page.locator("#slider-width-slider-frames polyline.slider-series-0").get_attribute("points")
+    series = page.locator("#slider-width-slider-frames polyline.slider-series-0")
+    before, points_before = readout.inner_text(), series.get_attribute("points")
     slider.focus()
     page.keyboard.press("ArrowRight")
     after = readout.inner_text()
@@ -357,7 +359,8 @@ def test_slider_legends_match_their_lines_and_read_as_words(browser, site_server
     visit = Visit(browser, site_server, "/universal/", "light", "desktop")
     page = visit.page
     stroke = "el => { const s = getComputedStyle(el); return [s.stroke, s.strokeDasharray]; }"
-    for widget, label in (("#slider-depth-slider-frames", "Depth: 3 layers"), ("#slider-width-slider-frames", "Width: 8 hidden units")):
+    for widget, label in (("#slider-depth-slider-frames", "Depth: 3 layers"), ("#slider-width-slider-frames",
+                                                                               "Width: 8 hidden units")):
         assert page.locator(f"{widget} label").inner_text().strip() == label
         swatches = page.locator(f"{widget} .slider-legend line")
         lines = page.locator(f"{widget} svg.slider-plot > polyline")
@@ -402,7 +405,8 @@ def test_the_one_page_version_prints_without_stranded_headings_or_captions(brows
     assert "Contents" in first and len(first.split()) > 40, f"the first page is nearly blank: {first!r}"
 
 
-def test_instant_navigation_sets_up_sliders_and_cite_buttons_on_the_new_page(browser, site_server: str, built_site: Path) -> None:
+def test_instant_navigation_sets_up_sliders_and_cite_buttons_on_the_new_page(browser, site_server: str,
+                                                                             built_site: Path) -> None:
     visit = Visit(browser, site_server, "/", "light", "desktop")
     page = visit.page
     # Material matches links against sitemap.xml by protocol and host name but not port: served
@@ -461,7 +465,8 @@ MIN_TEXT_PX = 11.0
 SCRIPT_RATIO = 0.7  # mathtext sets sub- and superscripts at 70% of the text around them
 
 
-def test_figure_text_is_readable_on_a_phone_and_a_tap_opens_the_figure(browser, site_server: str, built_site: Path) -> None:
+def test_figure_text_is_readable_on_a_phone_and_a_tap_opens_the_figure(browser, site_server: str,
+                                                                       built_site: Path) -> None:
     context = browser.new_context(viewport=PHONE, color_scheme="light")
     page = context.new_page()
     measured = 0
@@ -474,7 +479,8 @@ def test_figure_text_is_readable_on_a_phone_and_a_tap_opens_the_figure(browser, 
             // The static figure a slider replaces is hidden; the slider is measured below.
             const imgs = [...document.querySelectorAll('article figure:not([hidden]) a.figure-zoom--light img')];
             imgs.forEach(img => { img.loading = 'eager'; });
-            await Promise.all(imgs.map(img => img.complete ? null : new Promise(r => { img.onload = r; img.onerror = r; })));
+            await Promise.all(imgs.map(img => img.complete ? null
+                                       : new Promise(r => { img.onload = r; img.onerror = r; })));
             return imgs.map(img => ({src: new URL(img.src).pathname, width: img.getBoundingClientRect().width,
                                      link: new URL(img.closest('a').href).pathname}));
         }""")
@@ -490,7 +496,8 @@ def test_figure_text_is_readable_on_a_phone_and_a_tap_opens_the_figure(browser, 
         # The sliders' tick labels: font size in the plot's units, scaled to its rendered width.
         for size in page.evaluate("""() => [...document.querySelectorAll('.slider-plot text.slider-tick')].map(t => {
                 const svg = t.ownerSVGElement;
-                return parseFloat(getComputedStyle(t).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+                const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+                return parseFloat(getComputedStyle(t).fontSize) * scale;
             })"""):
             if size < MIN_TEXT_PX:
                 problems.append(f"{path}: a slider tick at {size:.1f} px")

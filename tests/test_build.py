@@ -75,7 +75,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def mkdocs_build(project: Path, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1", SITE_CACHE_DIR=str(cache or project / ".cache"))
+    env = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1",
+               SITE_CACHE_DIR=str(cache or project / ".cache"))
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
                           capture_output=True, text=True)
 
@@ -203,7 +204,8 @@ def test_rebuilds_in_one_process_pick_up_snippets_edits(project: Path) -> None:
         after = once()
         print("CHANGED" if before != after else "UNCHANGED")
     ''')
-    env = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1", SITE_CACHE_DIR=str(project / ".cache"))
+    env = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1",
+               SITE_CACHE_DIR=str(project / ".cache"))
     result = subprocess.run([sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "CHANGED"
@@ -328,7 +330,7 @@ def test_every_kind_of_cache_entry_is_verified_on_read(project: Path) -> None:
     second = mkdocs_build(project, cache_dir)
     assert second.returncode == 0, second.stderr[-3000:]
     for kind, path in damaged.items():
-        assert f"cache: discarded {path}" in second.stderr, f"{kind}: a damaged entry was not reported:\n{second.stderr}"
+        assert f"cache: discarded {path}" in second.stderr, f"{kind}: not reported:\n{second.stderr}"
     assert site_bytes(project / "site") == expected  # recomputed, not published as found
 
 
@@ -389,7 +391,8 @@ def test_make_build_replaces_the_site_only_after_a_build_that_succeeded(tmp_path
     site.mkdir()
     (site / "index.html").write_text("the last good site")
     env = dict(os.environ, SITE_URL="ftp://not-a-site/")  # fails in the build's first step
-    result = subprocess.run(["make", "-s", "build", f"SITE_DIR={site}"], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(["make", "-s", "build", f"SITE_DIR={site}"], cwd=ROOT, env=env, capture_output=True,
+                            text=True)
     assert result.returncode != 0
     assert (site / "index.html").read_text() == "the last good site"
     assert not (tmp_path / "site.partial" / "index.html").exists()

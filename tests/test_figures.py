@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 
+from hooks.figures import VARIANTS, figure_path
 from snippets import figures as figures_module
 from snippets import style
 from snippets.figures import FigureSpec, figure, registry, render_named, render_svg
-from hooks.figures import VARIANTS, figure_path
 from tests.markdown_fences import ROOT
 
 

@@ -3,6 +3,8 @@ statsmodels as an oracle on real data, invariants, and errors."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 import statsmodels.api as sm
@@ -13,10 +15,10 @@ from snippets.glm import (
     FAMILIES,
     LINKS,
     ConvergenceError,
-    deviance,
     SeparationError,
     cloglog_comparison,
     cpunish_data,
+    deviance,
     fisher_information,
     fit_glm_irls,
     fit_glm_newton,
@@ -89,7 +91,8 @@ def test_the_gradient_is_X_transpose_times_mu_minus_y(family: str) -> None:
                         - negative_log_likelihood(X, y, beta - h * e, family)) / (2 * h) for e in np.eye(3)])
         mu = FAMILIES[family].mean(X @ beta)
         np.testing.assert_allclose(fd, X.T @ (mu - y), rtol=1e-6, atol=1e-6)
-        np.testing.assert_allclose(-score(X, y, beta, *resolve_family_and_link(family, None)), X.T @ (mu - y), rtol=1e-12)
+        np.testing.assert_allclose(-score(X, y, beta, *resolve_family_and_link(family, None)), X.T @ (mu - y),
+                                   rtol=1e-12)
 
 
 # --- IRLS, Fisher scoring and Newton ------------------------------------------------------------
@@ -101,7 +104,8 @@ def test_observed_and_expected_information_coincide_for_canonical_links() -> Non
         X, y = simulated(family, n=200, p=4, seed=2)
         fam, lnk = resolve_family_and_link(family, None)
         for beta in np.random.default_rng(3).normal(0, 0.5, size=(5, 4)):
-            np.testing.assert_allclose(observed_information(X, y, beta, fam, lnk), fisher_information(X, beta, fam, lnk),
+            np.testing.assert_allclose(observed_information(X, y, beta, fam, lnk), fisher_information(X, beta, fam,
+                                                                                                      lnk),
                                        rtol=1e-6, atol=1e-6)
 
 
@@ -117,7 +121,7 @@ def test_irls_and_newton_take_the_same_steps_and_converge_quadratically() -> Non
     errors = irls_errors()
     assert errors[3] < 1e-3 and errors[4] < 1e-7
     # Quadratic: once close, the next error is at most a modest constant times the square of this one.
-    for now, after in zip(errors, errors[1:]):
+    for now, after in pairwise(errors):
         if now < 0.2 and after > 1e-14:
             assert after < 5 * now**2
 

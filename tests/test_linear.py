@@ -41,7 +41,8 @@ def test_linear_maps_superpose_and_affine_maps_miss_by_one_minus_a_minus_b_times
 def test_a_composition_of_affine_maps_is_the_collapsed_affine_map(seed: int) -> None:
     rng = np.random.default_rng(seed)
     p, r, q = rng.integers(1, 6, size=3)
-    A1, c1, A2, c2 = rng.standard_normal((r, p)), rng.standard_normal(r), rng.standard_normal((q, r)), rng.standard_normal(q)
+    A1, c1 = rng.standard_normal((r, p)), rng.standard_normal(r)
+    A2, c2 = rng.standard_normal((q, r)), rng.standard_normal(q)
     A, c = compose_affine(A1, c1, A2, c2)
     for x in rng.standard_normal((10, p)):
         np.testing.assert_allclose(affine_map(A2, c2)(affine_map(A1, c1)(x)), affine_map(A, c)(x), atol=1e-12)

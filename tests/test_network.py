@@ -103,7 +103,8 @@ def test_gradient_descent_lowers_the_loss_and_flat_parameters_round_trip() -> No
 def test_forward_stores_what_backpropagation_needs() -> None:
     net = init_network([3, 4, 2], "relu", "identity", seed=0)
     mu, pre, acts = forward(net, np.ones((5, 3)))
-    assert mu.shape == (5, 2) and [z.shape for z in pre] == [(5, 4), (5, 2)] and [a.shape for a in acts] == [(5, 3), (5, 4)]
+    assert mu.shape == (5, 2) and [z.shape for z in pre] == [(5, 4), (5, 2)] and [a.shape for a in acts] == [(5, 3),
+                                                                                                             (5, 4)]
 
 
 @pytest.mark.parametrize(
@@ -117,7 +118,8 @@ def test_forward_stores_what_backpropagation_needs() -> None:
         (lambda: Network((np.ones((2, 3)), np.ones((1, 4))), (np.ones(2), np.ones(1))), ValueError, r"weights\[1\]"),
         (lambda: predict(init_network([3, 1]), np.ones((2, 4))), ValueError, "X: expected 3 columns"),
         (lambda: predict(init_network([3, 1]), np.full((2, 3), np.nan)), ValueError, "X: contains NaN"),
-        (lambda: loss_value(init_network([3, 1]), np.ones((2, 3)), np.ones(3)), ValueError, r"y: expected shape \(2, 1\)"),
+        (lambda: loss_value(init_network([3, 1]), np.ones((2, 3)), np.ones(3)), ValueError,
+         r"y: expected shape \(2, 1\)"),
         (lambda: loss_value(init_network([3, 1], output="sigmoid"), np.ones((2, 3)), np.array([0.0, 2.0])), ValueError,
          "0/1 targets"),
         (lambda: loss_value(init_network([3, 1], output="sigmoid"), np.ones((2, 3)), np.ones(2), "poisson"), ValueError,

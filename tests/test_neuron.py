@@ -5,23 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from snippets.glm import ConvergenceError, cpunish_data, cpunish_fit
 from snippets.neuron import (
     cross_entropy_curvature,
     fit_multinomial_newton,
     grade_data_losses,
     neuron_against_glm,
-    saturation_summary,
-    steps_to_recover,
-    weight_gradients,
     poisson_counts_neuron_check,
+    saturation_summary,
     sigmoid,
     sigmoid_neuron_on_grades,
     simulated_three_classes,
     softmax,
     softmax_against_multinomial,
     squared_error_curvature,
+    steps_to_recover,
+    weight_gradients,
 )
-from snippets.glm import ConvergenceError, cpunish_data, cpunish_fit
 
 
 @pytest.mark.claim("sigmoid-neuron-is-logistic-regression")
@@ -92,10 +92,10 @@ def test_the_gradients_are_the_derivatives_of_the_losses() -> None:
     h = 1e-6
     for w in (-10.0, -1.0, 0.5, 3.0):
         for y in (0.0, 1.0):
-            def squared(w_: float) -> float:
+            def squared(w_: float, y: float = y) -> float:
                 return (float(sigmoid(np.float64(w_ * 0.7))) - y) ** 2
 
-            def cross_entropy(w_: float) -> float:
+            def cross_entropy(w_: float, y: float = y) -> float:
                 mu = float(sigmoid(np.float64(w_ * 0.7)))
                 return -(y * np.log(mu) + (1 - y) * np.log(1 - mu))
 

@@ -309,7 +309,8 @@ def test_a_downloaded_notebook_runs_in_a_fresh_environment_with_what_it_installs
     python = venv / "bin" / "python"
     subprocess.run([uv(), "pip", "install", "--quiet", "--python", str(python), *arguments], check=True, env=env)
     # Jupyter's part, which the reader has: a kernel in that environment.
-    subprocess.run([uv(), "pip", "install", "--quiet", "--python", str(python), f"ipykernel=={memo.version('ipykernel')}"],
+    subprocess.run([uv(), "pip", "install", "--quiet", "--python", str(python),
+                    f"ipykernel=={memo.version('ipykernel')}"],
                    check=True, env=env)
     kernels = tmp_path / "kernels" / "fresh"
     kernels.mkdir(parents=True)

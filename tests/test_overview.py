@@ -74,7 +74,8 @@ def test_network_with_frozen_hidden_layer_is_affine_in_output_layer() -> None:
         (lambda: linear_predictor([[1.0]], [1.0]), ValueError, "x: expected a 1-dimensional"),
         (lambda: NetworkParams(np.ones((2, 3)), np.ones(3), np.ones(2), 0.0), ValueError, "b, v"),
         (lambda: NetworkParams(np.ones((2, 3)), np.ones(2), np.ones(2), np.inf), ValueError, "c: contains"),
-        (lambda: one_hidden_layer(np.ones(2), random_params(np.random.default_rng(0), 3, 2)), ValueError, "x: expected length"),
+        (lambda: one_hidden_layer(np.ones(2), random_params(np.random.default_rng(0), 3, 2)), ValueError,
+         "x: expected length"),
         (lambda: linear_predictor([True, False], [1.0, 2.0]), TypeError, "x: expected real"),
     ],
 )

@@ -184,7 +184,8 @@ def test_the_canonical_url_is_one_setting(tmp_path: Path, monkeypatch: pytest.Mo
     assert glm.find("link", rel="canonical")["href"] == "https://example.org/answers/glm/"
     assert all(b["data-cite-url"].startswith("https://example.org/answers/") for b in glm.select(".cite-button"))
     assert "<loc>https://example.org/answers/glm/</loc>" in (site / "sitemap.xml").read_text()
-    assert all(c["url"].startswith("https://example.org/answers/") for c in json.loads((site / "claims.json").read_text()))
+    claims = json.loads((site / "claims.json").read_text())
+    assert all(c["url"].startswith("https://example.org/answers/") for c in claims)
     # The downloadable notebooks install the snippets wheel from the same site.
     notebook = (site / "notebooks" / "glm" / "glm.ipynb").read_text()
     assert "nn-glm-snippets @ https://example.org/answers/packages/nn_glm_snippets-" in notebook

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from hooks.anchors import parse, published_anchors, read_lock, resolves
-from hooks.claims import parse_claims, node_ids_by_claim
+from hooks.claims import node_ids_by_claim, parse_claims
 from snippets.figures import registry
 from tests.markdown_fences import ROOT
 

@@ -36,6 +36,7 @@ def test_unwrapping_keeps_the_surrounding_text_and_markup() -> None:
 def test_formulas_in_search_text_read_as_plain_unicode() -> None:
     from sitekit.search_text import readable, tex_to_text
 
-    assert tex_to_text(r"T(x) = 2\,\mathrm{ReLU}(x) - 4\,\mathrm{ReLU}(x - \tfrac12)") == "T(x) = 2 ReLU(x) - 4 ReLU(x - 1/2)"
+    tent = tex_to_text(r"T(x) = 2\,\mathrm{ReLU}(x) - 4\,\mathrm{ReLU}(x - \tfrac12)")
+    assert tent == "T(x) = 2 ReLU(x) - 4 ReLU(x - 1/2)"
     assert tex_to_text(r"b'(\theta)") == "b′(θ)"
     assert readable(r"the score \(X^\top(y - \mu)\) and \[\mathbb{R}^d\]") == "the score X^⊤(y - μ) and ℝ^d"

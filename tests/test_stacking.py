@@ -122,7 +122,8 @@ def test_a_glm_has_one_index_and_a_two_unit_network_two() -> None:
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: two_layer(np.ones((2, 3)), np.ones(2), np.ones((2, 1)), 0.0), ValueError, "v: expected a 1-dimensional"),
+        (lambda: two_layer(np.ones((2, 3)), np.ones(2), np.ones((2, 1)), 0.0), ValueError,
+         "v: expected a 1-dimensional"),
         (lambda: collapse_linear_network(init_network([2, 3, 1], "tanh")), ValueError, "identity activations"),
     ],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 
@@ -67,7 +69,7 @@ def test_an_interpolating_network_fits_noise_and_predicts_worse_than_zero() -> N
 @pytest.mark.claim("polynomial-regression-universal")
 def test_polynomial_regression_errors_fall_to_zero() -> None:
     errors = polynomial_regression_errors()["errors"]
-    assert all(b < a for a, b in zip(errors, errors[1:]))
+    assert all(b < a for a, b in pairwise(errors))
     assert errors[-1] < 1e-6
 
 
@@ -115,7 +117,8 @@ def test_slider_frames_have_one_frame_per_value() -> None:
         assert len(frames["readouts"]) == n and 0 <= frames["initial"] < n
         assert all(len(s["frames"]) == n and all(len(f) == len(frames["x"]) for f in s["frames"])
                    for s in frames["series"])
-    np.testing.assert_allclose(depth_slider_frames()["series"][0]["frames"][2], sawtooth(np.array(depth_slider_frames()["x"]), 3),
+    np.testing.assert_allclose(depth_slider_frames()["series"][0]["frames"][2],
+                               sawtooth(np.array(depth_slider_frames()["x"]), 3),
                                atol=1e-3)
 
 

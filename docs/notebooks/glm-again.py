@@ -36,7 +36,8 @@ from snippets.glm_again import (
 summary = random_features_summary(lam=0.05, steps=3000)
 print(f"gradient descent from start 1, largest distance to Newton's optimum: {summary['gd_distance_1']:.1e}")
 print(f"gradient descent from start 2, largest distance to Newton's optimum: {summary['gd_distance_2']:.1e}")
-print(f"worst midpoint excess over 50 random pairs (<= 0 for a convex objective): {summary['worst_midpoint_excess']:.3f}")
+excess = summary["worst_midpoint_excess"]
+print(f"worst midpoint excess over 50 random pairs (<= 0 for a convex objective): {excess:.3f}")
 print(f"training accuracy: {summary['accuracy']:.2f}")
 
 # %% [markdown]
