@@ -19,6 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from sitekit import cache as cache_io
 
+# The libraries whose output the build caches: their versions are part of every cache key.
 LIBRARIES = ("numpy", "matplotlib", "statsmodels")
 
 _memo: dict = {"path": None, "entries": {}, "dirty": False}

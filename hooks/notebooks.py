@@ -50,7 +50,8 @@ for _name in ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
 NOTEBOOK_DIR = "notebooks"
-LIBRARIES = ("numpy", "matplotlib", "statsmodels", "ipykernel", "nbclient", "jupytext")
+# The computing libraries (memo.LIBRARIES) and those that run and record a notebook.
+LIBRARIES = (*memo.LIBRARIES, "ipykernel", "nbclient", "jupytext")
 CELL_TIMEOUT = 600  # seconds; a cell that runs longer than this is a bug, not a slow machine
 KERNEL_START_ATTEMPTS = 2
 # Raise when what execute() makes of a kernel's outputs changes: cached notebooks are then run again.

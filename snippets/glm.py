@@ -17,6 +17,7 @@ import numpy as np
 from snippets import style
 from snippets._checks import as_finite_float, as_positive_int, as_real_array
 from snippets.figures import figure, new_figure
+from snippets.network import sigmoid
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -36,13 +37,9 @@ class Link:
     dmu_deta: Callable[[np.ndarray], np.ndarray]
 
 
-def _sigmoid(eta: np.ndarray) -> np.ndarray:
-    return 0.5 * (1 + np.tanh(eta / 2))  # = 1/(1+e^-eta), without overflow for large |eta|
-
-
 LINKS = {
     "identity": Link("identity", lambda mu: mu, lambda eta: eta, np.ones_like),
-    "logit": Link("logit", lambda mu: np.log(mu / (1 - mu)), _sigmoid, lambda eta: _sigmoid(eta) * _sigmoid(-eta)),
+    "logit": Link("logit", lambda mu: np.log(mu / (1 - mu)), sigmoid, lambda eta: sigmoid(eta) * sigmoid(-eta)),
     "log": Link("log", np.log, np.exp, np.exp),
     "cloglog": Link(
         "cloglog",
@@ -84,7 +81,7 @@ FAMILIES = {
         unit_deviance=lambda y, mu: (y - mu) ** 2, estimates_dispersion=True,
     ),
     "bernoulli": Family(
-        "bernoulli", b=lambda t: np.logaddexp(0, t), mean=_sigmoid, variance=lambda mu: mu * (1 - mu),
+        "bernoulli", b=lambda t: np.logaddexp(0, t), mean=sigmoid, variance=lambda mu: mu * (1 - mu),
         canonical_link="logit", links=("logit", "cloglog"),
         unit_deviance=lambda y, mu: 2 * (_xlogy_ratio(y, mu) + _xlogy_ratio(1 - y, 1 - mu)),
         estimates_dispersion=False,
@@ -378,7 +375,7 @@ def simulated_logistic(n: int = 400, p: int = 4, seed: int = 1) -> tuple[np.ndar
     rng = np.random.default_rng(seed)
     X = np.column_stack([np.ones(n), rng.standard_normal((n, p - 1))])
     beta = np.linspace(-1, 1.5, p)
-    y = (rng.random(n) < _sigmoid(X @ beta)).astype(float)
+    y = (rng.random(n) < sigmoid(X @ beta)).astype(float)
     return X, y, beta
 
 
@@ -409,7 +406,7 @@ def separation_gradient_descent(steps: int = 30_000, learning_rate: float = 1.0)
     x, y = np.array([-2.0, -1.0, 1.0, 2.0]), np.array([0.0, 0.0, 1.0, 1.0])
     w, trace = 0.0, np.empty(steps)
     for t in range(steps):
-        w -= learning_rate * float(np.mean((_sigmoid(w * x) - y) * x))
+        w -= learning_rate * float(np.mean((sigmoid(w * x) - y) * x))
         trace[t] = w
     return np.arange(1, steps + 1), trace
 

@@ -24,6 +24,7 @@ from snippets.network import (
     loss_value,
     params,
     predict,
+    sigmoid,
     train_gradient_descent,
 )
 
@@ -58,7 +59,7 @@ def fit_penalised_logistic_newton(Phi: np.ndarray, y: np.ndarray, lam: float, *,
     n, k = Phi.shape
     beta = np.zeros(k)
     for _ in range(max_iter):
-        mu = 1 / (1 + np.exp(-Phi @ beta))
+        mu = sigmoid(Phi @ beta)
         gradient = Phi.T @ (mu - y) / n + lam * beta
         hessian = Phi.T @ ((mu * (1 - mu))[:, None] * Phi) / n + lam * np.eye(k)
         step = np.linalg.solve(hessian, gradient)
@@ -108,7 +109,7 @@ def random_features_summary(lam: float = 0.05, steps: int = 3000) -> dict[str, f
     for _ in range(2):
         beta = rng.normal(0, 3, Phi.shape[1])
         for _ in range(steps):
-            mu = 1 / (1 + np.exp(-Phi @ beta))
+            mu = sigmoid(Phi @ beta)
             beta = beta - (Phi.T @ (mu - y) / len(y) + lam * beta) / lipschitz
         distances.append(float(np.max(np.abs(beta - newton))))
     worst_excess = -np.inf
@@ -135,7 +136,7 @@ def last_layer_summary(steps: int = 3000, ridge: float = 1e-6) -> dict[str, floa
     Phi = hidden_features(trained, X)
     beta_net = np.concatenate([trained.biases[-1], trained.weights[-1][0]])
     beta_refit = fit_penalised_logistic_newton(Phi, y, ridge)
-    mu = 1 / (1 + np.exp(-Phi @ beta_refit))
+    mu = sigmoid(Phi @ beta_refit)
     return {
         "network_objective": penalised_logistic_objective(Phi, y, beta_net, ridge),
         "network_loss": loss_value(trained, X, y),
@@ -191,10 +192,6 @@ def lazy_summary() -> dict[int, dict[str, float]]:
             "training_mse": float(np.mean((predict(trained, LAZY_X)[:, 0] - LAZY_Y) ** 2)),
         }
     return summary
-
-
-def lazy_value(width: int, key: str) -> float:
-    return lazy_summary()[width][key]
 
 
 def lazy_table() -> dict[str, float]:

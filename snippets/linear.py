@@ -15,6 +15,7 @@ from snippets import style
 from snippets._checks import as_positive_int, as_real_array
 from snippets.figures import figure, new_figure
 from snippets.glm import fit_glm_irls
+from snippets.network import sigmoid
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -83,7 +84,7 @@ def xor_logistic_raw() -> np.ndarray:
     """Fitted probabilities of logistic regression on (1, x1, x2): all 1/2."""
     X = np.column_stack([np.ones(4), XOR_X])
     fit = fit_glm_irls(X, XOR_Y, "bernoulli")
-    return 1 / (1 + np.exp(-X @ fit.beta))
+    return sigmoid(X @ fit.beta)
 
 
 def xor_product_feature_coefficients() -> np.ndarray:

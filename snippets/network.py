@@ -16,13 +16,27 @@ import numpy as np
 
 from snippets._checks import as_finite_float, as_positive_int, as_real_array
 
+
 # --8<-- [start:activations]
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-z), written with tanh so that it does not overflow for large |z|."""
+    return 0.5 * (1 + np.tanh(np.asarray(z) / 2))
+
+
+def softmax(Z: np.ndarray) -> np.ndarray:
+    """Row-wise e^z_k / sum_l e^z_l; invariant to adding the same number to a row, which is used
+    to avoid overflow."""
+    Z = as_real_array("Z", Z, ndim=2)
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
 # Each activation with its derivative, written as a function of the pre-activation z.
 ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]] = {
     "identity": (lambda z: z, np.ones_like),
     "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
     "relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0).astype(float)),
-    "sigmoid": (lambda z: 0.5 * (1 + np.tanh(z / 2)), lambda z: 0.25 / np.cosh(z / 2) ** 2),
+    "sigmoid": (sigmoid, lambda z: 0.25 / np.cosh(z / 2) ** 2),
     "exp": (np.exp, np.exp),
 }
 OUTPUTS = ("identity", "sigmoid", "exp", "softmax")
@@ -99,9 +113,7 @@ def check_inputs(net: Network, X: object) -> np.ndarray:
 
 def _output_activation(net: Network, z: np.ndarray) -> np.ndarray:
     if net.output == "softmax":
-        shifted = z - z.max(axis=1, keepdims=True)  # softmax is shift invariant; this avoids overflow
-        e = np.exp(shifted)
-        return e / e.sum(axis=1, keepdims=True)
+        return softmax(z)
     return ACTIVATIONS[net.output][0](z)
 
 

@@ -16,7 +16,7 @@ from snippets import style
 from snippets._checks import as_finite_float, as_positive_int, as_real_array, one_of
 from snippets.figures import figure, new_figure
 from snippets.glm import ConvergenceError, SeparationError, cpunish_data, fit_glm_irls, spector_data, spector_fit
-from snippets.network import Network, loss_value, predict, train_gradient_descent
+from snippets.network import Network, loss_value, predict, sigmoid, softmax, train_gradient_descent
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -63,7 +63,7 @@ def simulated_glm_data(family: str, n: int, p: int, seed: int) -> tuple[np.ndarr
     if family == "gaussian":
         return Z, eta + rng.standard_normal(n)
     if family == "bernoulli":
-        return Z, (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
+        return Z, (rng.random(n) < sigmoid(eta)).astype(float)
     if family == "poisson":
         return Z, rng.poisson(np.exp(eta)).astype(float)
     raise ValueError(f"family: expected gaussian, bernoulli or poisson, got {family!r}")
@@ -121,13 +121,6 @@ def fit_multinomial_newton(X: np.ndarray, Y: np.ndarray, *, max_iter: int = 50) 
 # --8<-- [end:multinomial]
 
 
-def softmax(Z: np.ndarray) -> np.ndarray:
-    """Row-wise softmax; invariant to adding the same number to every entry of a row."""
-    Z = as_real_array("Z", Z, ndim=2)
-    e = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def simulated_three_classes(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(Z, Y): two standard normal covariates and one-hot labels from a 3-class multinomial logit."""
     rng = np.random.default_rng(seed)
@@ -156,10 +149,6 @@ def softmax_against_multinomial(steps: int = 6000) -> dict[str, float]:
 
 
 # --8<-- [start:sigmoid-squared]
-def sigmoid(w: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-w))
-
-
 def squared_error_curvature(w: np.ndarray) -> np.ndarray:
     """L''(w) for L(w) = (1 - sigmoid(w))^2: one observation x = 1, y = 1.
 

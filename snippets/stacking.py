@@ -24,6 +24,7 @@ from snippets.network import (
     jacobian_wrt_params,
     params,
     predict,
+    sigmoid,
     train_gradient_descent,
     with_flat_params,
 )
@@ -51,7 +52,7 @@ def random_two_layer(rng: np.random.Generator, d: int, M: int, hidden: str = "ta
                      float(rng.standard_normal()), hidden)
 
 
-def superposition_defects(seed: int = 0, d: int = 2, M: int = 5, n: int = 50) -> dict[str, float]:
+def layerwise_superposition_defects(seed: int = 0, d: int = 2, M: int = 5, n: int = 50) -> dict[str, float]:
     """f(theta1 + theta2) - f(theta1) - f(theta2) + f(0), max over n inputs: over all parameters,
     and over the output layer (v, c) alone with (W, b) held fixed."""
     rng = np.random.default_rng(seed)
@@ -308,18 +309,18 @@ def gradient_rank_ratio(gradients: np.ndarray) -> float:
 
 def ridge_sum_net(X: np.ndarray) -> np.ndarray:
     """sigmoid(tanh(x1 + x2) - tanh(x1 - x2)): two ridge functions in two directions."""
-    return 1 / (1 + np.exp(-(np.tanh(X[:, 0] + X[:, 1]) - np.tanh(X[:, 0] - X[:, 1]))))
+    return sigmoid(np.tanh(X[:, 0] + X[:, 1]) - np.tanh(X[:, 0] - X[:, 1]))
 
 
 @cache
 def single_index_summary(seed: int = 6) -> dict[str, float]:
     rng = np.random.default_rng(seed)
     Xd = rng.standard_normal((200, 2))
-    y = (rng.random(200) < 1 / (1 + np.exp(-(0.5 + Xd @ np.array([1.5, -1.0]))))).astype(float)
+    y = (rng.random(200) < sigmoid(0.5 + Xd @ np.array([1.5, -1.0]))).astype(float)
     beta = fit_glm_irls(np.column_stack([np.ones(200), Xd]), y, "bernoulli").beta
 
     def mu(X: np.ndarray) -> np.ndarray:
-        return 1 / (1 + np.exp(-(beta[0] + X @ beta[1:])))
+        return sigmoid(beta[0] + X @ beta[1:])
 
     points = rng.standard_normal((30, 2))
     # Input gradients by the chain rule. GLM: mu (1 - mu) beta_{1:}, always along the same vector.
@@ -468,7 +469,7 @@ def draw_single_index_vs_ridge() -> Figure:
     grid = np.linspace(-2, 2, 161)
     g1, g2 = np.meshgrid(grid, grid)
     points = np.column_stack([g1.ravel(), g2.ravel()])
-    glm_mean = 1 / (1 + np.exp(-(summary["beta_0"] + summary["beta_1"] * g1 + summary["beta_2"] * g2)))
+    glm_mean = sigmoid(summary["beta_0"] + summary["beta_1"] * g1 + summary["beta_2"] * g2)
     fig = new_figure(figsize=(7.2, 3.4))
     axes = fig.subplots(1, 2, sharey=True)
     for ax, surface, title in ((axes[0], glm_mean, "GLM: one index"),

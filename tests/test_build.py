@@ -396,3 +396,14 @@ def test_make_build_replaces_the_site_only_after_a_build_that_succeeded(tmp_path
     assert result.returncode != 0
     assert (site / "index.html").read_text() == "the last good site"
     assert not (tmp_path / "site.partial" / "index.html").exists()
+
+
+def test_fingerprints_follow_every_cached_library_statsmodels_included(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hooks import fingerprint as fingerprint_module
+    from snippets.glm import statsmodels_agreement
+
+    before = fingerprint_module._fingerprint(statsmodels_agreement)
+    real = fingerprint_module.version
+    monkeypatch.setattr(fingerprint_module, "version",
+                        lambda name: "0.0-other" if name == "statsmodels" else real(name))
+    assert fingerprint_module._fingerprint(statsmodels_agreement) != before

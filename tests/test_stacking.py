@@ -13,11 +13,11 @@ from snippets.stacking import (
     homogeneity_ratios,
     is_irreducible,
     jacobian_change,
+    layerwise_superposition_defects,
     linear_autoencoder,
     mixed_partial,
     saddle_at_origin,
     single_index_summary,
-    superposition_defects,
     symmetry_summary,
     teacher,
     two_layer,
@@ -28,7 +28,7 @@ from snippets.stacking import (
 @pytest.mark.claim("two-layer-not-linear-in-parameters")
 @pytest.mark.parametrize("seed", range(5))
 def test_affine_in_the_output_layer_not_linear_in_everything(seed: int) -> None:
-    defects = superposition_defects(seed)
+    defects = layerwise_superposition_defects(seed)
     assert defects["output_layer"] < 1e-12
     assert defects["all"] > 0.1
 

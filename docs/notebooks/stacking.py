@@ -22,8 +22,8 @@ from snippets.stacking import (
     draw_symmetric_minima_segment,
     fisher_spectrum,
     jacobian_change,
+    layerwise_superposition_defects,
     saddle_at_origin,
-    superposition_defects,
     symmetry_summary,
 )
 
@@ -35,7 +35,7 @@ from snippets.stacking import (
 # $(v, c)$ moves, and not otherwise:
 
 # %%
-defects = superposition_defects(seed=0)
+defects = layerwise_superposition_defects(seed=0)
 print(f"all parameters move:       largest defect {defects['all']:.3f}")
 print(f"only the output layer:     largest defect {defects['output_layer']:.1e}")
 
