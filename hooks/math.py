@@ -98,7 +98,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     # show readers plain text instead.
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.exists():
-        rewrite_search_index(index)
+        rewrite_search_index(index, memo.cache_dir(config, "search-text"))
     # Rewritten only when the site's set of formulas changed; it keeps just the ones in use.
     path: Path = _store["path"]
     if _used != _store["saved"]:

@@ -320,6 +320,7 @@ def test_every_kind_of_cache_entry_is_verified_on_read(project: Path) -> None:
         ("math", "*.json", lambda b: b.replace(b"katex", b"KATEX")),
         ("memo", "*.json", lambda b: b[:-7]),
         ("search", "*.json", lambda b: b[: len(b) // 2]),
+        ("search-text", "*.json", lambda b: b.replace(b"GLM", b"XYZ")),
         ("claims", "*.json", lambda b: b"{}"),
         ("templates", "*.cache", lambda b: b[:100]),
         ("theme", "*.json", lambda b: b"[]"),
