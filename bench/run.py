@@ -26,9 +26,11 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COPY = ("docs", "snippets", "hooks", "tests", "mkdocs.yml", "CITATION.cff")
+COPY = ("docs", "snippets", "hooks", "sitekit", "tests", "mkdocs.yml", "pyproject.toml", "CITATION.cff")
+# The edit toggles a harmless line into (and out of) separation_gradient_descent, drawn by one figure.
 EDITED = ("snippets/glm.py",
-          "    steps = as_positive_int(\"steps\", steps)\n    x, y = np.array([-2.0, -1.0, 1.0, 2.0])")
+          "    learning_rate = as_finite_float(\"learning_rate\", learning_rate, positive=True)\n"
+          "    x, y = np.array([-2.0, -1.0, 1.0, 2.0])")
 ENV = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1")
 
 
@@ -63,6 +65,8 @@ def toggle_edit(root: Path) -> None:
     """Change the bytecode of one function (separation_gradient_descent), back and forth."""
     path, marker = root / EDITED[0], EDITED[1]
     text = path.read_text()
+    assert marker in text or marker.replace("    x, y", "    steps = int(steps)\n    x, y") in text, (
+        f"bench: the edited lines are no longer in {EDITED[0]}; update EDITED")
     edited = marker.replace("    x, y", "    steps = int(steps)\n    x, y")
     path.write_text(text.replace(edited, marker) if edited in text else text.replace(marker, edited))
 
