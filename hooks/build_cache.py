@@ -14,6 +14,12 @@
 
 None changes a byte of the output: the two-build test compares a site built from nothing with
 one built from these caches.
+
+All three stand in for internals of MkDocs, Material and Jinja (`Theme.get_env`,
+`Environment.list_templates`, the search plugin's `SearchIndex.add_entry_from_context`), which a
+release may change. They are used only with the versions they were checked against (VERIFIED);
+with any other, this module does nothing but say so once: the build is the same, only slower.
+tests/test_build.py checks that the internals are still where this module expects them.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import json
 import logging
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +43,24 @@ from sitekit import cache
 
 log = logging.getLogger("mkdocs.hooks.build_cache")
 
+# The versions whose internals these caches were written and tested against (major.minor).
+VERIFIED = {"mkdocs": ("1.6",), "mkdocs-material": ("9.5", "9.6", "9.7", "9.8"), "jinja2": ("3.1",)}
+
+
+def verified() -> bool:
+    """Whether the installed MkDocs, Material and Jinja are versions these caches know."""
+    unknown = [f"{name} {memo.version(name)}" for name, known in VERIFIED.items()
+               if ".".join(memo.version(name).split(".")[:2]) not in known]
+    if unknown and not _state["told"]:
+        # Python's warnings, not the log: a strict build must not fail for being slower.
+        warnings.warn(f"hooks/build_cache.py: not checked against {', '.join(unknown)}; its caches are off "
+                      "(the build is unchanged, only slower)", stacklevel=2)
+        _state["told"] = True
+    return not unknown
+
+
+_state = {"told": False}
+
 SEARCH_PLUGIN = "material/search"
 
 _search: dict[str, Any] = {"path": None, "stored": {}, "used": {}, "parsed": 0}
@@ -46,6 +71,8 @@ def _installed(directory: str) -> bool:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    if not verified():
+        return config
     theme, directory = config.theme, memo.cache_dir(config, "theme")
     installed = [d for d in theme.dirs if _installed(d)]
     others = [d for d in theme.dirs if not _installed(d)]
@@ -102,6 +129,8 @@ class VerifiedBytecodeCache(jinja2.BytecodeCache):
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files) -> jinja2.Environment:
+    if not verified():
+        return env
     directory = memo.cache_dir(config, "templates")
     directory.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = VerifiedBytecodeCache(directory)
@@ -120,7 +149,7 @@ def search_key(page: Page) -> str:
 
 def on_pre_build(config: MkDocsConfig) -> None:
     plugin = config.plugins.get(SEARCH_PLUGIN)
-    if plugin is None or not plugin.config.enabled:
+    if plugin is None or not plugin.config.enabled or not verified():
         return
     path = memo.cache_dir(config, "search") / f"material-{memo.version('mkdocs-material')}.json"
     if _search["path"] != path:  # the first build of this process: read what earlier ones left

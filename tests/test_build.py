@@ -408,3 +408,30 @@ def test_fingerprints_follow_every_cached_library_statsmodels_included(monkeypat
     monkeypatch.setattr(fingerprint_module, "version",
                         lambda name: "0.0-other" if name == "statsmodels" else real(name))
     assert fingerprint_module._fingerprint(statsmodels_agreement) != before
+
+
+def test_the_internals_build_cache_stands_in_for_are_still_there() -> None:
+    # hooks/build_cache.py wraps these; if a release moves one, this fails before the caches do.
+    import inspect
+
+    import jinja2
+    from material.plugins.search.plugin import SearchIndex
+    from mkdocs.theme import Theme
+
+    assert callable(Theme.get_env)
+    assert list(inspect.signature(jinja2.Environment.list_templates).parameters) == [
+        "self", "extensions", "filter_func"]
+    assert callable(SearchIndex.add_entry_from_context) and "entries" in vars(SearchIndex(lang=["en"]))
+    assert callable(jinja2.BytecodeCache.load_bytecode) and callable(jinja2.BytecodeCache.dump_bytecode)
+
+
+def test_build_cache_switches_itself_off_once_on_an_unknown_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hooks import build_cache, memo
+
+    assert build_cache.verified()  # the installed versions are the checked ones
+    real = memo.version
+    monkeypatch.setattr(memo, "version", lambda name: "99.0.0" if name == "mkdocs-material" else real(name))
+    monkeypatch.setitem(build_cache._state, "told", False)
+    with pytest.warns(UserWarning, match="not checked against mkdocs-material 99.0.0"):
+        assert not build_cache.verified()
+    assert not build_cache.verified()  # said once
