@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import PROJECT_SNIPPETS, build_env
 from tests.markdown_fences import ROOT, SiteMarkdownIt, displayed_code
 
 EXECUTED_FENCES = pytest.StashKey[list[str]]()
@@ -37,7 +40,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def _build_command(site_dir: Path, cache_dir: Path | None) -> tuple[list[str], dict[str, str]]:
-    env = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1")
+    env = build_env()
     # The suite's builds have no repository configured (tests that need one set it themselves).
     env.pop("REPO_URL", None)
     if cache_dir is not None:
@@ -219,3 +222,27 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         terminalreporter.section("page weight: HTML plus every asset it loads")
         for path, size in sorted(sizes.items(), key=lambda item: -item[1]):
             terminalreporter.write_line(f"{size / 1000:9.1f} kB  {path}")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the build's inputs cut down to the first page; building inside it imports the
+    copy's snippets and hooks, so tests can break them without touching the repository."""
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT / "hooks", copy / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "sitekit", copy / "sitekit", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")  # the version of the snippets wheel
+    shutil.copytree(ROOT / "docs" / "assets", copy / "docs" / "assets")
+    shutil.copy(ROOT / "docs" / "glossary.yml", copy / "docs" / "glossary.yml")
+    (copy / "snippets").mkdir()
+    for name in PROJECT_SNIPPETS:
+        shutil.copy(ROOT / "snippets" / name, copy / "snippets" / name)
+    # Links to the other chapters become plain text: those pages are not in the copy.
+    index = re.sub(r"\[([^\]]+)\]\((?!https?:)[^)]*\.md[^)]*\)", r"\1", (ROOT / "docs" / "index.md").read_text())
+    (copy / "docs" / "index.md").write_text(index)
+    (copy / "tests").mkdir()
+    shutil.copy(ROOT / "tests" / "test_overview.py", copy / "tests" / "test_overview.py")
+    config = re.sub(r"^nav:\n(?:  .*\n)+", "nav:\n  - Overview: index.md\n", (ROOT / "mkdocs.yml").read_text(),
+                    flags=re.MULTILINE)
+    (copy / "mkdocs.yml").write_text(config)
+    return copy

@@ -25,13 +25,15 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
+from tests.helpers import build_env
+
 ROOT = Path(__file__).resolve().parent.parent
 COPY = ("docs", "snippets", "hooks", "sitekit", "tests", "mkdocs.yml", "pyproject.toml", "CITATION.cff")
 # The edit toggles a harmless line into (and out of) separation_gradient_descent, drawn by one figure.
 EDITED = ("snippets/glm.py",
           "    learning_rate = as_finite_float(\"learning_rate\", learning_rate, positive=True)\n"
           "    x, y = np.array([-2.0, -1.0, 1.0, 2.0])")
-ENV = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1")
+ENV = build_env()
 
 
 def scratch_copy() -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import build_env, edit, mkdocs_build
 from tests.markdown_fences import ROOT
 
 pytestmark = pytest.mark.slow
@@ -46,52 +46,11 @@ def draw_b():
 '''
 
 
-# The first page and the modules it needs: enough to exercise every part of the pipeline quickly.
-PROJECT_SNIPPETS = ("__init__.py", "_checks.py", "figures.py", "style.py", "overview.py")
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the build's inputs cut down to the first page; building inside it imports the
-    copy's snippets and hooks, so tests can break them without touching the repository."""
-    copy = tmp_path / "project"
-    shutil.copytree(ROOT / "hooks", copy / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "sitekit", copy / "sitekit", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")  # the version of the snippets wheel
-    shutil.copytree(ROOT / "docs" / "assets", copy / "docs" / "assets")
-    shutil.copy(ROOT / "docs" / "glossary.yml", copy / "docs" / "glossary.yml")
-    (copy / "snippets").mkdir()
-    for name in PROJECT_SNIPPETS:
-        shutil.copy(ROOT / "snippets" / name, copy / "snippets" / name)
-    # Links to the other chapters become plain text: those pages are not in the copy.
-    index = re.sub(r"\[([^\]]+)\]\((?!https?:)[^)]*\.md[^)]*\)", r"\1", (ROOT / "docs" / "index.md").read_text())
-    (copy / "docs" / "index.md").write_text(index)
-    (copy / "tests").mkdir()
-    shutil.copy(ROOT / "tests" / "test_overview.py", copy / "tests" / "test_overview.py")
-    config = re.sub(r"^nav:\n(?:  .*\n)+", "nav:\n  - Overview: index.md\n", (ROOT / "mkdocs.yml").read_text(),
-                    flags=re.MULTILINE)
-    (copy / "mkdocs.yml").write_text(config)
-    return copy
-
-
-def mkdocs_build(project: Path, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1",
-               SITE_CACHE_DIR=str(cache or project / ".cache"))
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
-                          capture_output=True, text=True)
-
-
 def rendered(log: str) -> list[str]:
     """The figures the (last) build in `log` drew, as its figures hook reports them."""
     found = re.findall(r"figures: rendered \d+ \(([^)]*)\)", log)
     assert found, f"no figures line in the build log:\n{log[-2000:]}"
     return [] if found[-1] == "none" else found[-1].split(", ")
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def append_to_index(project: Path, markdown: str) -> None:
@@ -204,8 +163,7 @@ def test_rebuilds_in_one_process_pick_up_snippets_edits(project: Path) -> None:
         after = once()
         print("CHANGED" if before != after else "UNCHANGED")
     ''')
-    env = dict(os.environ, DISABLE_MKDOCS_2_WARNING="true", NO_MKDOCS_2_WARNING="1",
-               SITE_CACHE_DIR=str(project / ".cache"))
+    env = build_env(SITE_CACHE_DIR=str(project / ".cache"))
     result = subprocess.run([sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "CHANGED"

@@ -22,8 +22,8 @@ from hooks import memo
 from hooks.notebooks import INSTALL_TAG, PINNED, WHEEL_DIR, NotebookError, execute, find_notebooks, wheel_url
 from sitekit import wheel
 from snippets.figures import registry
+from tests.helpers import edit, mkdocs_build
 from tests.markdown_fences import ROOT
-from tests.test_build import edit, mkdocs_build, project  # noqa: F401  (project is a fixture)
 
 pytestmark = pytest.mark.slow
 
