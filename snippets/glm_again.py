@@ -128,14 +128,22 @@ def hidden_features(net: Network, X: np.ndarray) -> np.ndarray:
 
 
 @cache
-def last_layer_summary(steps: int = 3000, ridge: float = 1e-6) -> dict[str, float]:
-    """Train an 8-unit tanh network with a sigmoid output, then refit its last layer as a GLM."""
+@cache
+def trained_and_refit(steps: int = 3000, ridge: float = 1e-6) -> tuple[Network, np.ndarray]:
+    """An 8-unit tanh network with a sigmoid output trained on two_moons(), and the coefficients of
+    its last layer refitted as a ridge-penalised logistic regression on its hidden features."""
     X, y = two_moons()
     net = init_network([2, 8, 1], "tanh", "sigmoid", seed=3, scale=1.0)
     trained, _ = train_gradient_descent(net, X, y, learning_rate=0.5, steps=steps)
+    return trained, fit_penalised_logistic_newton(hidden_features(trained, X), y, ridge)
+
+
+def last_layer_summary(steps: int = 3000, ridge: float = 1e-6) -> dict[str, float]:
+    """Train an 8-unit tanh network with a sigmoid output, then refit its last layer as a GLM."""
+    X, y = two_moons()
+    trained, beta_refit = trained_and_refit(steps, ridge)
     Phi = hidden_features(trained, X)
     beta_net = np.concatenate([trained.biases[-1], trained.weights[-1][0]])
-    beta_refit = fit_penalised_logistic_newton(Phi, y, ridge)
     mu = sigmoid(Phi @ beta_refit)
     return {
         "network_objective": penalised_logistic_objective(Phi, y, beta_net, ridge),
@@ -238,9 +246,7 @@ def draw_lazy_linearisation() -> Figure:
 )
 def draw_last_layer_refit() -> Figure:
     X, y = two_moons()
-    net = init_network([2, 8, 1], "tanh", "sigmoid", seed=3, scale=1.0)
-    trained, _ = train_gradient_descent(net, X, y, learning_rate=0.5, steps=3000)
-    beta_refit = fit_penalised_logistic_newton(hidden_features(trained, X), y, 1e-6)
+    trained, beta_refit = trained_and_refit()  # the network and refit of the claim, not trained again
     g1, g2 = np.meshgrid(np.linspace(-1.5, 2.5, 161), np.linspace(-1.2, 1.7, 121))
     grid = np.column_stack([g1.ravel(), g2.ravel()])
     fig = new_figure(figsize=(5.6, 4.0))
