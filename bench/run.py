@@ -160,8 +160,8 @@ def main() -> None:
     print(f"(the edit changes separation_gradient_descent, drawn by one figure; {runs} runs each; "
           f"{os.cpu_count()} cores; {date.today().isoformat()})")
     results = {"date": date.today().isoformat(), "cores": os.cpu_count(), "python": platform.python_version(),
-               "runs": runs, "median_seconds": median, "redraw_seconds": {"fresh_process": redraw,
-                                                                          "drawing_alone": drawing},
+               "runs": runs, "median_seconds": median,
+               "redraw_seconds": {"fresh_process": redraw, "drawing_alone": drawing},
                "all_seconds": {"floor": floor, "cold": cold, "warm": warm, "edit": edit, "serve": serve,
                                "redraw": [list(r) for r in redraws]}}
     out = ROOT / "bench" / "results.json"

@@ -43,6 +43,8 @@ from sitekit import cache
 
 log = logging.getLogger("mkdocs.hooks.build_cache")
 
+_state = {"told": False}  # whether verified() has said that the caches are off
+
 # The versions whose internals these caches were written and tested against (major.minor).
 VERIFIED = {"mkdocs": ("1.6",), "mkdocs-material": ("9.5", "9.6", "9.7", "9.8"), "jinja2": ("3.1",)}
 
@@ -58,8 +60,6 @@ def verified() -> bool:
         _state["told"] = True
     return not unknown
 
-
-_state = {"told": False}
 
 SEARCH_PLUGIN = "material/search"
 

@@ -38,8 +38,8 @@ def imported_snippets(source: str) -> list[tuple[str, object]]:
             module = importlib.import_module(node.module)
             found += [(f"{node.module}.{a.name}", getattr(module, a.name)) for a in node.names]
         elif isinstance(node, ast.Import):
-            found += [(a.name,
-                       importlib.import_module(a.name)) for a in node.names if a.name.split(".")[0] == "snippets"]
+            found += [(a.name, importlib.import_module(a.name))
+                      for a in node.names if a.name.split(".")[0] == "snippets"]
     return found
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import functools
 import hashlib
 import html
 import json
@@ -282,6 +283,7 @@ def published_notebook(executed: Path, install_source: str, directory: Path, nam
 @event_priority(100)  # before mkdocs-jupyter's on_files, which turns .ipynb files into pages
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     notebooks = find_notebooks(Path(config.docs_dir))
+    head_commit.cache_clear()  # a rebuild under `make serve` may follow a commit
     paths, ran = executed_notebooks(config, notebooks)
     root = Path(config.config_file_path).parent
     version = wheel.project_metadata(root)["version"]
@@ -363,12 +365,18 @@ def source_url(repo_url: str | None, root: Path, name: str) -> str | None:
     dead one."""
     if not repo_url:
         return None
+    commit = head_commit(root)
+    return f"{repo_url.rstrip('/')}/blob/{commit}/docs/{NOTEBOOK_DIR}/{name}.py" if commit else None
+
+
+@functools.cache
+def head_commit(root: Path) -> str | None:
+    """The commit checked out at root, asked of git once per build (on_files forgets it), or None."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
-                                check=True).stdout.strip()
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                              check=True).stdout.strip() or None
     except (OSError, subprocess.CalledProcessError):
         return None
-    return f"{repo_url.rstrip('/')}/blob/{commit}/docs/{NOTEBOOK_DIR}/{name}.py"
 
 
 def chapter_banner(chapter_url: str, chapter_title: str, download: str, source: str | None = None) -> str:

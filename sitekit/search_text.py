@@ -47,17 +47,14 @@ def readable_index(raw: str) -> str:
     return json.dumps(index, separators=(",", ":"))
 
 
-def rewrite_search_index(path: Path, cache_dir: Path | None = None) -> None:
+def rewrite_search_index(path: Path, cache_dir: Path) -> None:
     """Make the titles and texts of a Material search index readable (in place).
 
-    With a cache directory, the result is kept under a digest of the index as written: converting
-    a thousand formulas takes a third of a second, and an unchanged site gives the same index."""
+    The result is kept in cache_dir under a digest of the index as written: converting a thousand
+    formulas takes a third of a second, and an unchanged site gives the same index."""
     from sitekit import cache
 
     raw = path.read_text()
-    if cache_dir is None:
-        path.write_text(readable_index(raw))
-        return
     entry = cache_dir / f"{cache.digest(raw.encode())[:24]}.json"
     text = cache.read_text(entry)
     if text is None:

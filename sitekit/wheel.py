@@ -1,6 +1,6 @@
 """The `snippets` package as a wheel of its own, for readers who download a notebook.
 
-`build_wheel(root, out_dir)` writes nn_glm_snippets-VERSION-py3-none-any.whl: the files of
+`wheel_bytes(root)` is nn_glm_snippets-VERSION-py3-none-any.whl (`wheel_name`): the files of
 snippets/ and the metadata pip needs, nothing else (no hooks, no tests, no sitekit). The bytes are
 the same from build to build: entries sorted, every timestamp fixed, no build date.
 """
@@ -70,9 +70,3 @@ def wheel_bytes(root: Path) -> bytes:
     return buffer.getvalue()
 
 
-def build_wheel(root: Path, out_dir: Path) -> Path:
-    """Write the wheel into out_dir and return its path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / wheel_name(project_metadata(root)["version"])
-    target.write_bytes(wheel_bytes(root))
-    return target

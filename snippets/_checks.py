@@ -17,8 +17,8 @@ def as_real_array(name: str, value: object, *, ndim: int | None = None, allow_bo
         array = np.asarray(value)
     except (TypeError, ValueError) as error:  # ragged nested lists, for instance
         raise ValueError(f"{name}: could not be read as an array ({error})") from None
-    if (array.dtype == bool and not allow_bool) or (array.dtype != bool and not np.issubdtype(array.dtype, np.number)) \
-            or np.iscomplexobj(array):
+    numeric = np.issubdtype(array.dtype, np.number) and not np.iscomplexobj(array)
+    if not (numeric or (allow_bool and array.dtype == bool)):
         raise TypeError(f"{name}: expected real numbers, got an array of dtype {array.dtype}")
     array = array.astype(float)
     if ndim is not None and array.ndim != ndim:

@@ -26,7 +26,12 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 def softmax(Z: np.ndarray) -> np.ndarray:
     """Row-wise e^z_k / sum_l e^z_l; invariant to adding the same number to a row, which is used
     to avoid overflow."""
-    Z = as_real_array("Z", Z, ndim=2)
+    return _softmax_rows(as_real_array("Z", Z, ndim=2))
+
+
+def _softmax_rows(Z: np.ndarray) -> np.ndarray:
+    # softmax without the check of its argument: forward() has checked the inputs already, and
+    # training calls it at every step.
     e = np.exp(Z - Z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
@@ -113,7 +118,7 @@ def check_inputs(net: Network, X: object) -> np.ndarray:
 
 def _output_activation(net: Network, z: np.ndarray) -> np.ndarray:
     if net.output == "softmax":
-        return softmax(z)
+        return _softmax_rows(z)
     return ACTIVATIONS[net.output][0](z)
 
 

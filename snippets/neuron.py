@@ -173,7 +173,7 @@ def weight_gradients(w: float, x: float = 1.0, y: float = 1.0) -> dict[str, floa
     w, x, y = as_finite_float("w", w), as_finite_float("x", x), as_finite_float("y", y)
     if not 0 <= y <= 1:
         raise ValueError(f"y: expected a target in [0, 1], got {y}")
-    mu = float(sigmoid(np.float64(w * x)))
+    mu = float(sigmoid(w * x))
     return {"mu": mu, "squared_error": 2 * (mu - y) * mu * (1 - mu) * x, "cross_entropy": (mu - y) * x}
 
 

@@ -254,8 +254,8 @@ def zero_output_weight_freedom(seed: int = 0) -> float:
     v[0] = 0.0
     base = two_layer(W, b, v, c[0])
     rng = np.random.default_rng(seed)
-    moved = [two_layer(np.vstack([rng.normal(size=(1, 1)), W[1:]]), np.concatenate([rng.normal(size=1), b[1:]]), v,
-                       c[0])
+    moved = [two_layer(np.vstack([rng.normal(size=(1, 1)), W[1:]]), np.concatenate([rng.normal(size=1), b[1:]]),
+                       v, c[0])
              for _ in range(5)]
     return max(float(np.max(np.abs(predict(m, TEACHER_X) - predict(base, TEACHER_X)))) for m in moved)
 

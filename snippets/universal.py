@@ -211,8 +211,8 @@ def piecewise_linear_summary(seed: int = 9) -> dict[str, float]:
         A, c = local_affine_map(net, x)
         delta = 1e-7 * rng.standard_normal(2)
         worst = max(worst, float(np.max(np.abs(A @ x + c - predict(net, x[None, :])[0]))))
-        worst_nearby = max(worst_nearby, float(np.max(np.abs(A @ (x + delta) + c - predict(net, (x + delta)[None,
-                                                                                                            :])[0]))))
+        nearby = x + delta
+        worst_nearby = max(worst_nearby, float(np.max(np.abs(A @ nearby + c - predict(net, nearby[None, :])[0]))))
     segment = np.linspace(0, 1, 30_001)[:, None] * np.array([[4.0, 3.0]]) - np.array([[2.0, 1.5]])
     second_differences = np.abs(np.diff(predict(net, segment)[:, 0], 2))
     return {
@@ -316,8 +316,8 @@ def depth_slider_frames() -> dict:
     ks = list(range(1, 7))
     return {
         "parameter": "layers", "values": ks, "initial": 2, "x": _rounded(x), "reference": None,
-        "series": [{"name": "sawtooth: the tent map applied k times", "frames": [_rounded(sawtooth(x,
-                                                                                                   k)) for k in ks]}],
+        "series": [{"name": "sawtooth: the tent map applied k times",
+                    "frames": [_rounded(sawtooth(x, k)) for k in ks]}],
         "readouts": [f"depth k = {k}: {_count(2 * k, 'ReLU unit')}, {_count(sawtooth_pieces(k), 'linear piece')}; "
                      f"one hidden layer would need at least {_count(2 ** k - 1, 'unit')}" for k in ks],
         "ylim": [-0.05, 1.05], "yticks": [0, 0.5, 1],

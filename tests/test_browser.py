@@ -359,8 +359,9 @@ def test_slider_legends_match_their_lines_and_read_as_words(browser, site_server
     visit = Visit(browser, site_server, "/universal/", "light", "desktop")
     page = visit.page
     stroke = "el => { const s = getComputedStyle(el); return [s.stroke, s.strokeDasharray]; }"
-    for widget, label in (("#slider-depth-slider-frames", "Depth: 3 layers"), ("#slider-width-slider-frames",
-                                                                               "Width: 8 hidden units")):
+    sliders = (("#slider-depth-slider-frames", "Depth: 3 layers"),
+               ("#slider-width-slider-frames", "Width: 8 hidden units"))
+    for widget, label in sliders:
         assert page.locator(f"{widget} label").inner_text().strip() == label
         swatches = page.locator(f"{widget} .slider-legend line")
         lines = page.locator(f"{widget} svg.slider-plot > polyline")
