@@ -43,7 +43,7 @@ from mkdocs.structure.pages import Page
 
 from hooks import memo
 from hooks.execute import cache_key
-from sitekit import cache, wheel
+from sitekit import cache, launch, wheel
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 # mkdocs-jupyter reports every conversion and copy at INFO; this hook's one summary line says enough.
@@ -284,6 +284,7 @@ def published_notebook(executed: Path, install_source: str, directory: Path, nam
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     notebooks = find_notebooks(Path(config.docs_dir))
     head_commit.cache_clear()  # a rebuild under `make serve` may follow a commit
+    launch_links.cache_clear()
     paths, ran = executed_notebooks(config, notebooks)
     root = Path(config.config_file_path).parent
     version = wheel.project_metadata(root)["version"]
@@ -379,10 +380,34 @@ def head_commit(root: Path) -> str | None:
         return None
 
 
-def chapter_banner(chapter_url: str, chapter_title: str, download: str, source: str | None = None) -> str:
-    """The note at the top of a notebook page: its chapter, the notebook to download and how to run it."""
+@functools.cache
+def launch_links(repo_url: str | None, root: Path, published: Path, name: str) -> tuple[tuple[str, str], ...]:
+    """(label, URL) of "Open in Colab" and "Launch Binder" for notebook NAME, whose published .ipynb
+    is `published`; none unless the repository is on GitHub and keeps, at the commit the site is built
+    from, exactly this notebook without outputs (sitekit/launch.py). Asked once per build and notebook."""
+    repository = launch.github_repository(repo_url)
+    commit = head_commit(root)
+    if repository is None or commit is None:
+        return ()
+    path = f"{launch.REPOSITORY_DIR}/{name}.ipynb"
+    if launch.committed_text(root, commit, path) != launch.without_outputs(published.read_text()):
+        log.info("notebooks: no Colab or Binder link for %s: %s at commit %s is not the notebook this build "
+                 "publishes (run `make notebooks` and commit)", name, path, commit[:12])
+        return ()
+    return tuple(launch.launch_urls(*repository, commit, name).items())
+
+
+def _links(links: tuple[tuple[str, str], ...]) -> str:
+    return " · ".join(f'<a href="{html.escape(url)}">{label}</a>' for label, url in links)
+
+
+def chapter_banner(chapter_url: str, chapter_title: str, download: str, source: str | None = None,
+                   links: tuple[tuple[str, str], ...] = ()) -> str:
+    """The note at the top of a notebook page: its chapter, the notebook to download and how to run it,
+    and, where the repository allows (launch_links), where to run it without installing anything."""
     source_note = (f' Its source is <a href="{html.escape(source)}">{download.removesuffix(".ipynb")}.py in the '
                    'repository</a>, at the commit this site was built from.') if source else ""
+    online = f"<p>Or run it online, nothing to install: {_links(links)}.</p>" if links else ""
     return (
         '<div class="admonition note notebook-banner">'
         '<p class="admonition-title">Companion notebook</p>'
@@ -390,18 +415,19 @@ def chapter_banner(chapter_url: str, chapter_title: str, download: str, source: 
         f'with the site\'s own package; its outputs were computed when this page was built.{source_note}</p>'
         f'<p>To run it yourself, <a href="{download}" download>download {download}</a>, open it with '
         'Jupyter in a fresh Python environment and run its first cell, which installs everything it needs.</p>'
-        '</div>'
+        f'{online}</div>'
     )
 
 
-def notebook_link(page: Page, notebook: File) -> str:
+def notebook_link(page: Page, notebook: File, links: tuple[tuple[str, str], ...] = ()) -> str:
     """The note under a chapter's title that points to its companion notebook."""
     name = Path(notebook.src_uri).stem
     url = notebook.url_relative_to(page.file)
+    online = f"; or run it online: {_links(links)}" if links else ""
     return (
         '<p class="notebook-link">Rerun this chapter and change it: '
         f'<a href="{url}">companion notebook</a> '
-        f'(<a href="{url}{name}.ipynb" download>download {name}.ipynb</a>).</p>'
+        f'(<a href="{url}{name}.ipynb" download>download {name}.ipynb</a>){online}.</p>'
     )
 
 
@@ -410,7 +436,11 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     name = Path(src).stem
     if "/" not in src:  # a chapter: point to its notebook, if it has one
         notebook = files.get_file_from_path(ipynb_uri(name))
-        return html_text if notebook is None else html_text.replace("</h1>", "</h1>" + notebook_link(page, notebook), 1)
+        if notebook is None:
+            return html_text
+        links = launch_links(config.extra.get("repository"), Path(config.config_file_path).parent,
+                             Path(notebook.abs_src_path), name)
+        return html_text.replace("</h1>", "</h1>" + notebook_link(page, notebook, links), 1)
     if src != ipynb_uri(name):
         return html_text
     # A chapter ranks above its notebook for the chapter's own terms (Material's search boost).
@@ -433,6 +463,8 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     if chapter is None:
         raise PluginError(f"notebook {name}.py has no chapter docs/{name}.md to belong to")
     chapter_title = chapter.page.title if chapter.page and chapter.page.title else name
-    source = source_url(config.extra.get("repository"), Path(config.config_file_path).parent, name)
-    banner = chapter_banner(chapter.url_relative_to(page.file), chapter_title, f"{name}.ipynb", source)
+    root = Path(config.config_file_path).parent
+    source = source_url(config.extra.get("repository"), root, name)
+    links = launch_links(config.extra.get("repository"), root, Path(page.file.abs_src_path), name)
+    banner = chapter_banner(chapter.url_relative_to(page.file), chapter_title, f"{name}.ipynb", source, links)
     return banner + html_text

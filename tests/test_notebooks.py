@@ -22,7 +22,7 @@ from hooks import memo
 from hooks.notebooks import INSTALL_TAG, PINNED, WHEEL_DIR, NotebookError, execute, find_notebooks, wheel_url
 from sitekit import wheel
 from snippets.figures import registry
-from tests.helpers import edit, mkdocs_build
+from tests.helpers import build_env, edit, mkdocs_build
 from tests.markdown_fences import ROOT
 
 pytestmark = pytest.mark.slow
@@ -381,3 +381,36 @@ def test_the_notebook_source_link_appears_only_with_a_repository(built_site: Pat
     page = (built_site / "notebooks" / "glm" / "index.html").read_text()
     assert "/blob/" not in page and "in the repository" not in page
     assert "run its first cell, which installs everything it needs" in page
+
+
+def test_the_repository_keeps_each_notebook_as_the_site_publishes_it_for_colab_and_binder(built_site: Path) -> None:
+    from sitekit.launch import BINDER_DIR, REPOSITORY_DIR, repository_files
+
+    want = repository_files(built_site, wheel.project_metadata(ROOT)["requires_python"])
+    have = {p.relative_to(ROOT).as_posix(): p.read_text()
+            for p in [*(ROOT / REPOSITORY_DIR).glob("*.ipynb"), *(ROOT / BINDER_DIR).glob("*.txt")]}
+    assert sorted(have) == sorted(want), "run `make notebooks` and commit notebooks/ and binder/"
+    stale = [path for path in want if have[path] != want[path]]
+    assert not stale, f"{stale} differ from what the site publishes: run `make notebooks` and commit them"
+
+
+def test_colab_and_binder_links_appear_exactly_for_the_notebooks_the_commit_holds(
+        built_site: Path, site_cache: Path, tmp_path: Path) -> None:
+    from sitekit.launch import committed_text, without_outputs
+
+    site = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], cwd=ROOT,
+                            env=build_env(SITE_CACHE_DIR=str(site_cache), REPO_URL="https://github.com/o/r"),
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    for name in CHAPTERS:
+        published = (site / "notebooks" / name / f"{name}.ipynb").read_text()
+        held = committed_text(ROOT, commit, f"notebooks/{name}.ipynb") == without_outputs(published)
+        colab = f'href="https://colab.research.google.com/github/o/r/blob/{commit}/notebooks/{name}.ipynb"'
+        binder = f'href="https://mybinder.org/v2/gh/o/r/{commit}?labpath=notebooks%2F{name}.ipynb"'
+        for page in (site / name / "index.html", site / "notebooks" / name / "index.html"):
+            text = page.read_text()
+            assert (colab in text and binder in text) == held, (page, held)
+        if not held:
+            assert f"no Colab or Binder link for {name}" in result.stderr

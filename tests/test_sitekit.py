@@ -40,3 +40,97 @@ def test_formulas_in_search_text_read_as_plain_unicode() -> None:
     assert tent == "T(x) = 2 ReLU(x) - 4 ReLU(x - 1/2)"
     assert tex_to_text(r"b'(\theta)") == "b′(θ)"
     assert readable(r"the score \(X^\top(y - \mu)\) and \[\mathbb{R}^d\]") == "the score X^⊤(y - μ) and ℝ^d"
+
+
+def git(root, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=root, check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+PUBLISHED = {"cells": [
+    {"cell_type": "markdown", "id": "n-1", "metadata": {}, "source": "# Title"},
+    {"cell_type": "code", "execution_count": None, "id": "n-install", "metadata": {"tags": ["install"]},
+     "outputs": [], "source": '%pip install "nn-glm-snippets @ https://x.org/p.whl" numpy==2.0.1 statsmodels==0.15.0'},
+    {"cell_type": "code", "execution_count": 3, "id": "n-2", "metadata": {},
+     "outputs": [{"output_type": "stream", "name": "stdout", "text": "1.5\n"}], "source": "print(1.5)"}],
+    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def test_the_repository_copy_of_a_notebook_has_no_outputs_and_nothing_else_changed() -> None:
+    import json
+
+    from sitekit.launch import without_outputs
+
+    copy = json.loads(without_outputs(json.dumps(PUBLISHED)))
+    assert copy["cells"][2]["outputs"] == [] and copy["cells"][2]["execution_count"] is None
+    assert [c["source"] for c in copy["cells"]] == [c["source"] for c in PUBLISHED["cells"]]
+    assert copy["cells"][1]["metadata"] == {"tags": ["install"]}
+
+
+def test_colab_and_binder_urls_name_the_notebook_at_the_commit_on_github_only() -> None:
+    from sitekit.launch import github_repository, launch_urls
+
+    assert github_repository("https://github.com/o-1/r.x") == ("o-1", "r.x")
+    assert github_repository("https://github.com/o/r.git") == ("o", "r")
+    assert github_repository("https://github.com/o/r/") == ("o", "r")
+    for other in (None, "", "https://gitlab.com/o/r", "http://github.com/o/r", "https://github.com/o",
+                  'https://github.com/o/r"><script>'):
+        assert github_repository(other) is None, other
+    urls = launch_urls("o", "r", "abc123", "glm-again")
+    assert urls == {
+        "Open in Colab": "https://colab.research.google.com/github/o/r/blob/abc123/notebooks/glm-again.ipynb",
+        "Launch Binder": "https://mybinder.org/v2/gh/o/r/abc123?labpath=notebooks%2Fglm-again.ipynb"}
+
+
+def test_binder_gets_the_install_cells_pins_and_the_oldest_supported_python(tmp_path) -> None:
+    import json
+
+    import pytest
+
+    from sitekit.launch import binder_requirements, repository_files, runtime_txt
+
+    assert binder_requirements(PUBLISHED["cells"][1]["source"]).splitlines()[1:] == [
+        "numpy==2.0.1", "statsmodels==0.15.0"]
+    with pytest.raises(ValueError, match="install_source"):
+        binder_requirements("%pip install numpy")
+    assert runtime_txt(">=3.11") == "python-3.11\n"
+    with pytest.raises(ValueError, match="requires_python"):
+        runtime_txt("~=3.11")
+    with pytest.raises(ValueError, match="site_dir"):
+        repository_files(tmp_path, ">=3.11")
+    (tmp_path / "notebooks" / "n").mkdir(parents=True)
+    (tmp_path / "notebooks" / "n" / "n.ipynb").write_text(json.dumps(PUBLISHED))
+    assert sorted(repository_files(tmp_path, ">=3.12")) == [
+        "binder/requirements.txt", "binder/runtime.txt", "notebooks/n.ipynb"]
+
+
+def test_launch_links_appear_only_for_the_notebook_the_commit_holds(tmp_path) -> None:
+    import json
+
+    from hooks.notebooks import head_commit, launch_links
+    from sitekit.launch import without_outputs
+
+    published = tmp_path / "published.ipynb"
+    published.write_text(json.dumps(PUBLISHED))
+    root = tmp_path / "repo"
+    (root / "notebooks").mkdir(parents=True)
+    git(root, "init", "-q")
+    (root / "notebooks" / "n.ipynb").write_text(without_outputs(published.read_text()))
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "notebook")
+    head_commit.cache_clear()
+    launch_links.cache_clear()
+    commit = git(root, "rev-parse", "HEAD")
+    links = dict(launch_links("https://github.com/o/r", root, published, "n"))
+    assert links["Open in Colab"].endswith(f"/o/r/blob/{commit}/notebooks/n.ipynb")
+    assert launch_links("https://gitlab.com/o/r", root, published, "n") == ()
+    assert launch_links(None, root, published, "n") == ()
+    # The commit holds another version of the notebook (here, an older one), or none at all: no links.
+    (root / "notebooks" / "n.ipynb").write_text(without_outputs(published.read_text()).replace("1.5", "2.5"))
+    git(root, "commit", "-qam", "edit")
+    head_commit.cache_clear()  # as on_files does at the start of every build
+    launch_links.cache_clear()
+    assert launch_links("https://github.com/o/r", root, published, "other") == ()
+    assert launch_links("https://github.com/o/r", root, published, "n") == ()
