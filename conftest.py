@@ -246,3 +246,20 @@ def project(tmp_path: Path) -> Path:
                     flags=re.MULTILINE)
     (copy / "mkdocs.yml").write_text(config)
     return copy
+
+
+@pytest.fixture(autouse=True)
+def fresh_snippets_caches() -> None:
+    """Under `make mutate`, every test starts with empty caches of snippets' cached summaries: the
+    mutation tester runs each mutant in a process forked after the unmutated code has filled them,
+    and a cached result would hide the mutant from every test that reaches it through the cache."""
+    if "MUTANT_UNDER_TEST" in os.environ:
+        import importlib
+        import pkgutil
+
+        import snippets
+
+        for info in pkgutil.iter_modules(snippets.__path__):
+            for value in vars(importlib.import_module(f"snippets.{info.name}")).values():
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()

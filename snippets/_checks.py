@@ -7,10 +7,12 @@ import numbers
 import numpy as np
 
 
-def as_real_array(name: str, value: object, *, ndim: int | None = None, allow_bool: bool = False) -> np.ndarray:
-    """`value` as a finite float array, or a TypeError/ValueError that names the argument.
+def as_real_array(name: str, value: object, *, ndim: int | None = None, length: int | None = None,
+                  allow_bool: bool = False) -> np.ndarray:
+    """`value` as a finite, non-empty float array, or a TypeError/ValueError that names the argument.
 
-    Booleans are refused unless `allow_bool` (a 0/1 response may be given as True/False)."""
+    `length` is the expected size of the first axis. Booleans are refused unless `allow_bool` (a 0/1
+    response may be given as True/False)."""
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name}: expected an array of real numbers, got {type(value).__name__}")
     try:
@@ -23,6 +25,10 @@ def as_real_array(name: str, value: object, *, ndim: int | None = None, allow_bo
     array = array.astype(float)
     if ndim is not None and array.ndim != ndim:
         raise ValueError(f"{name}: expected a {ndim}-dimensional array, got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name}: expected at least one value, got shape {array.shape}")
+    if length is not None and (array.ndim == 0 or array.shape[0] != length):
+        raise ValueError(f"{name}: expected length {length} along the first axis, got shape {array.shape}")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name}: contains NaN or infinite values")
     return array
@@ -43,13 +49,14 @@ def as_positive_int(name: str, value: object, *, minimum: int = 1, maximum: int 
     return int(value)
 
 
-def as_finite_float(name: str, value: object, *, positive: bool = False) -> float:
-    """`value` as a finite float (strictly positive if asked), or a TypeError/ValueError naming it."""
+def as_finite_float(name: str, value: object, *, positive: bool = False, nonnegative: bool = False) -> float:
+    """`value` as a finite float (> 0 or >= 0 if asked), or a TypeError/ValueError naming it."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name}: expected a real number, got {type(value).__name__}")
     number = float(value)
-    if not np.isfinite(number) or (positive and number <= 0):
-        raise ValueError(f"{name}: expected a finite{' positive' if positive else ''} number, got {value!r}")
+    if not np.isfinite(number) or (positive and number <= 0) or (nonnegative and number < 0):
+        kind = " positive" if positive else " non-negative" if nonnegative else ""
+        raise ValueError(f"{name}: expected a finite{kind} number, got {value!r}")
     return number
 
 
@@ -58,3 +65,26 @@ def one_of(name: str, value: object, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ValueError(f"{name}: expected one of {', '.join(map(repr, choices))}, got {value!r}")
     return value  # type: ignore[return-value]
+
+
+def as_instance(name: str, value: object, kind: type) -> object:
+    """`value` if it is a `kind` (a Network, a fit, a family), or a TypeError naming the argument."""
+    if not isinstance(value, kind):
+        raise TypeError(f"{name}: expected a {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def as_callable(name: str, value: object) -> object:
+    """`value` if it can be called (a target function f), or a TypeError naming the argument."""
+    if not callable(value):
+        raise TypeError(f"{name}: expected a function, got {type(value).__name__}")
+    return value
+
+
+def as_sequence(name: str, value: object) -> tuple:
+    """`value` (a list or tuple: layer sizes, variances, per-layer arrays) as a non-empty tuple."""
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name}: expected a list or tuple, got {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name}: expected at least one entry")
+    return tuple(value)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_finite_float, as_positive_int, as_real_array
+from snippets._checks import as_finite_float, as_instance, as_positive_int, as_real_array, as_sequence
 from snippets.figures import figure, new_figure
 from snippets.network import sigmoid
 
@@ -143,6 +143,7 @@ def resolve_family_and_link(family: str, link: str | None) -> tuple[Family, Link
 
 def check_design_and_response(X: object, y: object, family: Family) -> tuple[np.ndarray, np.ndarray]:
     """X (n x p, full column rank) and y (n,) in the family's support, or a ValueError naming which."""
+    as_instance("family", family, Family)
     X = as_real_array("X", X, ndim=2)
     y = as_real_array("y", y, ndim=1, allow_bool=True)
     n, p = X.shape
@@ -168,11 +169,22 @@ def _clip_mean(mu: np.ndarray, family: Family) -> np.ndarray:
     return mu
 
 
+def _check_model(X: object, beta: object, family: object, link: object) -> tuple[np.ndarray, np.ndarray]:
+    """X (n x p) and beta (p,) as arrays, with a Family and a Link, or an error naming the argument."""
+    as_instance("family", family, Family), as_instance("link", link, Link)
+    X, beta = as_real_array("X", X, ndim=2), as_real_array("beta", beta, ndim=1)
+    if beta.shape[0] != X.shape[1]:
+        raise ValueError(f"beta: expected {X.shape[1]} coefficients (the columns of X), got {beta.shape[0]}")
+    return X, beta
+
+
 def score(X: np.ndarray, y: np.ndarray, beta: np.ndarray, family: Family, link: Link) -> np.ndarray:
     """U(beta) = X^T [(y - mu) / V(mu) * dmu/deta], the gradient of the log-likelihood (phi = 1).
 
     For a canonical link (dmu/deta = V(mu)) this is X^T (y - mu).
     """
+    X, beta = _check_model(X, beta, family, link)
+    y = as_real_array("y", y, ndim=1, length=X.shape[0], allow_bool=True)
     eta = X @ beta
     mu = _clip_mean(link.g_inv(eta), family)
     return X.T @ ((y - mu) / family.variance(mu) * link.dmu_deta(eta))
@@ -180,6 +192,7 @@ def score(X: np.ndarray, y: np.ndarray, beta: np.ndarray, family: Family, link: 
 
 def fisher_information(X: np.ndarray, beta: np.ndarray, family: Family, link: Link) -> np.ndarray:
     """I(beta) = X^T W X with weights w = (dmu/deta)^2 / V(mu) (phi = 1)."""
+    X, beta = _check_model(X, beta, family, link)
     eta = X @ beta
     mu = _clip_mean(link.g_inv(eta), family)
     w = link.dmu_deta(eta) ** 2 / family.variance(mu)
@@ -188,6 +201,7 @@ def fisher_information(X: np.ndarray, beta: np.ndarray, family: Family, link: Li
 
 def deviance(y: np.ndarray, mu: np.ndarray, family: Family) -> float:
     """D = sum of unit deviances: twice the log-likelihood gap to the saturated model (phi = 1)."""
+    as_instance("family", family, Family)
     y, mu = as_real_array("y", y, ndim=1, allow_bool=True), as_real_array("mu", mu, ndim=1)
     if y.shape != mu.shape:
         raise ValueError(f"y, mu: expected the same length, got {y.shape[0]} and {mu.shape[0]}")
@@ -256,7 +270,7 @@ def negative_log_likelihood(X: np.ndarray, y: np.ndarray, beta: np.ndarray, fami
     """
     fam, lnk = resolve_family_and_link(family, link)
     X, y = check_design_and_response(X, y, fam)
-    beta = as_real_array("beta", beta, ndim=1)
+    beta = as_real_array("beta", beta, ndim=1, length=X.shape[1])
     eta = X @ beta
     if lnk.name == fam.canonical_link:
         theta = eta
@@ -300,6 +314,8 @@ def fit_glm_newton(X, y, family: str = "bernoulli", link: str | None = None, *,
 def observed_information(X: np.ndarray, y: np.ndarray, beta: np.ndarray, family: Family, link: Link,
                          step: float = 1e-6) -> np.ndarray:
     """-dU/dbeta at beta, by central differences of the score (p x p, symmetrised)."""
+    X, beta = _check_model(X, beta, family, link)
+    step = as_finite_float("step", step, positive=True)
     p = beta.shape[0]
     columns = [(score(X, y, beta - step * e, family, link) - score(X, y, beta + step * e, family, link)) / (2 * step)
                for e in np.eye(p)]
@@ -360,6 +376,10 @@ def cpunish_fit() -> GLMFit:
 
 def coefficient_table(fit: GLMFit, columns: tuple[str, ...]) -> str:
     """The coefficients, standard errors and z = beta / se as a fixed-width text table."""
+    as_instance("fit", fit, GLMFit)
+    columns = as_sequence("columns", columns)
+    if len(columns) != len(fit.beta) or not all(isinstance(name, str) for name in columns):
+        raise ValueError(f"columns: expected {len(fit.beta)} names, one per coefficient, got {columns!r}")
     lines = [f"{'':<12}{'coef':>10}{'std err':>10}{'z':>8}"]
     for name, b, se in zip(columns, fit.beta, fit.standard_errors, strict=True):
         lines.append(f"{name:<12}{b:>10.4f}{se:>10.4f}{b / se:>8.2f}")
@@ -372,6 +392,7 @@ def coefficient_table(fit: GLMFit, columns: tuple[str, ...]) -> str:
 
 def simulated_logistic(n: int = 400, p: int = 4, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(X, y, true beta): an intercept and p - 1 standard normal covariates, y ~ Bernoulli(sigmoid(X beta))."""
+    n, p = as_positive_int("n", n), as_positive_int("p", p)
     rng = np.random.default_rng(seed)
     X = np.column_stack([np.ones(n), rng.standard_normal((n, p - 1))])
     beta = np.linspace(-1, 1.5, p)

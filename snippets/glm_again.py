@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_finite_float, as_positive_int, as_real_array
+from snippets._checks import as_finite_float, as_positive_int, as_real_array, as_sequence
 from snippets.figures import figure, new_figure
 from snippets.network import (
     Network,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 def two_moons(n: int = 200, noise: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(X, y): two interleaved half circles with Gaussian noise, n / 2 points each, labels 0 and 1."""
-    n = as_positive_int("n", n)
+    n, noise = as_positive_int("n", n), as_finite_float("noise", noise, nonnegative=True)
     rng = np.random.default_rng(seed)
     angle = rng.uniform(0, np.pi, n)
     y = (np.arange(n) % 2).astype(float)
@@ -46,6 +46,11 @@ def two_moons(n: int = 200, noise: float = 0.25, seed: int = 0) -> tuple[np.ndar
 # --8<-- [start:penalised-logistic]
 def penalised_logistic_objective(Phi: np.ndarray, y: np.ndarray, beta: np.ndarray, lam: float) -> float:
     """Mean Bernoulli negative log-likelihood of eta = Phi beta, plus (lam / 2) ||beta||^2."""
+    Phi, y = as_real_array("Phi", Phi, ndim=2), as_real_array("y", y, ndim=1, allow_bool=True)
+    beta, lam = as_real_array("beta", beta, ndim=1), as_finite_float("lam", lam, nonnegative=True)
+    if y.shape[0] != Phi.shape[0] or beta.shape[0] != Phi.shape[1]:
+        raise ValueError(f"Phi, y, beta: expected one label per row of Phi ({Phi.shape[0]}) and one coefficient "
+                         f"per column ({Phi.shape[1]}), got {y.shape[0]} and {beta.shape[0]}")
     eta = Phi @ beta
     return float(np.mean(np.logaddexp(0, eta) - y * eta) + lam / 2 * beta @ beta)
 
@@ -58,7 +63,7 @@ def fit_penalised_logistic_newton(Phi: np.ndarray, y: np.ndarray, lam: float, *,
         raise ValueError(f"y: expected {Phi.shape[0]} labels in {{0, 1}} (one per row of Phi)")
     n, k = Phi.shape
     beta = np.zeros(k)
-    for _ in range(max_iter):
+    for _ in range(as_positive_int("max_iter", max_iter)):
         mu = sigmoid(Phi @ beta)
         gradient = Phi.T @ (mu - y) / n + lam * beta
         hessian = Phi.T @ ((mu * (1 - mu))[:, None] * Phi) / n + lam * np.eye(k)
@@ -72,6 +77,7 @@ def fit_penalised_logistic_newton(Phi: np.ndarray, y: np.ndarray, lam: float, *,
 
 def random_feature_design(X: np.ndarray, M: int = 30, seed: int = 1) -> np.ndarray:
     """Phi = [1, tanh(X W^T + b)] with W, b drawn once from N(0, 1) and then frozen."""
+    X, M = as_real_array("X", X, ndim=2), as_positive_int("M", M)
     rng = np.random.default_rng(seed)
     W, b = rng.standard_normal((M, X.shape[1])), rng.standard_normal(M)
     return np.column_stack([np.ones(len(X)), np.tanh(X @ W.T + b)])
@@ -92,6 +98,7 @@ def random_fourier_features(X: np.ndarray, M: int, seed: int = 0) -> np.ndarray:
 @cache
 def random_fourier_kernel_errors(widths: tuple[int, ...] = (100, 1000, 10000), n: int = 50) -> dict[int, float]:
     """{"M": largest entry of |Z Z^T - K|} on n points of two_moons, K the Gaussian kernel matrix."""
+    widths = [as_positive_int(f"widths[{i}]", M) for i, M in enumerate(as_sequence("widths", widths))]
     X = two_moons(n)[0]
     K = np.exp(-np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1) / 2)
     return {str(M): float(np.max(np.abs((Z := random_fourier_features(X, M)) @ Z.T - K))) for M in widths}
@@ -100,6 +107,7 @@ def random_fourier_kernel_errors(widths: tuple[int, ...] = (100, 1000, 10000), n
 @cache
 def random_features_summary(lam: float = 0.05, steps: int = 3000) -> dict[str, float]:
     """Newton against gradient descent from two random starts, on a GLM with frozen random features."""
+    steps = as_positive_int("steps", steps)
     X, y = two_moons()
     Phi = random_feature_design(X)
     newton = fit_penalised_logistic_newton(Phi, y, lam)
@@ -124,14 +132,14 @@ def random_features_summary(lam: float = 0.05, steps: int = 3000) -> dict[str, f
 def hidden_features(net: Network, X: np.ndarray) -> np.ndarray:
     """[1, h_L(x)]: the last hidden layer's activations with an intercept column."""
     _, _, activations = forward(net, X)
-    return np.column_stack([np.ones(len(X)), activations[-1]])
+    return np.column_stack([np.ones(len(activations[-1])), activations[-1]])
 
 
-@cache
 @cache
 def trained_and_refit(steps: int = 3000, ridge: float = 1e-6) -> tuple[Network, np.ndarray]:
     """An 8-unit tanh network with a sigmoid output trained on two_moons(), and the coefficients of
     its last layer refitted as a ridge-penalised logistic regression on its hidden features."""
+    ridge = as_finite_float("ridge", ridge, positive=True)
     X, y = two_moons()
     net = init_network([2, 8, 1], "tanh", "sigmoid", seed=3, scale=1.0)
     trained, _ = train_gradient_descent(net, X, y, learning_rate=0.5, steps=steps)
@@ -140,6 +148,7 @@ def trained_and_refit(steps: int = 3000, ridge: float = 1e-6) -> tuple[Network, 
 
 def last_layer_summary(steps: int = 3000, ridge: float = 1e-6) -> dict[str, float]:
     """Train an 8-unit tanh network with a sigmoid output, then refit its last layer as a GLM."""
+    ridge = as_finite_float("ridge", ridge, positive=True)
     X, y = two_moons()
     trained, beta_refit = trained_and_refit(steps, ridge)
     Phi = hidden_features(trained, X)

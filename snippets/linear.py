@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_positive_int, as_real_array
+from snippets._checks import as_callable, as_finite_float, as_positive_int, as_real_array
 from snippets.figures import figure, new_figure
 from snippets.glm import fit_glm_irls
 from snippets.network import sigmoid
@@ -32,6 +32,10 @@ def affine_map(A: np.ndarray, c: np.ndarray) -> Callable[[np.ndarray], np.ndarra
 def superposition_defect(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, z: np.ndarray,
                          a: float, b: float) -> np.ndarray:
     """f(a x + b z) - a f(x) - b f(z): zero for every a, b, x, z exactly when f is linear."""
+    f, x, z = as_callable("f", f), as_real_array("x", x), as_real_array("z", z)
+    a, b = as_finite_float("a", a), as_finite_float("b", b)
+    if x.shape != z.shape:
+        raise ValueError(f"x, z: expected the same shape, got {x.shape} and {z.shape}")
     return f(a * x + b * z) - a * f(x) - b * f(z)
 
 

@@ -14,13 +14,18 @@ from itertools import pairwise
 
 import numpy as np
 
-from snippets._checks import as_finite_float, as_positive_int, as_real_array
+from snippets._checks import as_finite_float, as_instance, as_positive_int, as_real_array, as_sequence, one_of
 
 
 # --8<-- [start:activations]
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """1 / (1 + e^-z), written with tanh so that it does not overflow for large |z|."""
-    return 0.5 * (1 + np.tanh(np.asarray(z) / 2))
+    return _sigmoid(as_real_array("z", z))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    # sigmoid without the check of its argument, for the training loop (see _softmax_rows).
+    return 0.5 * (1 + np.tanh(z / 2))
 
 
 def softmax(Z: np.ndarray) -> np.ndarray:
@@ -41,7 +46,7 @@ ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.nd
     "identity": (lambda z: z, np.ones_like),
     "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
     "relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0).astype(float)),
-    "sigmoid": (sigmoid, lambda z: 0.25 / np.cosh(z / 2) ** 2),
+    "sigmoid": (_sigmoid, lambda z: 0.25 / np.cosh(z / 2) ** 2),
     "exp": (np.exp, np.exp),
 }
 OUTPUTS = ("identity", "sigmoid", "exp", "softmax")
@@ -70,7 +75,9 @@ class Network:
             raise ValueError(f"hidden: expected one of {sorted(ACTIVATIONS)}, got {self.hidden!r}")
         if self.output not in OUTPUTS:
             raise ValueError(f"output: expected one of {list(OUTPUTS)}, got {self.output!r}")
-        if len(self.weights) != len(self.biases) or not self.weights:
+        as_sequence("weights", self.weights), as_sequence("biases", self.biases)
+        as_finite_float("output_scale", self.output_scale)
+        if len(self.weights) != len(self.biases):
             raise ValueError("weights, biases: expected one weight matrix and one bias vector per layer")
         weights = tuple(as_real_array(f"weights[{i}]", W, ndim=2) for i, W in enumerate(self.weights))
         biases = tuple(as_real_array(f"biases[{i}]", b, ndim=1) for i, b in enumerate(self.biases))
@@ -97,9 +104,14 @@ class Network:
 def init_network(sizes: Sequence[int], hidden: str = "tanh", output: str = "identity", *, seed: int = 0,
                  scale: str | float = "glorot", output_scale: float = 1.0) -> Network:
     """Random weights for layer sizes (d, h_1, ..., k): N(0, 1/fan_in) ('glorot'-style) or N(0, scale^2)."""
+    sizes = as_sequence("sizes", sizes)
     if len(sizes) < 2:
         raise ValueError(f"sizes: expected at least (inputs, outputs), got {tuple(sizes)}")
     sizes = [as_positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
+    if isinstance(scale, str):
+        one_of("scale", scale, ("glorot",))
+    else:
+        scale = as_finite_float("scale", scale, positive=True)
     rng = np.random.default_rng(seed)
     weights, biases = [], []
     for fan_in, fan_out in pairwise(sizes):
@@ -110,6 +122,7 @@ def init_network(sizes: Sequence[int], hidden: str = "tanh", output: str = "iden
 
 
 def check_inputs(net: Network, X: object) -> np.ndarray:
+    as_instance("net", net, Network)
     X = as_real_array("X", X, ndim=2)
     if X.shape[1] != net.sizes[0]:
         raise ValueError(f"X: expected {net.sizes[0]} columns (the network's inputs), got {X.shape[1]}")
@@ -146,6 +159,8 @@ def predict(net: Network, X: np.ndarray) -> np.ndarray:
 
 
 def check_targets(net: Network, y: object, n: int, loss: str) -> np.ndarray:
+    as_instance("net", net, Network)
+    n = as_positive_int("n", n)
     y = as_real_array("y", y, ndim=None)
     k = net.sizes[-1]
     if y.ndim == 1 and y.shape[0] == n and k == 1:
@@ -162,6 +177,7 @@ def check_targets(net: Network, y: object, n: int, loss: str) -> np.ndarray:
 
 
 def _check_pair(net: Network, loss: str) -> None:
+    as_instance("net", net, Network)
     if loss not in LOSSES:
         raise ValueError(f"loss: expected one of {list(LOSSES)}, got {loss!r}")
     if (net.output == "softmax") != (loss == "categorical"):
@@ -177,7 +193,7 @@ def loss_value(net: Network, X: np.ndarray, y: np.ndarray, loss: str | None = No
     squared: sum_k (mu - y)^2 / 2;  cross_entropy: -[y log mu + (1 - y) log(1 - mu)];
     categorical: -sum_k y_k log mu_k;  poisson: mu - y log mu  (terms free of theta dropped).
     """
-    loss = MATCHED_LOSS[net.output] if loss is None else loss
+    loss = MATCHED_LOSS[as_instance("net", net, Network).output] if loss is None else loss
     _check_pair(net, loss)
     mu, pre, _ = forward(net, X)
     y = check_targets(net, y, mu.shape[0], loss)
@@ -201,7 +217,7 @@ def gradients(net: Network, X: np.ndarray, y: np.ndarray, loss: str | None = Non
     The output error is delta_L = dLoss/dz_L. For a matched pair it is (mu - y) / n, the same
     residual as a GLM's score X^T (y - mu); then delta_{l-1} = (delta_l W_l) * phi'(z_{l-1}).
     """
-    loss = MATCHED_LOSS[net.output] if loss is None else loss
+    loss = MATCHED_LOSS[as_instance("net", net, Network).output] if loss is None else loss
     _check_pair(net, loss)
     mu, pre, acts = forward(net, X)
     n = mu.shape[0]
@@ -224,15 +240,22 @@ def gradients(net: Network, X: np.ndarray, y: np.ndarray, loss: str | None = Non
 
 def flatten(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> np.ndarray:
     """theta = (vec W_1, b_1, vec W_2, b_2, ...) as one vector."""
-    return np.concatenate([part for W, b in zip(weights, biases, strict=True) for part in (W.ravel(), b)])
+    weights, biases = as_sequence("weights", weights), as_sequence("biases", biases)
+    if len(weights) != len(biases):
+        raise ValueError(f"weights, biases: expected as many bias vectors as weight matrices, "
+                         f"got {len(weights)} and {len(biases)}")
+    return np.concatenate([part for i, (W, b) in enumerate(zip(weights, biases, strict=True))
+                           for part in (as_real_array(f"weights[{i}]", W).ravel(), as_real_array(f"biases[{i}]", b))])
 
 
 def params(net: Network) -> np.ndarray:
+    as_instance("net", net, Network)
     return flatten(net.weights, net.biases)
 
 
 def with_flat_params(net: Network, theta: np.ndarray) -> Network:
     """The same architecture with parameters read from the flat vector theta."""
+    as_instance("net", net, Network)
     theta = as_real_array("theta", theta, ndim=1)
     if theta.shape[0] != net.n_params:
         raise ValueError(f"theta: expected {net.n_params} parameters, got {theta.shape[0]}")
@@ -255,7 +278,7 @@ def jacobian_wrt_params(net: Network, X: np.ndarray) -> np.ndarray:
 
     Each example gets its own backward pass (no averaging over n): delta starts at dmu/dz_L.
     """
-    if net.sizes[-1] != 1 or net.output == "softmax":
+    if as_instance("net", net, Network).sizes[-1] != 1 or net.output == "softmax":
         raise ValueError("net: the parameter Jacobian here is for networks with one (non-softmax) output")
     mu, pre, acts = forward(net, X)
     delta = ACTIVATIONS[net.output][1](pre[-1]) * net.output_scale  # n x 1

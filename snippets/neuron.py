@@ -24,11 +24,14 @@ if TYPE_CHECKING:
 
 def single_layer(p: int, k: int, output: str) -> Network:
     """A network with no hidden layer, weights and bias at zero: z = X W^T + b, mu = output(z)."""
+    p, k = as_positive_int("p", p), as_positive_int("k", k)
     return Network((np.zeros((k, p)),), (np.zeros(k),), hidden="identity", output=output)
 
 
 def lipschitz_step(Z: np.ndarray, curvature_bound: float) -> float:
     """1/L for the mean loss, with L = curvature_bound * lambda_max([1 Z]^T [1 Z] / n)."""
+    Z = as_real_array("Z", Z, ndim=2)
+    curvature_bound = as_finite_float("curvature_bound", curvature_bound, positive=True)
     Z1 = np.column_stack([np.ones(len(Z)), Z])
     return 1 / (curvature_bound * np.linalg.eigvalsh(Z1.T @ Z1 / len(Z)).max())
 
@@ -57,6 +60,8 @@ def sigmoid_neuron_on_grades(steps: int = 5000) -> dict[str, np.ndarray | float]
 
 def simulated_glm_data(family: str, n: int, p: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(Z, y): n x (p - 1) standard normal covariates (no intercept column) and a response."""
+    family = one_of("family", family, ("gaussian", "bernoulli", "poisson"))
+    n, p = as_positive_int("n", n, minimum=2), as_positive_int("p", p, minimum=2)
     rng = np.random.default_rng(seed)
     Z = rng.standard_normal((n, p - 1))
     eta = 0.3 + Z @ np.linspace(-0.6, 0.6, p - 1)
@@ -64,9 +69,7 @@ def simulated_glm_data(family: str, n: int, p: int, seed: int) -> tuple[np.ndarr
         return Z, eta + rng.standard_normal(n)
     if family == "bernoulli":
         return Z, (rng.random(n) < sigmoid(eta)).astype(float)
-    if family == "poisson":
-        return Z, rng.poisson(np.exp(eta)).astype(float)
-    raise ValueError(f"family: expected gaussian, bernoulli or poisson, got {family!r}")
+    return Z, rng.poisson(np.exp(eta)).astype(float)
 
 
 def neuron_against_glm(family: str, *, n: int = 300, p: int = 4, seed: int = 0, steps: int = 5000) -> float:
@@ -95,7 +98,8 @@ def fit_multinomial_newton(X: np.ndarray, Y: np.ndarray, *, max_iter: int = 50) 
     n, p = X.shape
     K = Y.shape[1]
     if Y.shape[0] != n or K < 2 or not np.all((Y == 0) | (Y == 1)) or not np.all(Y.sum(axis=1) == 1):
-        raise ValueError(f"Y: expected an n x K one-hot matrix (n = {n} rows, K >= 2), got shape {Y.shape}")
+        raise ValueError(f"X, Y: expected Y to be an n x K one-hot matrix (n = {n} rows of X, K >= 2), "
+                         f"got shape {Y.shape}")
     beta = np.zeros(p * (K - 1))  # the free columns 1..K-1, stacked
     for _ in range(as_positive_int("max_iter", max_iter)):
         B = np.column_stack([np.zeros(p), beta.reshape(K - 1, p).T])
@@ -123,6 +127,7 @@ def fit_multinomial_newton(X: np.ndarray, Y: np.ndarray, *, max_iter: int = 50) 
 
 def simulated_three_classes(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(Z, Y): two standard normal covariates and one-hot labels from a 3-class multinomial logit."""
+    n = as_positive_int("n", n)
     rng = np.random.default_rng(seed)
     Z = rng.standard_normal((n, 2))
     B = np.array([[0.0, 0.5, -0.4], [0.0, 1.0, -0.5], [0.0, -0.8, 1.2]])  # rows: intercept, z1, z2
@@ -154,13 +159,13 @@ def squared_error_curvature(w: np.ndarray) -> np.ndarray:
 
     L'' = -2 s (1 - s)^2 (1 - 3 s) with s = sigmoid(w): negative wherever s < 1/3, i.e. w < -log 2.
     """
-    s = sigmoid(w)
+    s = sigmoid(as_real_array("w", w))
     return -2 * s * (1 - s) ** 2 * (1 - 3 * s)
 
 
 def cross_entropy_curvature(w: np.ndarray) -> np.ndarray:
     """L''(w) for L(w) = -log sigmoid(w): s (1 - s) > 0 everywhere."""
-    s = sigmoid(w)
+    s = sigmoid(as_real_array("w", w))
     return s * (1 - s)
 # --8<-- [end:sigmoid-squared]
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_finite_float, as_real_array
+from snippets._checks import as_finite_float, as_instance, as_positive_int, as_real_array
 from snippets.figures import figure, new_figure
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ def linear_predictor(x: np.ndarray, beta: np.ndarray) -> float:
 
 def one_hidden_layer(x: np.ndarray, theta: NetworkParams) -> float:
     """f(x; theta) = v^T tanh(W x + b) + c: a GLM-shaped output on top of tanh features."""
+    as_instance("theta", theta, NetworkParams)
     x = as_real_array("x", x, ndim=1)
     if x.shape[0] != theta.W.shape[1]:
         raise ValueError(f"x: expected length d = {theta.W.shape[1]} (columns of W), got {x.shape[0]}")
@@ -73,19 +74,25 @@ def one_hidden_layer(x: np.ndarray, theta: NetworkParams) -> float:
 
 def random_params(rng: np.random.Generator, d: int, M: int) -> NetworkParams:
     """Standard normal W, b, v and c: a generic point in parameter space."""
+    as_instance("rng", rng, np.random.Generator)
+    d, M = as_positive_int("d", d), as_positive_int("M", M)
     return NetworkParams(rng.standard_normal((M, d)), rng.standard_normal(M), rng.standard_normal(M),
                          float(rng.standard_normal()))
 
 
 def superposition_defect_glm(x: np.ndarray, beta1: np.ndarray, beta2: np.ndarray) -> float:
     """eta(beta1 + beta2) - eta(beta1) - eta(beta2) + eta(0): zero for a map that is linear in beta."""
-    zero = np.zeros_like(as_real_array("beta1", beta1, ndim=1))
+    d = as_real_array("x", x, ndim=1).shape[0]
+    beta1 = as_real_array("beta1", beta1, ndim=1, length=d)
+    beta2 = as_real_array("beta2", beta2, ndim=1, length=d)
+    zero = np.zeros(d)
     return (linear_predictor(x, beta1 + beta2) - linear_predictor(x, beta1)
             - linear_predictor(x, beta2) + linear_predictor(x, zero))
 
 
 def superposition_defect_network(x: np.ndarray, theta1: NetworkParams, theta2: NetworkParams) -> float:
     """f(theta1 + theta2) - f(theta1) - f(theta2) + f(0): non-zero once theta enters non-linearly."""
+    _same_shape("theta1", theta1, "theta2", theta2)
     return (one_hidden_layer(x, theta1 + theta2) - one_hidden_layer(x, theta1)
             - one_hidden_layer(x, theta2) + one_hidden_layer(x, 0.0 * theta1))
 
@@ -97,11 +104,20 @@ def network_second_derivative_along_line(x: np.ndarray, theta: NetworkParams, di
     f'' = 2 dv^T (tanh'(u) * a) + v^T (tanh''(u) * a^2), where tanh' = 1 - tanh^2 and
     tanh'' = -2 tanh (1 - tanh^2). A GLM's eta has second derivative 0 along every line.
     """
-    x = as_real_array("x", x, ndim=1)
+    _same_shape("theta", theta, "direction", direction)
+    x = as_real_array("x", x, ndim=1, length=theta.W.shape[1])
     u = theta.W @ x + theta.b
     a = direction.W @ x + direction.b
     h = np.tanh(u)
     return float(2 * direction.v @ ((1 - h**2) * a) + theta.v @ (-2 * h * (1 - h**2) * a**2))
+
+
+def _same_shape(name1: str, theta1: object, name2: str, theta2: object) -> None:
+    """Both are NetworkParams of networks of the same shape, or an error naming them."""
+    as_instance(name1, theta1, NetworkParams), as_instance(name2, theta2, NetworkParams)
+    if theta1.W.shape != theta2.W.shape:
+        raise ValueError(f"{name1}, {name2}: expected parameters of the same network shape, "
+                         f"got W of shape {theta1.W.shape} and {theta2.W.shape}")
 
 
 def superposition_defects(seed: int = 434906) -> dict[str, float]:

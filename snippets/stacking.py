@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_positive_int, as_real_array
+from snippets._checks import (
+    as_finite_float,
+    as_instance,
+    as_positive_int,
+    as_real_array,
+    as_sequence,
+)
 from snippets.figures import figure, new_figure
 from snippets.glm import fisher_information, fit_glm_irls, resolve_family_and_link
 from snippets.network import (
@@ -36,18 +42,25 @@ if TYPE_CHECKING:
 # --8<-- [start:two-layer]
 def two_layer(W: np.ndarray, b: np.ndarray, v: np.ndarray, c: float, hidden: str = "tanh") -> Network:
     """f(x; theta) = v^T phi(W x + b) + c as a Network: a GLM-shaped output on learned features."""
-    v = as_real_array("v", v, ndim=1)
-    return Network((W, v[None, :]), (b, np.array([float(c)])), hidden, "identity")
+    W, b, v = as_real_array("W", W, ndim=2), as_real_array("b", b, ndim=1), as_real_array("v", v, ndim=1)
+    if not b.shape[0] == v.shape[0] == W.shape[0]:
+        raise ValueError(f"W, b, v: expected M = {W.shape[0]} (rows of W) entries in b and v, "
+                         f"got {b.shape[0]} and {v.shape[0]}")
+    return Network((W, v[None, :]), (b, np.array([as_finite_float("c", c)])), hidden, "identity")
 
 
 def output_weight_derivative(W: np.ndarray, b: np.ndarray, x: np.ndarray, hidden: str = "tanh") -> np.ndarray:
     """d f / d v_j = phi(w_j^T x + b_j): the 'covariates' of the output layer depend on W and b."""
+    W = as_real_array("W", W, ndim=2)
     net = two_layer(W, b, np.zeros(W.shape[0]), 0.0, hidden)
-    return jacobian_wrt_params(net, np.atleast_2d(x))[0, W.size + W.shape[0]:W.size + 2 * W.shape[0]]
+    x = as_real_array("x", x, ndim=1, length=net.sizes[0])
+    return jacobian_wrt_params(net, x[None, :])[0, W.size + W.shape[0]:W.size + 2 * W.shape[0]]
 # --8<-- [end:two-layer]
 
 
 def random_two_layer(rng: np.random.Generator, d: int, M: int, hidden: str = "tanh") -> Network:
+    as_instance("rng", rng, np.random.Generator)
+    d, M = as_positive_int("d", d), as_positive_int("M", M)
     return two_layer(rng.standard_normal((M, d)), rng.standard_normal(M), rng.standard_normal(M),
                      float(rng.standard_normal()), hidden)
 
@@ -55,6 +68,7 @@ def random_two_layer(rng: np.random.Generator, d: int, M: int, hidden: str = "ta
 def layerwise_superposition_defects(seed: int = 0, d: int = 2, M: int = 5, n: int = 50) -> dict[str, float]:
     """f(theta1 + theta2) - f(theta1) - f(theta2) + f(0), max over n inputs: over all parameters,
     and over the output layer (v, c) alone with (W, b) held fixed."""
+    d, M, n = as_positive_int("d", d), as_positive_int("M", M), as_positive_int("n", n)
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, d))
     net1, net2 = random_two_layer(rng, d, M), random_two_layer(rng, d, M)
@@ -76,6 +90,7 @@ def layerwise_superposition_defects(seed: int = 0, d: int = 2, M: int = 5, n: in
 
 def jacobian_change(hidden: str, seed: int = 0, d: int = 2, M: int = 5, n: int = 50) -> float:
     """||J(theta_1) - J(theta_2)||_F / ||J(theta_1)||_F for two random parameter vectors."""
+    d, M, n = as_positive_int("d", d), as_positive_int("M", M), as_positive_int("n", n)
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, d))
     J1 = jacobian_wrt_params(random_two_layer(rng, d, M, hidden), X)
@@ -85,6 +100,7 @@ def jacobian_change(hidden: str, seed: int = 0, d: int = 2, M: int = 5, n: int =
 
 def glmm_jacobian_change(seed: int = 0, n: int = 50, h: float = 1e-6) -> float:
     """The same for the GLMM predictor eta = X beta + Z u, by central differences: zero up to rounding."""
+    n, h = as_positive_int("n", n), as_finite_float("h", h, positive=True)
     rng = np.random.default_rng(seed)
     X, Z = rng.standard_normal((n, 3)), np.eye(5)[rng.integers(0, 5, n)]  # fixed effects, group indicators
 
@@ -100,6 +116,8 @@ def glmm_jacobian_change(seed: int = 0, n: int = 50, h: float = 1e-6) -> float:
 
 def mixed_partial(seed: int = 0, j: int = 1, k: int = 0, h: float = 1e-4) -> dict[str, float]:
     """d^2 f / dv_j dW_jk at one input, by central differences and by the formula phi'(w_j^T x + b_j) x_k."""
+    j, k = as_positive_int("j", j, minimum=0, maximum=4), as_positive_int("k", k, minimum=0, maximum=1)
+    h = as_finite_float("h", h, positive=True)
     rng = np.random.default_rng(seed)
     W, b, v, c = rng.standard_normal((5, 2)), rng.standard_normal(5), rng.standard_normal(5), 0.3
     x = rng.standard_normal(2)
@@ -119,12 +137,12 @@ def mixed_partial(seed: int = 0, j: int = 1, k: int = 0, h: float = 1e-4) -> dic
 # --8<-- [start:deep-linear]
 def scalar_deep_linear_loss(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """L(a, b) = (1 - a b)^2: fit y = 1 at x = 1 with the two-layer linear 'network' x -> b a x."""
-    return (1 - a * b) ** 2
+    return (1 - as_real_array("a", a) * as_real_array("b", b)) ** 2
 
 
 def collapse_linear_network(net: Network) -> tuple[np.ndarray, np.ndarray]:
     """(A, c) with f(x) = A x + c for a network whose activations are all the identity."""
-    if net.hidden != "identity" or net.output != "identity":
+    if as_instance("net", net, Network).hidden != "identity" or net.output != "identity":
         raise ValueError(f"net: expected identity activations, got hidden={net.hidden}, output={net.output}")
     A, c = np.eye(net.sizes[0]), np.zeros(net.sizes[0])
     for W, b in zip(net.weights, net.biases, strict=True):
@@ -135,6 +153,7 @@ def collapse_linear_network(net: Network) -> tuple[np.ndarray, np.ndarray]:
 
 def saddle_at_origin(h: float = 1e-4) -> dict[str, object]:
     """Gradient and Hessian of (1 - ab)^2 at (0, 0) by central differences, and the midpoint loss."""
+    h = as_finite_float("h", h, positive=True)
     def L(point: np.ndarray) -> float:
         return float(scalar_deep_linear_loss(point[0], point[1]))
 
@@ -148,6 +167,10 @@ def saddle_at_origin(h: float = 1e-4) -> dict[str, object]:
 
 def rotated_gaussian(n: int = 500, variances=(5.0, 3.0, 1.0, 0.5), seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(X centred, U): n draws with the given variances along the orthonormal columns of a random U."""
+    n = as_positive_int("n", n, minimum=2)
+    variances = as_real_array("variances", as_sequence("variances", variances), ndim=1)
+    if np.any(variances <= 0):
+        raise ValueError(f"variances: expected positive numbers, got {tuple(variances)}")
     rng = np.random.default_rng(seed)
     U, _ = np.linalg.qr(rng.standard_normal((len(variances), len(variances))))
     X = rng.standard_normal((n, len(variances))) * np.sqrt(variances) @ U.T
@@ -161,7 +184,7 @@ def linear_autoencoder(k: int = 2, steps: int = 3000, learning_rate: float = 0.0
     Returns max |B A - U_k U_k^T|, where U_k spans the top-k principal subspace of the data.
     """
     X, _ = rotated_gaussian()
-    d = X.shape[1]
+    d, k = X.shape[1], as_positive_int("k", k)
     net = init_network([d, k, d], hidden="identity", output="identity", seed=3, scale=0.1)
     trained, _ = train_gradient_descent(net, X, X, learning_rate=learning_rate, steps=steps)
     A, _ = collapse_linear_network(trained)
@@ -177,6 +200,7 @@ TEACHER_X = np.linspace(-2, 2, 100)[:, None]
 
 def teacher(seed: int = 4, M: int = 4) -> Network:
     """A one-hidden-layer tanh network with M units and 1-D input; its own outputs are the targets."""
+    M = as_positive_int("M", M)
     rng = np.random.default_rng(seed)
     return two_layer(rng.normal(0, 1.5, (M, 1)), rng.normal(0, 1.0, M), rng.normal(0, 2.0, M), 0.5)
 
@@ -188,12 +212,8 @@ SYMMETRY_MAX_UNITS = 6  # 6! 2^6 = 46,080 copies; each unit more multiplies the 
 def symmetry_copies(net: Network) -> list[Network]:
     """All M! 2^M networks obtained by permuting the hidden units and flipping the signs of
     (w_j, b_j, v_j) for a tanh layer (tanh is odd): every one computes the same function."""
-    (W, v), (b, c) = net.weights, net.biases
-    M = W.shape[0]
-    if len(net.weights) != 2 or net.hidden != "tanh" or v.shape[0] != 1:
-        raise ValueError(f"net: expected a one-hidden-layer tanh network with one output, got sizes {net.sizes} "
-                         f"and hidden activation {net.hidden!r}")
-    as_positive_int("net: hidden units M", M, maximum=SYMMETRY_MAX_UNITS)
+    (W, v), (b, c) = _one_hidden_layer("net", net, "tanh")
+    M = as_positive_int("net: hidden units M", W.shape[0], maximum=SYMMETRY_MAX_UNITS)
     copies = []
     for order in itertools.permutations(range(M)):
         for signs in itertools.product((1.0, -1.0), repeat=M):
@@ -203,11 +223,25 @@ def symmetry_copies(net: Network) -> list[Network]:
 # --8<-- [end:symmetries]
 
 
+def _one_hidden_layer(name: str, net: object, hidden: str) -> tuple[tuple, tuple]:
+    """((W, v), (b, c)) of a one-hidden-layer network with one output and this hidden activation,
+    or an error naming the argument."""
+    as_instance(name, net, Network)
+    if len(net.weights) != 2 or net.hidden != hidden or net.sizes[-1] != 1:
+        raise ValueError(f"{name}: expected a one-hidden-layer {hidden} network with one output, got sizes "
+                         f"{net.sizes} and hidden activation {net.hidden!r}")
+    return net.weights, net.biases
+
+
 def mean_squared_loss(net: Network, target: Network, X: np.ndarray = TEACHER_X) -> float:
+    as_instance("net", net, Network), as_instance("target", target, Network)
     return float(np.mean((predict(net, X) - predict(target, X)) ** 2) / 2)
 
 
 def midpoint(a: Network, b: Network) -> Network:
+    as_instance("a", a, Network), as_instance("b", b, Network)
+    if (a.sizes, a.hidden, a.output) != (b.sizes, b.hidden, b.output):
+        raise ValueError(f"a, b: expected networks of the same architecture, got sizes {a.sizes} and {b.sizes}")
     return with_flat_params(a, (params(a) + params(b)) / 2)
 
 
@@ -235,7 +269,10 @@ def is_irreducible(net: Network, tol: float = 1e-8) -> bool:
     """Sussmann's condition for a one-hidden-layer tanh network: no unit with v_j = 0 or
     (w_j, b_j) = 0, and no two units with (w_j, b_j) = +-(w_k, b_k). Only then is the number of
     parameter vectors computing its function exactly M! 2^M."""
-    (W, v), (b, _) = net.weights, net.biases
+    (W, v), (b, _) = _one_hidden_layer("net", net, "tanh")
+    tol = as_finite_float("tol", tol)
+    if tol < 0:
+        raise ValueError(f"tol: expected a number >= 0, got {tol}")
     inner = np.column_stack([W, b])
     if np.any(np.abs(v[0]) <= tol) or np.any(np.linalg.norm(inner, axis=1) <= tol):
         return False
@@ -267,7 +304,7 @@ def relu_rescaling_tangent(net: Network) -> np.ndarray:
 
     One such tangent per hidden unit; f does not change along any of them.
     """
-    (W, v), (b, _) = net.weights, net.biases
+    (W, v), (b, _) = _one_hidden_layer("net", net, "relu")
     M, d = W.shape
     tangents = []
     for j in range(M):
@@ -303,12 +340,20 @@ def fisher_spectrum(seed: int = 5, d: int = 2, M: int = 6, n: int = 300) -> dict
 
 def gradient_rank_ratio(gradients: np.ndarray) -> float:
     """sigma_2 / sigma_1 of the stacked input-gradients: 0 when they all point one way."""
+    gradients = as_real_array("gradients", gradients, ndim=2)
+    if min(gradients.shape) < 2:
+        raise ValueError(f"gradients: expected at least two rows and two columns, got shape {gradients.shape}")
     s = np.linalg.svd(gradients, compute_uv=False)
+    if s[0] == 0:
+        raise ValueError("gradients: all zero, so they point in no direction")
     return float(s[1] / s[0])
 
 
 def ridge_sum_net(X: np.ndarray) -> np.ndarray:
     """sigmoid(tanh(x1 + x2) - tanh(x1 - x2)): two ridge functions in two directions."""
+    X = as_real_array("X", X, ndim=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"X: expected two columns (x1, x2), got {X.shape[1]}")
     return sigmoid(np.tanh(X[:, 0] + X[:, 1]) - np.tanh(X[:, 0] - X[:, 1]))
 
 
@@ -343,6 +388,9 @@ def single_index_summary(seed: int = 6) -> dict[str, float]:
 # --- ReLU networks: degree 1 in x, degree L in the weights ------------------------------------
 
 def bias_free_relu(seed: int = 7, sizes=(3, 16, 16, 1)) -> Network:
+    sizes = [as_positive_int(f"sizes[{i}]", m) for i, m in enumerate(as_sequence("sizes", sizes))]
+    if len(sizes) < 2:
+        raise ValueError(f"sizes: expected at least (inputs, outputs), got {tuple(sizes)}")
     rng = np.random.default_rng(seed)
     weights = tuple(rng.standard_normal((m, n)) / np.sqrt(n) for n, m in pairwise(sizes))
     return Network(weights, tuple(np.zeros(m) for m in sizes[1:]), "relu", "identity")
@@ -350,6 +398,7 @@ def bias_free_relu(seed: int = 7, sizes=(3, 16, 16, 1)) -> Network:
 
 def homogeneity_ratios(alpha: float = 2.0, seed: int = 7) -> dict[str, float]:
     """f(x; alpha W) / f(x; W) (= alpha^L) and f(alpha x; W) / f(x; W) (= alpha) for a bias-free ReLU net."""
+    alpha = as_finite_float("alpha", alpha, positive=True)
     net = bias_free_relu(seed)
     X = np.random.default_rng(seed).standard_normal((20, 3))
     scaled = net.with_params([alpha * W for W in net.weights], net.biases)

@@ -62,6 +62,8 @@ RC_PARAMS = {
 
 def to_dark(svg: str) -> str:
     """The dark-palette variant of an SVG drawn with the light colours above."""
+    if not isinstance(svg, str):
+        raise TypeError(f"svg: expected the SVG text, got {type(svg).__name__}")
     for light, dark in DARK_PALETTE.items():
         svg = svg.replace(light, dark)
     return svg

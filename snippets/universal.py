@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_finite_float, as_positive_int, as_real_array, one_of
+from snippets._checks import (
+    as_callable,
+    as_finite_float,
+    as_instance,
+    as_positive_int,
+    as_real_array,
+    as_sequence,
+    one_of,
+)
 from snippets.figures import figure, new_figure
 from snippets.network import Network, forward, predict
 
@@ -28,6 +36,7 @@ SLIDER_WIDTHS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
 
 def target(x: np.ndarray) -> np.ndarray:
     """f(x) = sin(2 pi x) + x^2, the function every construction on the page approximates."""
+    x = as_real_array("x", x)
     return np.sin(2 * np.pi * x) + x**2
 
 
@@ -38,14 +47,14 @@ def relu_interpolant(f, N: int) -> Network:
     c_0 is the first secant slope s_0, and c_i = s_i - s_{i-1} the change of slope at knot i.
     """
     knots = np.arange(as_positive_int("N", N) + 1) / N
-    return interpolating_relu(knots, f(knots))
+    return interpolating_relu(knots, as_callable("f", f)(knots))
 
 
 def sigmoid_staircase(f, N: int, steepness: float | None = None) -> Network:
     """f(0) + sum_i (f(x_i) - f(x_{i-1})) sigma(k (x - t_i)): steep sigmoids as steps at the
     midpoints t_i of N equal cells, with k = 400 N unless given."""
-    N = as_positive_int("N", N)
-    k = 400.0 * N if steepness is None else float(steepness)
+    f, N = as_callable("f", f), as_positive_int("N", N)
+    k = 400.0 * N if steepness is None else as_finite_float("steepness", steepness, positive=True)
     knots = np.arange(N + 1) / N
     midpoints = (knots[:-1] + knots[1:]) / 2
     jumps = np.diff(f(knots))
@@ -55,6 +64,7 @@ def sigmoid_staircase(f, N: int, steepness: float | None = None) -> Network:
 
 def sup_error(net: Network, f=target, grid: np.ndarray = GRID) -> float:
     """max over the grid of |net(x) - f(x)|."""
+    f, grid = as_callable("f", f), as_real_array("grid", grid, ndim=1)
     return float(np.max(np.abs(predict(net, grid[:, None])[:, 0] - f(grid))))
 
 
@@ -62,6 +72,7 @@ def sup_error(net: Network, f=target, grid: np.ndarray = GRID) -> float:
 def approximation_errors(widths: tuple[int, ...] = WIDTHS) -> dict[str, list[float]]:
     """Sup errors of both constructions at each width, and the bound ||f''|| / (8 N^2) for the ReLU one."""
     second_derivative_bound = 4 * np.pi**2 + 2  # |f''| = |-4 pi^2 sin(2 pi x) + 2| <= 4 pi^2 + 2
+    widths = [as_positive_int(f"widths[{i}]", N) for i, N in enumerate(as_sequence("widths", widths))]
     return {
         "widths": list(widths),
         "relu": [sup_error(relu_interpolant(target, N)) for N in widths],
@@ -100,6 +111,7 @@ def interpolating_relu(x: np.ndarray, y: np.ndarray) -> Network:
 @cache
 def noise_interpolation(n: int = 30, n_test: int = 2000, seed: int = 0) -> dict[str, float]:
     """Fit pure noise exactly, then measure the error on fresh noise: universality is not learning."""
+    n, n_test = as_positive_int("n", n, minimum=2), as_positive_int("n_test", n_test)
     rng = np.random.default_rng(seed)
     x, y = rng.uniform(0, 1, n), rng.standard_normal(n)
     net = interpolating_relu(x, y)
@@ -114,6 +126,7 @@ def noise_interpolation(n: int = 30, n_test: int = 2000, seed: int = 0) -> dict[
 @cache
 def polynomial_regression_errors(degrees: tuple[int, ...] = (2, 4, 8, 12, 16, 20)) -> dict[str, list[float]]:
     """Sup error of least-squares polynomial fits (Chebyshev basis) of growing degree to f on [0, 1]."""
+    degrees = [as_positive_int(f"degrees[{i}]", m, minimum=0) for i, m in enumerate(as_sequence("degrees", degrees))]
     x = np.linspace(0, 1, 2001)
     errors = []
     for degree in degrees:
@@ -125,6 +138,7 @@ def polynomial_regression_errors(degrees: tuple[int, ...] = (2, 4, 8, 12, 16, 20
 # --- polynomial activations ---------------------------------------------------------------------
 
 def polynomial_target(x: np.ndarray) -> np.ndarray:
+    x = as_real_array("x", x)
     return np.sin(3 * x) + np.abs(x)
 
 
@@ -175,6 +189,7 @@ def polynomial_activation_summary() -> dict[str, float]:
 # --- ReLU networks are piecewise linear -----------------------------------------------------------
 
 def small_relu_2d(seed: int = 9, width: int = 16) -> Network:
+    width = as_positive_int("width", width)
     rng = np.random.default_rng(seed)
     sizes = (2, width, width, 1)
     return Network(tuple(rng.standard_normal((m, n)) / np.sqrt(n) for n, m in pairwise(sizes)),
@@ -191,6 +206,9 @@ def activation_pattern(net: Network, X: np.ndarray) -> np.ndarray:
 def local_affine_map(net: Network, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(A_p, c_p) with f = A_p x + c_p on x's activation region: each layer is affine once the
     pattern D_l = diag(1[z_l > 0]) is fixed, so A_p = W_L D_{L-1} W_{L-1} ... D_1 W_1."""
+    if as_instance("net", net, Network).hidden != "relu" or net.output != "identity":
+        raise ValueError(f"net: expected ReLU hidden units and an identity output, got {net.hidden}, {net.output}")
+    x = as_real_array("x", x, ndim=1)
     pattern_rows = activation_pattern(net, x[None, :])[0]
     A, c, start = np.eye(len(x)), np.zeros(len(x)), 0
     for W, b in zip(net.weights[:-1], net.biases[:-1], strict=True):
@@ -231,6 +249,7 @@ SAWTOOTH_MAX_DEPTH = 20  # 2^20 pieces; the grid of sawtooth_pieces then holds 2
 # --8<-- [start:sawtooth]
 def tent(x: np.ndarray) -> np.ndarray:
     """T(x) = 2 ReLU(x) - 4 ReLU(x - 1/2): up from 0 to 1 on [0, 1/2], back down on [1/2, 1]."""
+    x = as_real_array("x", x)
     return 2 * np.maximum(x, 0) - 4 * np.maximum(x - 0.5, 0)
 
 
@@ -267,6 +286,8 @@ def sawtooth_pieces(k: int) -> int:
 @cache
 def shallow_max_pieces(widths: tuple[int, ...] = (1, 2, 5, 10, 20), nets: int = 10, seed: int = 0) -> dict[int, int]:
     """Most pieces seen on [0, 1] among random one-hidden-layer ReLU networks of each width."""
+    widths = [as_positive_int(f"widths[{i}]", M) for i, M in enumerate(as_sequence("widths", widths))]
+    nets = as_positive_int("nets", nets)
     rng = np.random.default_rng(seed)
     x = np.linspace(0, 1, 50_001)
     most = {}

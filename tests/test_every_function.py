@@ -1,0 +1,299 @@
+"""Every public function of snippets/ against bad input, one argument at a time.
+
+VALID holds one valid call of each public function. For each of its arguments, hypothesis replaces
+that argument (everything else valid) by values drawn from the wrong ones for its kind: arrays with
+NaN or infinity inside, of the wrong shape, empty, or not numbers at all; sizes that are zero,
+negative, fractional, strings or None; numbers that are NaN, infinite, negative, zero or not numbers;
+unknown option names; None or a string where a network, a function or a fit is expected. Some of
+those values are valid for some arguments (a negative coefficient, a zero index, an elementwise
+function on any shape); so the property is: the call raises one of the package's documented
+errors with the argument's name in the message, or it returns a result with no NaN or infinity
+in it, within the deadline. Never a bare numpy or Python error, a NaN, or a run that does not end.
+
+test_bad_input.py adds targeted cases (labels outside a family's support, separated data, sizes
+whose cost grows exponentially); test_every_public_function_is_checked keeps this table complete.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import snippets
+from snippets import figures, glm, glm_again, linear, network, neuron, overview, stacking, style, universal
+from snippets.glm import ConvergenceError
+
+DOCUMENTED = (ValueError, TypeError, ConvergenceError)
+
+RNG = np.random.default_rng(0)
+X1 = np.column_stack([np.ones(20), RNG.standard_normal(20)])  # a design with an intercept
+X2 = RNG.standard_normal((20, 2))  # two inputs of a network
+Y_BINARY = np.array([0.0, 1.0] * 10)
+Y_COUNTS = np.arange(20.0) % 4
+ONE_HOT = np.eye(3)[np.arange(20) % 3]
+GRID = np.linspace(0, 1, 9)
+BERNOULLI, LOGIT = glm.resolve_family_and_link("bernoulli", "logit")
+FIT = glm.fit_glm_irls(X1, Y_BINARY)
+NET = network.init_network((2, 3, 1))
+RELU_NET = stacking.two_layer(np.array([[1.0, -1.0], [0.5, 2.0], [-1.0, 0.3]]), np.array([0.1, -0.2, 0.3]),
+                              np.array([1.0, -2.0, 0.5]), 0.2, "relu")
+TANH_NET = stacking.teacher()  # one input, four tanh units
+LINEAR_NET = network.init_network((2, 3, 1), hidden="identity")
+THETA = overview.random_params(np.random.default_rng(1), 2, 3)
+THETA2 = overview.random_params(np.random.default_rng(2), 2, 3)
+SMALL_RELU = universal.small_relu_2d(width=4)
+
+# One valid call of each public function: {function: {argument: value}}.
+VALID: dict[Callable, dict[str, object]] = {
+    figures.render_named: {"name": "link-functions"},
+    style.to_dark: {"svg": "<svg/>"},
+    glm.resolve_family_and_link: {"family": "bernoulli", "link": "logit"},
+    glm.check_design_and_response: {"X": X1, "y": Y_BINARY, "family": BERNOULLI},
+    glm.score: {"X": X1, "y": Y_BINARY, "beta": np.zeros(2), "family": BERNOULLI, "link": LOGIT},
+    glm.fisher_information: {"X": X1, "beta": np.zeros(2), "family": BERNOULLI, "link": LOGIT},
+    glm.deviance: {"y": Y_BINARY, "mu": np.full(20, 0.5), "family": BERNOULLI},
+    glm.fit_glm_irls: {"X": X1, "y": Y_BINARY, "family": "bernoulli", "link": "logit", "tol": 1e-10, "max_iter": 50},
+    glm.negative_log_likelihood: {"X": X1, "y": Y_BINARY, "beta": np.zeros(2), "family": "bernoulli",
+                                  "link": "logit"},
+    glm.fit_glm_newton: {"X": X1, "y": Y_BINARY, "family": "bernoulli", "link": "logit", "tol": 1e-12,
+                         "max_iter": 50, "step": 1e-6},
+    glm.observed_information: {"X": X1, "y": Y_BINARY, "beta": np.zeros(2), "family": BERNOULLI, "link": LOGIT,
+                               "step": 1e-6},
+    glm.coefficient_table: {"fit": FIT, "columns": ("const", "x")},
+    glm.simulated_logistic: {"n": 50, "p": 2},
+    glm.separation_gradient_descent: {"steps": 10, "learning_rate": 1.0},
+    glm_again.two_moons: {"n": 20, "noise": 0.25},
+    glm_again.penalised_logistic_objective: {"Phi": X1, "y": Y_BINARY, "beta": np.zeros(2), "lam": 0.1},
+    glm_again.fit_penalised_logistic_newton: {"Phi": X1, "y": Y_BINARY, "lam": 0.1, "max_iter": 100},
+    glm_again.random_feature_design: {"X": X2, "M": 5},
+    glm_again.random_fourier_features: {"X": X2, "M": 5},
+    glm_again.hidden_features: {"net": NET, "X": X2},
+    glm_again.last_layer_summary: {"steps": 5, "ridge": 1e-6},
+    glm_again.ntk_network: {"width": 5},
+    glm_again.train_network_and_linearisation: {"width": 5, "steps": 3, "learning_rate": 0.5},
+    linear.affine_map: {"A": np.eye(2), "c": np.zeros(2)},
+    linear.superposition_defect: {"f": np.tanh, "x": np.ones(2), "z": np.arange(2.0), "a": 2.0, "b": -1.0},
+    linear.compose_affine: {"A1": np.eye(2), "c1": np.zeros(2), "A2": np.ones((1, 2)), "c2": np.ones(1)},
+    linear.polynomial_design: {"x": GRID, "degree": 2},
+    linear.least_squares: {"Phi": X1, "y": Y_COUNTS},
+    linear.squared_error_hessian: {"Phi": X1},
+    linear.cubic_example: {"n": 20},
+    linear.xor_relu_network: {"X": np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])},
+    network.sigmoid: {"z": GRID},
+    network.softmax: {"Z": X2},
+    network.init_network: {"sizes": (2, 3, 1), "hidden": "tanh", "output": "identity", "scale": "glorot",
+                           "output_scale": 1.0},
+    network.Network: {"weights": NET.weights, "biases": NET.biases, "hidden": "tanh", "output": "identity",
+                      "output_scale": 1.0},
+    network.check_inputs: {"net": NET, "X": X2},
+    network.forward: {"net": NET, "X": X2},
+    network.predict: {"net": NET, "X": X2},
+    network.check_targets: {"net": NET, "y": Y_COUNTS, "n": 20, "loss": "squared"},
+    network.loss_value: {"net": NET, "X": X2, "y": Y_COUNTS, "loss": "squared"},
+    network.gradients: {"net": NET, "X": X2, "y": Y_COUNTS, "loss": "squared"},
+    network.flatten: {"weights": NET.weights, "biases": NET.biases},
+    network.params: {"net": NET},
+    network.with_flat_params: {"net": NET, "theta": network.params(NET)},
+    network.flat_gradient: {"net": NET, "X": X2, "y": Y_COUNTS, "loss": "squared"},
+    network.jacobian_wrt_params: {"net": NET, "X": X2},
+    network.linearize: {"net": NET, "X": X2},
+    network.train_gradient_descent: {"net": NET, "X": X2, "y": Y_COUNTS, "learning_rate": 0.1, "steps": 2,
+                                     "loss": "squared", "weight_decay": 0.0},
+    neuron.single_layer: {"p": 2, "k": 1, "output": "sigmoid"},
+    neuron.lipschitz_step: {"Z": X2, "curvature_bound": 0.25},
+    neuron.simulated_glm_data: {"family": "bernoulli", "n": 20, "p": 2, "seed": 0},
+    neuron.neuron_against_glm: {"family": "bernoulli", "n": 50, "p": 2, "steps": 20},
+    neuron.fit_multinomial_newton: {"X": X1, "Y": ONE_HOT, "max_iter": 50},
+    neuron.simulated_three_classes: {"n": 30},
+    neuron.squared_error_curvature: {"w": GRID},
+    neuron.cross_entropy_curvature: {"w": GRID},
+    neuron.weight_gradients: {"w": -10.0, "x": 1.0, "y": 1.0},
+    neuron.steps_to_recover: {"loss": "cross_entropy", "w": -10.0, "learning_rate": 1.0, "max_steps": 100},
+    overview.NetworkParams: {"W": THETA.W, "b": THETA.b, "v": THETA.v, "c": THETA.c},
+    overview.linear_predictor: {"x": np.ones(2), "beta": np.ones(2)},
+    overview.one_hidden_layer: {"x": np.ones(2), "theta": THETA},
+    overview.random_params: {"rng": np.random.default_rng(0), "d": 2, "M": 3},
+    overview.superposition_defect_glm: {"x": np.ones(2), "beta1": np.ones(2), "beta2": np.arange(2.0)},
+    overview.superposition_defect_network: {"x": np.ones(2), "theta1": THETA, "theta2": THETA2},
+    overview.network_second_derivative_along_line: {"x": np.ones(2), "theta": THETA, "direction": THETA2},
+    stacking.two_layer: {"W": RELU_NET.weights[0], "b": RELU_NET.biases[0], "v": np.ones(3), "c": 0.5,
+                         "hidden": "tanh"},
+    stacking.output_weight_derivative: {"W": RELU_NET.weights[0], "b": RELU_NET.biases[0], "x": np.ones(2),
+                                        "hidden": "tanh"},
+    stacking.random_two_layer: {"rng": np.random.default_rng(0), "d": 2, "M": 3, "hidden": "tanh"},
+    stacking.layerwise_superposition_defects: {"d": 2, "M": 3, "n": 10},
+    stacking.jacobian_change: {"hidden": "tanh", "d": 2, "M": 3, "n": 10},
+    stacking.glmm_jacobian_change: {"n": 20, "h": 1e-6},
+    stacking.mixed_partial: {"j": 1, "k": 0, "h": 1e-4},
+    stacking.scalar_deep_linear_loss: {"a": GRID, "b": GRID},
+    stacking.collapse_linear_network: {"net": LINEAR_NET},
+    stacking.saddle_at_origin: {"h": 1e-4},
+    stacking.rotated_gaussian: {"n": 50, "variances": (5.0, 3.0)},
+    stacking.teacher: {"M": 4},
+    stacking.symmetry_copies: {"net": TANH_NET},
+    stacking.mean_squared_loss: {"net": TANH_NET, "target": TANH_NET, "X": GRID[:, None]},
+    stacking.midpoint: {"a": TANH_NET, "b": TANH_NET},
+    stacking.is_irreducible: {"net": TANH_NET, "tol": 1e-8},
+    stacking.relu_rescaling_tangent: {"net": RELU_NET},
+    stacking.gradient_rank_ratio: {"gradients": X2},
+    stacking.ridge_sum_net: {"X": X2},
+    stacking.bias_free_relu: {"sizes": (3, 4, 1)},
+    stacking.homogeneity_ratios: {"alpha": 2.0},
+    stacking.fisher_spectrum: {"d": 2, "M": 3, "n": 20},
+    stacking.linear_autoencoder: {"k": 2, "steps": 5, "learning_rate": 0.02},
+    glm_again.random_fourier_kernel_errors: {"widths": (10, 20), "n": 10},
+    glm_again.random_features_summary: {"lam": 0.05, "steps": 5},
+    glm_again.trained_and_refit: {"steps": 5, "ridge": 1e-6},
+    neuron.sigmoid_neuron_on_grades: {"steps": 5},
+    neuron.softmax_against_multinomial: {"steps": 5},
+    universal.approximation_errors: {"widths": (2, 4)},
+    universal.noise_interpolation: {"n": 10, "n_test": 20},
+    universal.polynomial_regression_errors: {"degrees": (2, 4)},
+    universal.shallow_max_pieces: {"widths": (1, 2), "nets": 2},
+    universal.target: {"x": GRID},
+    universal.relu_interpolant: {"f": universal.target, "N": 5},
+    universal.sigmoid_staircase: {"f": universal.target, "N": 5, "steepness": 50.0},
+    universal.sup_error: {"net": universal.relu_interpolant(universal.target, 5), "f": universal.target,
+                          "grid": GRID},
+    universal.error_ratios: {"name": "relu"},
+    universal.interpolating_relu: {"x": GRID, "y": GRID**2},
+    universal.polynomial_target: {"x": GRID},
+    universal.random_feature_fit: {"activation": "tanh", "width": 5, "n": 50},
+    universal.small_relu_2d: {"width": 4},
+    universal.activation_pattern: {"net": SMALL_RELU, "X": X2},
+    universal.local_affine_map: {"net": SMALL_RELU, "x": np.ones(2)},
+    universal.tent: {"x": GRID},
+    universal.sawtooth: {"x": GRID, "k": 2},
+    universal.count_pieces: {"y": GRID, "tol": 1e-9},
+    universal.sawtooth_pieces: {"k": 3},
+}
+
+# Public callables that take no user input worth refusing, and why.
+EXEMPT = {
+    "figures.figure": "a decorator for the package's own drawing functions; duplicates fail at import (test_figures)",
+    "figures.new_figure": "passes matplotlib's own keyword arguments through",
+    "figures.render_svg": "takes a registry entry (render_named checks the name)",
+    "figures.FigureSpec": "a registry record, built by the figure decorator",
+}
+SEEDS = {"seed", "rng"}  # numpy's default_rng refuses bad seeds with its own clear error
+
+not_finite = st.sampled_from([np.nan, np.inf, -np.inf])
+not_numbers = st.sampled_from(["x", None, b"1"])
+
+
+def bad_arrays(valid: np.ndarray) -> st.SearchStrategy:
+    """NaN or infinity at one place; wrong shapes; empty; not numbers."""
+    shape = valid.shape
+
+    def spoiled(bad: float, i: int) -> np.ndarray:
+        array = np.array(valid, dtype=float)
+        array.flat[i % max(array.size, 1)] = bad
+        return array
+
+    wrong_shapes = [np.ones(shape + (2,)), np.ones((3,) * (valid.ndim + 1)), np.empty((0,) + shape[1:]),
+                    np.ones(7), np.ones((7, 3))]
+    return st.one_of(st.builds(spoiled, not_finite, st.integers(0, 1000)), st.sampled_from(wrong_shapes), not_numbers,
+                     st.just(np.array([1 + 1j, 2.0])), st.just([[1.0, 2.0], [3.0]]))
+
+
+def bad_values(valid: object) -> st.SearchStrategy:
+    """The wrong values for an argument whose valid value is `valid`, by its kind."""
+    if isinstance(valid, bool):
+        return st.one_of(not_numbers, not_finite)
+    if isinstance(valid, int):
+        return st.one_of(st.integers(-3, 0), st.sampled_from([2.5, "3", None, True, np.nan]))
+    if isinstance(valid, float):
+        return st.one_of(not_finite, not_numbers, st.sampled_from([0.0, -1.0, -1e-9]))
+    if isinstance(valid, str):
+        return st.one_of(st.text(max_size=10).filter(lambda s: s != valid and s not in KNOWN_NAMES), st.just(None))
+    if isinstance(valid, np.ndarray):
+        return bad_arrays(valid)
+    if isinstance(valid, tuple | list):
+        return st.sampled_from([(), None, "x", (np.nan,), (-1,), (2.5,), ("x",)])
+    return st.sampled_from([None, "x", 1.5])  # a network, a fit, a family, a function, a generator
+
+
+KNOWN_NAMES = {"gaussian", "bernoulli", "poisson", "relu", "tanh", "identity", "sigmoid", "exp", "softmax", "logit",
+               "probit", "cloglog", "log", "inverse", "squared", "cross_entropy", "categorical", "squared_error",
+               "staircase", "square", "glorot", "lecun", "he", "link-functions"}
+
+
+def finite_everywhere(result: object) -> bool:
+    """No NaN or infinity anywhere in a result: numbers, arrays, containers, dataclasses."""
+    if isinstance(result, bool | str | bytes) or result is None or callable(result):
+        return True
+    if isinstance(result, int | float | np.number):
+        return bool(np.isfinite(result))
+    if isinstance(result, np.ndarray):
+        return not np.issubdtype(result.dtype, np.number) or bool(np.all(np.isfinite(result)))
+    if isinstance(result, dict):
+        return all(finite_everywhere(v) for v in result.values())
+    if isinstance(result, list | tuple):
+        return all(finite_everywhere(v) for v in result)
+    if dataclasses.is_dataclass(result):
+        return all(finite_everywhere(getattr(result, f.name)) for f in dataclasses.fields(result))
+    return True
+
+
+def label(function: Callable) -> str:
+    return f"{function.__module__.removeprefix('snippets.')}.{function.__name__}"
+
+
+CASES = [(function, argument) for function, call in VALID.items() for argument in call if argument not in SEEDS]
+
+
+@pytest.mark.parametrize(("function", "argument"), CASES, ids=[f"{label(f)}-{a}" for f, a in CASES])
+def test_a_bad_argument_is_refused_by_name_or_gives_a_finite_result(function: Callable, argument: str) -> None:
+    @settings(max_examples=12, deadline=5000, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @given(bad_values(VALID[function][argument]))
+    def check(value: object) -> None:
+        arguments = {**VALID[function], argument: value}
+        try:
+            result = function(**arguments)
+        except DOCUMENTED as error:
+            message = str(error)
+            assert argument in message, (
+                f"{label(function)}({argument}={value!r}): {type(error).__name__}({message!r}) does not name it")
+            assert not isinstance(error, np.linalg.LinAlgError), f"{label(function)}: a bare LinAlgError"
+            return
+        assert finite_everywhere(result), f"{label(function)}({argument}={value!r}) returned NaN or infinity"
+
+    check()
+
+
+@pytest.mark.parametrize("function", list(VALID), ids=label)
+def test_each_valid_call_succeeds_with_a_finite_result(function: Callable) -> None:
+    assert finite_everywhere(function(**VALID[function])), label(function)
+
+
+def public_callables() -> dict[str, Callable]:
+    """{module.name: object} of every public function and class defined in snippets/ that takes arguments
+    other than a seed (figure-drawing functions take none)."""
+    found = {}
+    for info in pkgutil.iter_modules(snippets.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"snippets.{info.name}")
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__ or not callable(obj):
+                continue
+            if isinstance(obj, type) and (issubclass(obj, Exception) or not hasattr(obj, "__post_init__")):
+                continue  # exceptions, and records without checks of their own (GLMFit, Family, ...)
+            if set(inspect.signature(obj).parameters) - SEEDS:
+                found[f"{info.name}.{name}"] = obj
+    return found
+
+
+def test_every_public_function_is_checked() -> None:
+    checked = {label(function) for function in VALID}
+    missing = sorted(set(public_callables()) - checked - set(EXEMPT))
+    assert not missing, f"add a valid call of each to VALID (or a reason to EXEMPT): {missing}"
