@@ -14,7 +14,7 @@ export UV_PYTHON_DOWNLOADS := never
 export DISABLE_MKDOCS_2_WARNING := true
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test test-fast anchors notebooks bench clean
+.PHONY: serve build test test-fast anchors notebooks bench bench-pages mutate clean
 
 serve: $(INSTALLED)  ## the site on http://127.0.0.1:8000, rebuilt and reloaded on every edit
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
@@ -41,6 +41,16 @@ notebooks: build  ## the output-free notebooks/*.ipynb and binder/ that Colab an
 
 bench: $(INSTALLED)  ## build times against plain MkDocs; writes bench/results.json
 	$(BIN)/python bench/run.py
+
+bench-pages: build  ## Lighthouse's mobile preset on the pages, served gzip-compressed; writes bench/pages.json
+	cd bench && npm ci --no-audit --no-fund --silent
+	$(BIN)/python bench/pages.py
+
+mutate: $(INSTALLED)  ## mutation testing of snippets/ (mutmut; about 15 minutes on 2 cores); fails below 90%
+	$(UV) sync --locked --inexact --group mutate
+	rm -rf mutants
+	$(BIN)/mutmut run > .cache/mutmut.log 2>&1 || (tail -20 .cache/mutmut.log; exit 1)
+	$(BIN)/python bench/mutation.py
 
 clean:
 	rm -rf site .cache/figures .pytest_cache

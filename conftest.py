@@ -214,14 +214,14 @@ def executed_fences(request: pytest.FixtureRequest) -> list[str]:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    """The bytes each page loads (HTML and every asset, search index excluded), from the browser tests."""
+    """The bytes each page downloads on a phone's first view (gzip-compressed), from the browser tests."""
     from tests.test_browser import PAGE_SIZES
 
     sizes = config.stash.get(PAGE_SIZES, None)
     if sizes:
-        terminalreporter.section("page weight: HTML plus every asset it loads")
+        terminalreporter.section("page weight: what a first view downloads, gzip-compressed")
         for path, size in sorted(sizes.items(), key=lambda item: -item[1]):
-            terminalreporter.write_line(f"{size / 1000:9.1f} kB  {path}")
+            terminalreporter.write_line(f"{size / 1024:9.1f} KiB  {path}")
 
 
 @pytest.fixture

@@ -1,33 +1,37 @@
-"""Typeset the math at build time: arithmatex's `$...$` and `$$...$$` spans become KaTeX HTML.
+"""Typeset the math at build time: arithmatex's `$...$` and `$$...$$` spans become MathML Core.
 
-No math JavaScript runs in the browser; the page needs only KaTeX's CSS and fonts, which
-the site serves itself (docs/assets/katex). A formula KaTeX cannot parse fails the build.
+The browser lays the `<math>` elements out itself: no math JavaScript, no HTML layer of boxes
+(which made most of a page's elements), and screen readers read them. The site serves one font
+for them, STIX Two Math cut down to the characters the site's formulas use (sitekit/mathml.py),
+written after the pages at assets/fonts/stix-two-math.woff2 and preloaded by every page with
+math. A formula that does not parse fails the build, naming the page and the TeX.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from pathlib import Path
 
-from markdown_katex_rs.extension import tex2html
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from hooks import memo
-from sitekit import cache
+from sitekit import cache, mathml
 from sitekit.search_text import rewrite_search_index
+
+FONT_URI = "assets/fonts/stix-two-math.woff2"
+LICENCE_URI = "assets/fonts/LICENSE"
 
 # pymdownx.arithmatex (generic mode) wraps inline math in \( \) and display math in \[ \].
 INLINE = re.compile(r'<span class="arithmatex">\\\((?P<tex>.*?)\\\)</span>', re.DOTALL)
 DISPLAY = re.compile(r'<div class="arithmatex">\\\[(?P<tex>.*?)\\\]</div>', re.DOTALL)
 
-TAG = re.compile(r'<([a-zA-Z][\w-]*)((?:\s+[\w:-]+="[^"]*")+)\s*(/?)>')
-ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
-
-# Typeset formulas by (display mode, TeX); kept on disk between builds under the renderer's version.
+# Typeset formulas by (display mode, TeX); kept on disk between builds under the converter's version.
 _typeset: dict[str, str] = {}
 _used: set[str] = set()
 _store: dict = {"path": None, "saved": frozenset()}
@@ -39,29 +43,17 @@ if __name__ != "hooks.math":
     _typeset, _used, _store = _package._typeset, _package._used, _package._store
 
 
-def canonical_attributes(html_fragment: str) -> str:
-    """Every tag's attributes, and the declarations inside each style attribute, in sorted order.
-
-    The renderer writes both in hash-map order, which changes from process to process; sorted,
-    two builds are byte-identical. Neither order changes what the browser shows.
-    """
-
-    def sort_tag(match: re.Match[str]) -> str:
-        attributes = []
-        for name, value in sorted(ATTRIBUTE.findall(match.group(2))):
-            if name == "style":
-                value = ";".join(sorted(d.strip() for d in value.split(";") if d.strip())) + ";"
-            attributes.append(f'{name}="{value}"')
-        return f"<{match.group(1)} {' '.join(attributes)}{match.group(3)}>"
-
-    return TAG.sub(sort_tag, html_fragment)
+def mathml_code() -> str:
+    """A digest of sitekit/mathml.py, which post-processes the converter's output and cuts the font:
+    part of the key of both caches."""
+    return hashlib.sha256(Path(mathml.__file__).read_bytes()).hexdigest()[:12]
 
 
 def typeset(tex: str, display: bool) -> str:
-    """KaTeX HTML (with MathML for screen readers) for one formula; cached across builds."""
+    """The MathML of one formula; cached across builds."""
     key = f"{'display' if display else 'inline'}\0{tex}"
     if key not in _typeset:
-        _typeset[key] = canonical_attributes(tex2html(tex, {"display-mode": display}))
+        _typeset[key] = mathml.typeset(tex, display)
     _used.add(key)
     return _typeset[key]
 
@@ -83,7 +75,7 @@ def typeset_page(content: str, where: str) -> str:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    path = memo.cache_dir(config, "math") / f"katex-{memo.version('markdown-katex-rs')}.json"
+    path = memo.cache_dir(config, "math") / f"mathml-{memo.version('math-core')}-{mathml_code()}.json"
     if _store["path"] != path and (saved := cache.read_json(path)) is not None:
         _typeset.update(saved)
         _store["saved"] = frozenset(saved)
@@ -103,13 +95,41 @@ def on_post_build(config: MkDocsConfig) -> None:
     path: Path = _store["path"]
     if _used != _store["saved"]:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob("katex-*.json"):
+        for stale in [*path.parent.glob("katex-*.json"), *path.parent.glob("mathml-*.json")]:
             cache.remove(stale)
         cache.write_json(path, {key: _typeset[key] for key in sorted(_used)})
         _store["saved"] = frozenset(_used)
+    write_math_font(config)
+
+
+def write_math_font(config: MkDocsConfig) -> None:
+    """The math font for the formulas of this build, and its licence, into the site; the font is
+    cut again only when the set of characters changes."""
+    formulas = [_typeset[key] for key in sorted(_used)]
+    characters = "".join(sorted(mathml.characters(formulas)))
+    key = f"{memo.version('fonttools')}\0{mathml_code()}\0{characters}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:20]
+    cached = memo.cache_dir(config, "math-font") / f"{digest}.woff2"
+    font = cache.read_bytes(cached)
+    if font is None:
+        for stale in cached.parent.glob("*.woff2"):
+            cache.remove(stale)
+        font = mathml.math_font(formulas)
+        cache.write_bytes(cached, font)
+    target = Path(config.site_dir) / FONT_URI
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(font)
+    (Path(config.site_dir) / LICENCE_URI).write_text(mathml.font_licence())
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     # On the finished page, after the search plugin has read the content: it indexes the short
-    # TeX source instead of parsing the much larger typeset HTML, which halves a warm rebuild.
-    return typeset_page(output, page.file.src_uri)
+    # TeX source instead of parsing the typeset MathML.
+    output = typeset_page(output, page.file.src_uri)
+    if "<math" in output:
+        # Fetched with the style sheets rather than when the first formula is laid out, so that
+        # the formulas are drawn once, in their font (font-display: optional never swaps).
+        font = get_relative_url(FONT_URI, page.url)
+        output = output.replace("</title>", f'</title><link rel="preload" href="{font}" as="font" '
+                                'type="font/woff2" crossorigin>', 1)
+    return output

@@ -40,6 +40,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from hooks import memo
 from hooks.execute import cache_key
@@ -56,7 +57,7 @@ LIBRARIES = (*memo.LIBRARIES, "ipykernel", "nbclient", "jupytext")
 CELL_TIMEOUT = 600  # seconds; a cell that runs longer than this is a bug, not a slow machine
 KERNEL_START_ATTEMPTS = 2
 # Raise when what execute() makes of a kernel's outputs changes: cached notebooks are then run again.
-OUTPUT_FORMAT = 2  # 2: consecutive stream outputs joined
+OUTPUT_FORMAT = 3  # 2: consecutive stream outputs joined; 3: each figure output names its registered figure
 
 
 class NotebookError(PluginError):
@@ -203,19 +204,20 @@ def _describe_figures(nb, notebook: Notebook) -> None:
     """
     from snippets.figures import registry
 
-    alt_by_function = {spec.draw.__name__: spec.alt_text() for spec in registry().values()}
+    spec_by_function = {spec.draw.__name__: spec for spec in registry().values()}
     for index, cell in enumerate(nb.cells):
         images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
         if not images:
             continue
         called = sorted({n.func.id for n in ast.walk(ast.parse(cell.source))
-                         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in alt_by_function})
+                         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in spec_by_function})
         if len(called) != 1 or len(images) != 1:
             raise NotebookError(
                 f"notebook {notebook.source.name}: cell {index + 1} shows {len(images)} image(s) and calls "
                 f"{called or 'no'} registered drawing function(s); show one registered figure per cell, "
                 "so that it has the figure's alt text")
-        images[0].setdefault("metadata", {}).setdefault("image/png", {})["alt"] = alt_by_function[called[0]]
+        spec = spec_by_function[called[0]]
+        images[0].setdefault("metadata", {}).setdefault("image/png", {}).update(alt=spec.alt_text(), figure=spec.name)
 
 
 def executed_notebooks(config: MkDocsConfig, notebooks: list[Notebook]) -> tuple[dict[str, Path], list[str]]:
@@ -341,23 +343,34 @@ def markdown_math_to_arithmatex(fragment: str) -> str:
     return _MARKDOWN_CELL.sub(cell, fragment)
 
 
-NBCONVERT_PLACEHOLDER_ALT = 'alt="No description has been provided for this image"'
+NBCONVERT_IMAGE = re.compile(r'<img alt="No description has been provided for this image" class="" '
+                             r'src="data:image/png;base64,[^"]*"\s*/?>')
 
 
-def with_figure_alt_text(html_text: str, executed: Path, name: str) -> str:
-    """Put each figure's alt text (stored in the executed notebook) on its <img>, in output order.
+def with_site_figures(html_text: str, executed: Path, name: str, figures_url: str) -> str:
+    """Each figure a cell shows, as the chapter shows it: the registered figure's SVG files (light
+    and dark, the same files as the chapter's, so cached once) with its alt text, instead of the
+    PNG that nbconvert inlines (tens of kilobytes a figure, which no reader of the page needs: the
+    downloaded notebook keeps it). `figures_url` is the site's figures/ folder relative to the page.
 
-    nbconvert's lab template drops the alt metadata and writes a placeholder instead."""
+    nbconvert's lab template also drops the alt text and writes a placeholder, which this replaces."""
     nb = json.loads(executed.read_text())  # an .ipynb is JSON; nbformat is not needed to read it
-    alts = [o["metadata"]["image/png"]["alt"] for c in nb["cells"] for o in c.get("outputs", [])
-            if "image/png" in o.get("data", {})]
-    pieces = html_text.split(NBCONVERT_PLACEHOLDER_ALT)
-    if len(pieces) - 1 != len(alts):
-        raise PluginError(f"notebook {name}: {len(alts)} figures in the notebook, {len(pieces) - 1} on the page")
-    out = [pieces[0]]
-    for alt, piece in zip(alts, pieces[1:], strict=True):
-        out.append(f'alt="{html.escape(alt)}"' + piece)
-    return "".join(out)
+    figures = [o["metadata"]["image/png"] for c in nb["cells"] for o in c.get("outputs", [])
+               if "image/png" in o.get("data", {})]
+    images = NBCONVERT_IMAGE.findall(html_text)
+    if len(images) != len(figures):
+        raise PluginError(f"notebook {name}: {len(figures)} figures in the notebook, {len(images)} on the page")
+    shown = iter(figures)
+
+    def figure(_: re.Match) -> str:
+        meta = next(shown)
+        alt, light, dark = html.escape(meta["alt"]), f"{figures_url}{meta['figure']}.svg", \
+            f"{figures_url}{meta['figure']}-dark.svg"
+        return (f'<a class="figure-zoom figure-zoom--light" href="{light}"><img alt="{alt}" loading="lazy" '
+                f'src="{light}#only-light" /></a><a class="figure-zoom figure-zoom--dark" href="{dark}">'
+                f'<img alt="{alt}" loading="lazy" src="{dark}#only-dark" /></a>')
+
+    return NBCONVERT_IMAGE.sub(figure, html_text)
 
 
 def source_url(repo_url: str | None, root: Path, name: str) -> str | None:
@@ -458,7 +471,8 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     html_text = _OUTPUT_PRE.sub(r'\1<pre tabindex="0">', html_text)
     html_text = _ANCHOR_LINK.sub(r'<a class="headerlink" href="\1" title="Permanent link">¶</a>', html_text)
     html_text = markdown_math_to_arithmatex(html_text)
-    html_text = with_figure_alt_text(html_text, Path(page.file.abs_src_path), name)
+    figures_url = get_relative_url("figures/", page.url)
+    html_text = with_site_figures(html_text, Path(page.file.abs_src_path), name, figures_url)
     chapter = files.get_file_from_path(f"{name}.md")
     if chapter is None:
         raise PluginError(f"notebook {name}.py has no chapter docs/{name}.md to belong to")

@@ -82,10 +82,12 @@ def random_params(rng: np.random.Generator, d: int, M: int) -> NetworkParams:
 
 def superposition_defect_glm(x: np.ndarray, beta1: np.ndarray, beta2: np.ndarray) -> float:
     """eta(beta1 + beta2) - eta(beta1) - eta(beta2) + eta(0): zero for a map that is linear in beta."""
-    d = as_real_array("x", x, ndim=1).shape[0]
-    beta1 = as_real_array("beta1", beta1, ndim=1, length=d)
-    beta2 = as_real_array("beta2", beta2, ndim=1, length=d)
-    zero = np.zeros(d)
+    x, beta1, beta2 = (as_real_array(name, value, ndim=1) for name, value in (("x", x), ("beta1", beta1),
+                                                                            ("beta2", beta2)))
+    if not x.shape == beta1.shape == beta2.shape:
+        raise ValueError(f"x, beta1, beta2: expected three vectors of the same length, "
+                         f"got {x.shape[0]}, {beta1.shape[0]} and {beta2.shape[0]}")
+    zero = np.zeros_like(x)
     return (linear_predictor(x, beta1 + beta2) - linear_predictor(x, beta1)
             - linear_predictor(x, beta2) + linear_predictor(x, zero))
 

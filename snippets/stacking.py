@@ -137,7 +137,10 @@ def mixed_partial(seed: int = 0, j: int = 1, k: int = 0, h: float = 1e-4) -> dic
 # --8<-- [start:deep-linear]
 def scalar_deep_linear_loss(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """L(a, b) = (1 - a b)^2: fit y = 1 at x = 1 with the two-layer linear 'network' x -> b a x."""
-    return (1 - as_real_array("a", a) * as_real_array("b", b)) ** 2
+    a, b = as_real_array("a", a), as_real_array("b", b)
+    if a.shape != b.shape:
+        raise ValueError(f"a, b: expected the same shape, got {a.shape} and {b.shape}")
+    return (1 - a * b) ** 2
 
 
 def collapse_linear_network(net: Network) -> tuple[np.ndarray, np.ndarray]:
@@ -317,6 +320,7 @@ def relu_rescaling_tangent(net: Network) -> np.ndarray:
 @cache
 def fisher_spectrum(seed: int = 5, d: int = 2, M: int = 6, n: int = 300) -> dict[str, float]:
     """Singular values of J = df/dtheta (relative to the largest) for ReLU and tanh, and the GLM's."""
+    d, M, n = as_positive_int("d", d), as_positive_int("M", M), as_positive_int("n", n)
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, d))
     relu = random_two_layer(rng, d, M, "relu")

@@ -208,7 +208,7 @@ def local_affine_map(net: Network, x: np.ndarray) -> tuple[np.ndarray, np.ndarra
     pattern D_l = diag(1[z_l > 0]) is fixed, so A_p = W_L D_{L-1} W_{L-1} ... D_1 W_1."""
     if as_instance("net", net, Network).hidden != "relu" or net.output != "identity":
         raise ValueError(f"net: expected ReLU hidden units and an identity output, got {net.hidden}, {net.output}")
-    x = as_real_array("x", x, ndim=1)
+    x = as_real_array("x", x, ndim=1, length=net.sizes[0])
     pattern_rows = activation_pattern(net, x[None, :])[0]
     A, c, start = np.eye(len(x)), np.zeros(len(x)), 0
     for W, b in zip(net.weights[:-1], net.biases[:-1], strict=True):

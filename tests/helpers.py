@@ -3,9 +3,17 @@ of a cut-down copy of the project, and editing a file in such a copy."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gzip
+import http.server
+import io
 import os
+import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 # MkDocs 2's announcement, printed by Material, is silenced for every build the tests start (the
@@ -32,3 +40,57 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1))
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+# What GitHub Pages sends gzip-compressed (text types); images and fonts it sends as they are.
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
+def site_pages(site: Path) -> list[str]:
+    """URL paths of the site's pages, without redirect stubs and the 404 page."""
+    pages = []
+    for html_file in sorted(site.rglob("index.html")):
+        if "http-equiv=\"refresh\"" in html_file.read_text()[:2000]:
+            continue
+        relative = html_file.parent.relative_to(site).as_posix()
+        pages.append("/" if relative == "." else f"/{relative}/")
+    return pages
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Files of a directory; with `gzip` set, text sent gzip-compressed to a client that accepts it."""
+
+    compress = False
+
+    def log_message(self, *args: object) -> None:  # keep the test output clean
+        pass
+
+    def send_head(self):  # the base class's hook: headers sent, body returned as a file
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if not (self.compress and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")
+                and self.guess_type(str(path)).startswith(COMPRESSED_TYPES)):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@contextlib.contextmanager
+def served(site: Path, *, compress: bool = False) -> Iterator[str]:
+    """`site` on http://127.0.0.1:PORT while the block runs; `compress`: gzip as GitHub Pages does."""
+    handler = functools.partial(type("Handler", (_QuietHandler,), {"compress": compress}), directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

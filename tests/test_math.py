@@ -1,32 +1,42 @@
-"""Tests of the build-time math typesetting (hooks/math.py)."""
+"""Tests of the build-time math typesetting (hooks/math.py, sitekit/mathml.py)."""
 
 from __future__ import annotations
 
 import pytest
 from mkdocs.exceptions import PluginError
 
-from hooks.math import canonical_attributes, typeset, typeset_page
+from hooks.math import typeset, typeset_page
+from sitekit.mathml import characters
+from sitekit.mathml import typeset as mathml
 
 
-def test_attributes_and_style_declarations_come_out_sorted() -> None:
-    fragment = '<mo stretchy="true" fence="true"><span style="top:-3em;margin-right:0.05em;">x</span></mo>'
-    assert canonical_attributes(fragment) == (
-        '<mo fence="true" stretchy="true"><span style="margin-right:0.05em;top:-3em;">x</span></mo>')
-
-
-def test_inline_and_display_math_become_katex_with_mathml() -> None:
+def test_inline_and_display_math_become_mathml_core() -> None:
     page = ('<p>Inline <span class="arithmatex">\\(x^\\top\\beta &lt; 1\\)</span>.</p>'
             '<div class="arithmatex">\\[\\eta = X\\beta\\]</div>')
     html = typeset_page(page, "test.md")
-    assert "arithmatex" not in html
-    assert html.count('class="katex"') == 2 and 'class="katex-display"' in html
-    assert "<math" in html and "x^\\top\\beta &lt; 1" in html  # the TeX source rides along for screen readers
+    assert "arithmatex" not in html and "katex" not in html
+    assert html.count("<math") == 2
+    assert '<div class="math-display"><math display="block">' in html
+    assert "<mi>β</mi><mo>&lt;</mo><mn>1</mn></math>" in html  # the page's HTML escaping undone once, not twice
 
 
 def test_typesetting_is_deterministic_and_memoised() -> None:
     assert typeset("\\frac{1}{1+e^{-t}}", False) is typeset("\\frac{1}{1+e^{-t}}", False)
+    assert mathml("\\frac{1}{1+e^{-t}}", False) == mathml("\\frac{1}{1+e^{-t}}", False)
 
 
 def test_a_formula_that_cannot_be_parsed_fails_and_names_the_page() -> None:
     with pytest.raises(PluginError, match=r"broken\.md: cannot typeset \$\\frac\{1\}\{\$"):
         typeset_page('<span class="arithmatex">\\(\\frac{1}{\\)</span>', "broken.md")
+
+
+def test_the_font_covers_the_italic_letters_the_browser_draws() -> None:
+    # MathML Core draws a one-letter <mi> in mathematical italic: x is U+1D465, h is U+210E, beta U+1D6FD.
+    drawn = characters([mathml("x + h = \\beta", False), mathml("\\mathrm{d} \\sqrt{2}", False)])
+    assert {"\U0001d465", "\u210e", "\U0001d6fd", "+", "=", "d", "2", "\u221a"} <= drawn
+
+
+def test_a_prime_is_drawn_at_full_size_after_its_letter() -> None:
+    # As a superscript, Chromium draws the prime glyph at script size: a speck above the letter.
+    assert mathml("b''(\\theta)", False).startswith('<math><mi>b</mi><mo lspace="0" rspace="0">″</mo>')
+    assert "<msup>" in mathml("x^2", False)  # other superscripts are untouched

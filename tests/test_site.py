@@ -199,33 +199,55 @@ def test_the_remote_load_scanner_finds_what_it_should(tmp_path: Path) -> None:
 
 
 def test_site_fonts_and_math_assets_are_served_locally(built_site: Path) -> None:
-    css = (built_site / "assets" / "katex" / "katex.min.css").read_text()
-    fonts = re.findall(r"url\(([^)]+\.woff2)\)", css)
-    assert fonts
-    for font in fonts:
-        assert (built_site / "assets" / "katex" / font).is_file(), font
+    css = (built_site / "assets" / "site.css").read_text()
+    fonts = re.findall(r"url\(\"?([^)\"]+\.woff2)\"?\)", css)
+    assert fonts == ["fonts/stix-two-math.woff2"]
+    font = built_site / "assets" / "fonts" / "stix-two-math.woff2"
+    assert font.read_bytes()[:4] == b"wOF2"
+    for page in ("index.html", "glm/index.html"):  # preloaded, from the site itself
+        assert re.search(r'<link rel="preload" href="(\.\./)*assets/fonts/stix-two-math\.woff2" as="font"',
+                         (built_site / page).read_text()), page
+
+
+def test_the_math_font_holds_every_character_the_formulas_draw(built_site: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    from sitekit.mathml import characters
+
+    formulas = [m.group(0) for page in html_pages(built_site)
+                for m in re.finditer(r"<math\b.*?</math>", page.read_text(), re.S)]
+    cmap = TTFont(built_site / "assets" / "fonts" / "stix-two-math.woff2")["cmap"].getBestCmap()
+    drawn = characters(formulas)
+    assert {"\U0001d465", "\u2211", "\u03b2"} <= drawn  # italic x, the summation sign, beta
+    # Variation selectors (U+FE00 to U+FE0F) pick a glyph of the character before them; not drawn alone.
+    missing = sorted(c for c in drawn if ord(c) not in cmap and not c.isspace() and not 0xFE00 <= ord(c) <= 0xFE0F)
+    assert not missing, f"characters the formulas draw but the font lacks: {missing}"
+    assert "MATH" in TTFont(built_site / "assets" / "fonts" / "stix-two-math.woff2")
 
 
 # --- math, figures and code ---------------------------------------------------------------------
 
 def test_third_party_licences_are_served_beside_what_they_cover(built_site: Path) -> None:
-    # KaTeX's stylesheet and fonts are MIT: the licence they name is published with them.
-    licence = built_site / "assets" / "katex" / "LICENSE"
-    assert "The MIT License" in licence.read_text()
-    assert "assets/katex/LICENSE" in (built_site / "assets" / "katex" / "katex.min.css").read_text()
+    # The math font is under the SIL Open Font License: its notice and the licence's text go with it.
+    licence = (built_site / "assets" / "fonts" / "LICENSE").read_text()
+    assert "STIX Fonts Project" in licence
+    assert licence.count("SIL OPEN FONT LICENSE Version 1.1") == 1
+    assert licence.rstrip().endswith("OTHER DEALINGS IN THE FONT SOFTWARE.")
 
 
 def test_math_is_typeset_at_build_time(built_site: Path) -> None:
     for page in html_pages(built_site):
         document = soup(page)
         assert not document.find(class_="arithmatex"), f"{page}: math left for the browser"
-        assert not document.find(class_="katex-error"), f"{page}: KaTeX error"
         assert not document.find("script", src=re.compile("katex|mathjax", re.I)), f"{page}: math JavaScript"
+        assert not document.find(class_=re.compile("katex")), f"{page}: KaTeX markup"
     index = soup(built_site / "index.html")
-    formulas = index.find_all(class_="katex")
+    formulas = index.find_all("math")
     assert len(formulas) > 10
-    # Screen readers get MathML with the TeX source alongside the visual rendering.
-    assert all(f.find("annotation", encoding="application/x-tex") for f in formulas)
+    # MathML Core only: what the browser draws is what screen readers read, no HTML layer beside it.
+    assert all(f.find(["mi", "mn", "mo", "mtext"]) for f in formulas)
+    glm = soup(built_site / "glm" / "index.html")
+    assert glm.find("math", display="block") and glm.find("math", display=False)
 
 
 def test_figures_are_in_the_site_with_alt_text_and_both_palettes(built_site: Path) -> None:
