@@ -6,8 +6,8 @@
 
 `capture` screenshots each formula element of each page (KaTeX's `.katex` or MathML's `math`, in
 document order) at 2x on a light page; `compose` puts the two captures of each page side by side,
-row by row, into bench/math-sheets/PAGE.png, with the formula's number on the left. The folder is
-outside docs/, so the build ignores it. Look at the sheets: a row that reads worse after is a bug.
+row by row, into bench/math-sheets/PAGE.png (1x, 16 greys), with the formula's number on the left.
+The folder is outside docs/, so the build ignores it. Look at the sheets: a row that reads worse after is a bug.
 """
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ def compose() -> None:
             sheet.paste(b, (column, y))
             y += max(a.height, b.height) + 16
             draw.line((0, y - 8, width, y - 8), fill=(230, 230, 230))
+        # Kept in the repository: at 1x, in 16 greys, a sheet is a tenth of its captured size.
+        sheet = sheet.convert("L").resize((sheet.width // 2, sheet.height // 2), Image.LANCZOS).quantize(colors=16)
         sheet.save(OUT / f"{folder.name}.png", optimize=True)
         print(f"{folder.name}: {len(pairs)} rows")
 
