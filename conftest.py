@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -119,24 +120,33 @@ class BackgroundTask:
 
 _background: dict[str, BackgroundBuild] = {}
 _tasks: dict[str, BackgroundTask] = {}
+_scratch: list[Path] = []
 
 
 def repository_cache() -> Path:
     return Path(os.environ.get("SITE_CACHE_DIR") or ROOT / ".cache")
 
 
-def start_site_builds(needed: set[str], tmp_path_factory: pytest.TempPathFactory) -> None:
+def scratch_dir(name: str) -> Path:
+    """A new folder for a background build, removed when the session ends. (The builds start when
+    collection finishes, before any fixture can hand out pytest's tmp_path_factory.)"""
+    path = Path(tempfile.mkdtemp(prefix=f"nn-glm-{name}-"))
+    _scratch.append(path)
+    return path
+
+
+def start_site_builds(needed: set[str]) -> None:
     """fresh_site: from an empty cache. built_site: with the repository's cache, as `make build`
     would; where that cache is empty (a clean clone, as in CI), from fresh_site's cache once that
     build is done, rather than a second build from nothing (the byte-identity test then compares a
     build from nothing with one from the cache it left)."""
-    fresh_root = tmp_path_factory.mktemp("fresh")
+    fresh_root = scratch_dir("fresh")
     if "fresh_site" in needed or not (repository_cache() / "memo").is_dir():
         _background["fresh_site"] = BackgroundBuild(fresh_root, fresh_root / "cache")
     if "built_site" in needed:
         after = _background.get("fresh_site") if not (repository_cache() / "memo").is_dir() else None
         cache = fresh_root / "cache" if after is not None else None
-        _background["built_site"] = BackgroundBuild(tmp_path_factory.mktemp("built"), cache, after)
+        _background["built_site"] = BackgroundBuild(scratch_dir("built"), cache, after)
 
 
 # Fixtures that build a site (or drive a browser over one): a test using any of them is a "site"
@@ -157,7 +167,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_collection_finish(session: pytest.Session) -> None:
     needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
     if not session.config.option.collectonly and needed & {"built_site", "fresh_site"}:
-        start_site_builds(needed, session.config._tmp_path_factory)  # noqa: SLF001
+        start_site_builds(needed)
     if "visits" in needed and "built_site" in _background:
         from tests.test_browser import CHROMIUM, visit_every_page
 
@@ -168,18 +178,20 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_sessionfinish(session: pytest.Session) -> None:
     for build in _background.values():
         build.stop()
+    for path in _scratch:
+        shutil.rmtree(path, ignore_errors=True)
 
 
-def _site(name: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def _site(name: str) -> tuple[Path, str]:
     if name not in _background:  # asked for outside collection (e.g. by a plugin): build now
-        start_site_builds({name}, tmp_path_factory)
+        start_site_builds({name})
     return _background[name].result()
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_site() -> Path:
     """The site, built once per test session with the repository's cache (see start_site_builds)."""
-    return _site("built_site", tmp_path_factory)[0]
+    return _site("built_site")[0]
 
 
 @pytest.fixture(scope="session")
@@ -190,10 +202,10 @@ def site_cache(built_site: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def fresh_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def fresh_site() -> tuple[Path, str]:
     """The site built again from nothing (an empty cache: every figure drawn, every notebook
     executed), and that build's log."""
-    return _site("fresh_site", tmp_path_factory)
+    return _site("fresh_site")
 
 
 @pytest.fixture(scope="session")

@@ -296,6 +296,8 @@ def public_callables() -> dict[str, Callable]:
         for name, obj in vars(module).items():
             if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__ or not callable(obj):
                 continue
+            if "__mutmut_" in name:  # the mutation tester's copies of each function (`make mutate`)
+                continue
             if isinstance(obj, type) and (issubclass(obj, Exception) or not hasattr(obj, "__post_init__")):
                 continue  # exceptions, and records without checks of their own (GLMFit, Family, ...)
             if set(inspect.signature(obj).parameters) - SEEDS:
@@ -307,3 +309,69 @@ def test_every_public_function_is_checked() -> None:
     checked = {label(function) for function in VALID}
     missing = sorted(set(public_callables()) - checked - set(EXEMPT))
     assert not missing, f"add a valid call of each to VALID (or a reason to EXEMPT): {missing}"
+
+
+def same(a: object, b: object) -> bool:
+    """Equal results: numbers, arrays, containers and dataclasses compared all the way down."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and np.array_equal(a, b)
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if dataclasses.is_dataclass(a):
+        return type(a) is type(b) and all(same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    if callable(a):
+        return callable(b)
+    return a == b
+
+
+@pytest.mark.parametrize("function", list(VALID), ids=label)
+def test_each_valid_call_gives_the_same_result_every_time(function: Callable) -> None:
+    # The site's numbers and figures are the same on every build: no function draws from an
+    # unseeded generator. (A cached function is asked twice from an empty cache.)
+    results = []
+    for _ in range(2):
+        if hasattr(function, "cache_clear"):
+            function.cache_clear()
+        # A function given a generator draws from it: each call gets one in the same state.
+        arguments = {k: np.random.default_rng(0) if k == "rng" else v for k, v in VALID[function].items()}
+        results.append(function(**arguments))
+    assert same(*results), label(function)
+
+
+# Where the checks draw the line for an argument: a value at the edge of its domain that must be
+# accepted, and the nearest one that must be refused. (The bad-value property above cannot tell a
+# check that refuses too much, or one a little too late.)
+EDGES = [
+    (stacking.mixed_partial, "j", 0, -1), (stacking.mixed_partial, "j", 4, 5),
+    (stacking.mixed_partial, "k", 0, -1), (stacking.mixed_partial, "k", 1, 2),
+    (stacking.homogeneity_ratios, "alpha", 1e-3, 0.0),
+    (stacking.saddle_at_origin, "h", 1e-3, 0.0),
+    (stacking.glmm_jacobian_change, "h", 1e-3, 0.0),
+    (stacking.is_irreducible, "tol", 0.0, -1e-12),
+    (stacking.rotated_gaussian, "n", 2, 1),
+    (stacking.rotated_gaussian, "variances", (1.0,), (1.0, 0.0)),
+    (glm.fit_glm_newton, "step", 1e-4, 0.0),
+    (glm.observed_information, "step", 1e-4, 0.0),
+    (glm_again.penalised_logistic_objective, "lam", 0.0, -1e-12),
+    (glm_again.two_moons, "noise", 0.0, -1e-12),
+    (neuron.lipschitz_step, "curvature_bound", 1e-3, 0.0),
+    (neuron.simulated_glm_data, "p", 2, 1), (neuron.simulated_glm_data, "n", 2, 1),
+    (universal.noise_interpolation, "n", 2, 1),
+    (universal.polynomial_regression_errors, "degrees", (0,), (-1,)),
+    (universal.sigmoid_staircase, "steepness", 1e-3, 0.0),
+    (universal.local_affine_map, "x", np.ones(2), np.ones((2, 1))),
+    (stacking.output_weight_derivative, "x", np.ones(2), np.ones((2, 1))),
+    (stacking.gradient_rank_ratio, "gradients", np.eye(2), np.ones((1, 2))),
+]
+
+
+@pytest.mark.parametrize(("function", "argument", "accepted", "refused"), EDGES,
+                         ids=[f"{label(f)}-{a}-{i}" for i, (f, a, _, _) in enumerate(EDGES)])
+def test_the_edge_of_each_domain_is_where_the_checks_put_it(function: Callable, argument: str, accepted: object,
+                                                             refused: object) -> None:
+    assert finite_everywhere(function(**{**VALID[function], argument: accepted}))
+    with pytest.raises(DOCUMENTED) as raised:
+        function(**{**VALID[function], argument: refused})
+    assert argument in named(str(raised.value))

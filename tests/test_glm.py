@@ -17,6 +17,7 @@ from snippets.glm import (
     ConvergenceError,
     SeparationError,
     cloglog_comparison,
+    coefficient_table,
     cpunish_data,
     deviance,
     fisher_information,
@@ -330,3 +331,16 @@ def test_deviance_matches_statsmodels_away_from_the_estimate(family: str, refere
           "gaussian": rng.standard_normal(40)}[family]
     assert abs(np.sum(y - mu)) > 1.0
     assert deviance(y, mu, FAMILIES[family]) == pytest.approx(reference.deviance(y, mu), rel=1e-10)
+
+
+def test_the_coefficient_table_lists_each_coefficient_with_its_z_value() -> None:
+    X, y, _ = simulated_logistic(n=200, p=2)
+    fit = fit_glm_irls(X, y)
+    lines = coefficient_table(fit, ("const", "x1")).split("\n")
+    assert lines[0] == f"{'':<12}{'coef':>10}{'std err':>10}{'z':>8}"
+    for line, name, b, se in zip(lines[1:3], ("const", "x1"), fit.beta, fit.standard_errors, strict=True):
+        assert line == f"{name:<12}{b:>10.4f}{se:>10.4f}{b / se:>8.2f}"
+    assert lines[3] == f"deviance {fit.deviance:.4f} after {fit.n_iterations} IRLS iterations"
+    assert len(lines) == 4
+    with pytest.raises(ValueError, match="columns"):
+        coefficient_table(fit, ("const",))  # one name short

@@ -83,3 +83,16 @@ def test_random_fourier_features_refuse_bad_input() -> None:
         random_fourier_features(np.ones(3), 10)
     with pytest.raises(ValueError, match="M"):
         random_fourier_features(np.ones((3, 2)), 0)
+
+
+def test_two_moons_are_two_half_circles_plus_noise() -> None:
+    X, y = two_moons(400, noise=0.0)
+    assert y.tolist() == [0.0, 1.0] * 200
+    upper, lower = X[y == 0], X[y == 1]
+    # Class 0 on the upper half of the unit circle; class 1 on the lower half of the unit circle
+    # centred at (1, 0.5).
+    assert np.hypot(*upper.T) == pytest.approx(1.0) and upper[:, 1].min() >= 0
+    assert np.hypot(lower[:, 0] - 1, lower[:, 1] - 0.5) == pytest.approx(1.0) and lower[:, 1].max() <= 0.5
+    assert upper[:, 0].min() < -0.99 and upper[:, 0].max() > 0.99  # angles spread over [0, pi]
+    noisy, _ = two_moons(400, noise=0.25)
+    assert np.std(noisy - X) == pytest.approx(0.25, rel=0.1)

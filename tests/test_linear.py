@@ -128,3 +128,15 @@ def test_the_product_feature_and_the_relu_network_fit_xor_exactly() -> None:
 def test_bad_input_is_named(call, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_the_cubic_example_is_drawn_from_the_stated_model() -> None:
+    # y = 1 - 2x + 0.5x^3 + noise of standard deviation 0.5, x uniform on [-2, 2].
+    x, y = cubic_example(n=20_000)
+    assert x.shape == y.shape == (20_000,)
+    assert -2 <= x.min() < -1.99 and 1.99 < x.max() <= 2
+    coefficients = least_squares(polynomial_design(x, 3), y)
+    assert coefficients == pytest.approx([1.0, -2.0, 0.0, 0.5], abs=0.02)
+    residuals = y - polynomial_design(x, 3) @ coefficients
+    assert np.std(residuals) == pytest.approx(0.5, rel=0.03)
+    assert np.array_equal(cubic_example(n=50)[1], cubic_example(n=50)[1])  # a fixed seed

@@ -15,6 +15,7 @@ from snippets.neuron import (
     saturation_summary,
     sigmoid,
     sigmoid_neuron_on_grades,
+    simulated_glm_data,
     simulated_three_classes,
     softmax,
     softmax_against_multinomial,
@@ -116,3 +117,27 @@ def test_saturation_functions_refuse_bad_input() -> None:
         weight_gradients("a")
     with pytest.raises(ConvergenceError, match="max_steps"):
         steps_to_recover("squared_error", max_steps=10)
+
+
+def test_the_three_class_data_come_from_the_stated_multinomial_logit() -> None:
+    # B (rows: intercept, z1, z2; class 0 the reference) is recovered from a large sample.
+    Z, Y = simulated_three_classes(n=30_000)
+    assert Y.shape == (30_000, 3) and np.all(Y.sum(axis=1) == 1)
+    B = fit_multinomial_newton(np.column_stack([np.ones(len(Z)), Z]), Y)
+    expected = np.array([[0.0, 0.5, -0.4], [0.0, 1.0, -0.5], [0.0, -0.8, 1.2]])
+    assert np.max(np.abs(B - expected)) < 0.06
+
+
+@pytest.mark.parametrize("family", ["gaussian", "bernoulli", "poisson"])
+def test_the_simulated_glm_data_come_from_the_stated_model(family: str) -> None:
+    # eta = 0.3 + Z beta with beta evenly spaced from -0.6 to 0.6, response from the family.
+    from snippets.glm import fit_glm_irls
+
+    Z, y = simulated_glm_data(family, 40_000, 4, 0)
+    assert Z.shape == (40_000, 3)
+    fit = fit_glm_irls(np.column_stack([np.ones(len(y)), Z]), y, family)
+    assert fit.beta == pytest.approx([0.3, -0.6, 0.0, 0.6], abs=0.04)
+    if family == "gaussian":
+        assert fit.dispersion == pytest.approx(1.0, rel=0.03)
+    else:
+        assert set(np.unique(y)) <= ({0.0, 1.0} if family == "bernoulli" else set(range(1000)))

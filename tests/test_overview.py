@@ -82,3 +82,15 @@ def test_network_with_frozen_hidden_layer_is_affine_in_output_layer() -> None:
 def test_bad_input_is_named(call, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_network_params_hold_float_arrays_whatever_they_were_given() -> None:
+    theta = NetworkParams([[1, 2], [3, 4]], [0, 1], [1, -1], 2)
+    for name, shape in (("W", (2, 2)), ("b", (2,)), ("v", (2,))):
+        value = getattr(theta, name)
+        assert isinstance(value, np.ndarray) and value.dtype == float and value.shape == shape, name
+    assert isinstance(theta.c, float) and theta.c == 2.0
+    for bad in ({"W": [1.0, 2.0]}, {"b": [[0.0, 1.0]]}, {"v": [[1.0, -1.0]]}, {"c": [2.0]}):
+        arguments = {"W": [[1.0, 2.0], [3.0, 4.0]], "b": [0.0, 1.0], "v": [1.0, -1.0], "c": 2.0, **bad}
+        with pytest.raises(ValueError, match=f"^{next(iter(bad))}:"):
+            NetworkParams(**arguments)

@@ -16,6 +16,7 @@ from snippets.stacking import (
     layerwise_superposition_defects,
     linear_autoencoder,
     mixed_partial,
+    output_weight_derivative,
     saddle_at_origin,
     single_index_summary,
     symmetry_summary,
@@ -130,3 +131,11 @@ def test_a_glm_has_one_index_and_a_two_unit_network_two() -> None:
 def test_bad_input_is_named(call, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_the_output_weight_derivative_is_the_hidden_activation() -> None:
+    # d f / d v_j = phi(w_j^T x + b_j): the output layer's covariates are the hidden units.
+    rng = np.random.default_rng(3)
+    W, b, x = rng.standard_normal((4, 3)), rng.standard_normal(4), rng.standard_normal(3)
+    assert output_weight_derivative(W, b, x) == pytest.approx(np.tanh(W @ x + b), abs=1e-12)
+    assert output_weight_derivative(W, b, x, "relu") == pytest.approx(np.maximum(W @ x + b, 0), abs=1e-12)
