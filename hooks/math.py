@@ -9,6 +9,7 @@ math. A formula that does not parse fails the build, naming the page and the TeX
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -43,9 +44,10 @@ if __name__ != "hooks.math":
     _typeset, _used, _store = _package._typeset, _package._used, _package._store
 
 
+@functools.cache
 def mathml_code() -> str:
     """A digest of sitekit/mathml.py, which post-processes the converter's output and cuts the font:
-    part of the key of both caches."""
+    part of the key of both caches. Taken once per process, like the module's code it stands for."""
     return hashlib.sha256(Path(mathml.__file__).read_bytes()).hexdigest()[:12]
 
 
@@ -103,23 +105,24 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def write_math_font(config: MkDocsConfig) -> None:
-    """The math font for the formulas of this build, and its licence, into the site; the font is
-    cut again only when the set of characters changes."""
+    """The math font for the formulas of this build, and its licence, into the site; both are made
+    again only when the set of characters changes (a warm build imports no fontTools)."""
     formulas = [_typeset[key] for key in sorted(_used)]
     characters = "".join(sorted(mathml.characters(formulas)))
     key = f"{memo.version('fonttools')}\0{mathml_code()}\0{characters}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:20]
-    cached = memo.cache_dir(config, "math-font") / f"{digest}.woff2"
-    font = cache.read_bytes(cached)
-    if font is None:
-        for stale in cached.parent.glob("*.woff2"):
+    folder = memo.cache_dir(config, "math-font")
+    font, licence = cache.read_bytes(folder / f"{digest}.woff2"), cache.read_text(folder / f"{digest}.LICENSE")
+    if font is None or licence is None:
+        for stale in [*folder.glob("*.woff2"), *folder.glob("*.LICENSE")]:
             cache.remove(stale)
-        font = mathml.math_font(formulas)
-        cache.write_bytes(cached, font)
+        font, licence = mathml.math_font(formulas), mathml.font_licence()
+        cache.write_bytes(folder / f"{digest}.woff2", font)
+        cache.write_text(folder / f"{digest}.LICENSE", licence)
     target = Path(config.site_dir) / FONT_URI
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(font)
-    (Path(config.site_dir) / LICENCE_URI).write_text(mathml.font_licence())
+    (Path(config.site_dir) / LICENCE_URI).write_text(licence)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

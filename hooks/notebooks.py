@@ -44,6 +44,7 @@ from mkdocs.utils import get_relative_url
 
 from hooks import memo
 from hooks.execute import cache_key
+from hooks.figures import figure_path
 from sitekit import cache, launch, wheel
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
@@ -347,11 +348,11 @@ NBCONVERT_IMAGE = re.compile(r'<img alt="No description has been provided for th
                              r'src="data:image/png;base64,[^"]*"\s*/?>')
 
 
-def with_site_figures(html_text: str, executed: Path, name: str, figures_url: str) -> str:
+def with_site_figures(html_text: str, executed: Path, name: str, page_url: str) -> str:
     """Each figure a cell shows, as the chapter shows it: the registered figure's SVG files (light
     and dark, the same files as the chapter's, so cached once) with its alt text, instead of the
     PNG that nbconvert inlines (tens of kilobytes a figure, which no reader of the page needs: the
-    downloaded notebook keeps it). `figures_url` is the site's figures/ folder relative to the page.
+    downloaded notebook keeps it). `page_url` is the notebook page's URL, which the links are relative to.
 
     nbconvert's lab template also drops the alt text and writes a placeholder, which this replaces."""
     nb = json.loads(executed.read_text())  # an .ipynb is JSON; nbformat is not needed to read it
@@ -364,8 +365,8 @@ def with_site_figures(html_text: str, executed: Path, name: str, figures_url: st
 
     def figure(_: re.Match) -> str:
         meta = next(shown)
-        alt, light, dark = html.escape(meta["alt"]), f"{figures_url}{meta['figure']}.svg", \
-            f"{figures_url}{meta['figure']}-dark.svg"
+        alt = html.escape(meta["alt"])
+        light, dark = (get_relative_url(figure_path(meta["figure"], v), page_url) for v in ("light", "dark"))
         return (f'<a class="figure-zoom figure-zoom--light" href="{light}"><img alt="{alt}" loading="lazy" '
                 f'src="{light}#only-light" /></a><a class="figure-zoom figure-zoom--dark" href="{dark}">'
                 f'<img alt="{alt}" loading="lazy" src="{dark}#only-dark" /></a>')
@@ -471,8 +472,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     html_text = _OUTPUT_PRE.sub(r'\1<pre tabindex="0">', html_text)
     html_text = _ANCHOR_LINK.sub(r'<a class="headerlink" href="\1" title="Permanent link">¶</a>', html_text)
     html_text = markdown_math_to_arithmatex(html_text)
-    figures_url = get_relative_url("figures/", page.url)
-    html_text = with_site_figures(html_text, Path(page.file.abs_src_path), name, figures_url)
+    html_text = with_site_figures(html_text, Path(page.file.abs_src_path), name, page.url)
     chapter = files.get_file_from_path(f"{name}.md")
     if chapter is None:
         raise PluginError(f"notebook {name}.py has no chapter docs/{name}.md to belong to")

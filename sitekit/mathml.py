@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from importlib.metadata import distribution
 from pathlib import Path
 
-FONT_FAMILY = "STIX Two Math"
 _TOKEN = re.compile(r"<(mi|mo|mn|mtext|ms)\b([^>]*)>([^<]*)</\1>")
 
 

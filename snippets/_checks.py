@@ -88,3 +88,9 @@ def as_sequence(name: str, value: object) -> tuple:
     if not value:
         raise ValueError(f"{name}: expected at least one entry")
     return tuple(value)
+
+
+def as_int_sequence(name: str, value: object, *, minimum: int = 1) -> list[int]:
+    """`value` (a list or tuple of integers: widths, degrees, layer sizes) with every entry >= minimum,
+    or an error naming the argument and the entry (`widths[2]: ...`)."""
+    return [as_positive_int(f"{name}[{i}]", entry, minimum=minimum) for i, entry in enumerate(as_sequence(name, value))]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_finite_float, as_positive_int, as_real_array, as_sequence
+from snippets._checks import as_finite_float, as_int_sequence, as_positive_int, as_real_array
 from snippets.figures import figure, new_figure
 from snippets.network import (
     Network,
@@ -98,7 +98,7 @@ def random_fourier_features(X: np.ndarray, M: int, seed: int = 0) -> np.ndarray:
 @cache
 def random_fourier_kernel_errors(widths: tuple[int, ...] = (100, 1000, 10000), n: int = 50) -> dict[int, float]:
     """{"M": largest entry of |Z Z^T - K|} on n points of two_moons, K the Gaussian kernel matrix."""
-    widths = [as_positive_int(f"widths[{i}]", M) for i, M in enumerate(as_sequence("widths", widths))]
+    widths = as_int_sequence("widths", widths)
     X = two_moons(n)[0]
     K = np.exp(-np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1) / 2)
     return {str(M): float(np.max(np.abs((Z := random_fourier_features(X, M)) @ Z.T - K))) for M in widths}

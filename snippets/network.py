@@ -14,7 +14,15 @@ from itertools import pairwise
 
 import numpy as np
 
-from snippets._checks import as_finite_float, as_instance, as_positive_int, as_real_array, as_sequence, one_of
+from snippets._checks import (
+    as_finite_float,
+    as_instance,
+    as_int_sequence,
+    as_positive_int,
+    as_real_array,
+    as_sequence,
+    one_of,
+)
 
 
 # --8<-- [start:activations]
@@ -101,13 +109,18 @@ class Network:
         return Network(tuple(weights), tuple(biases), self.hidden, self.output, self.output_scale)
 
 
+def layer_sizes(sizes: Sequence[int]) -> list[int]:
+    """Layer sizes (d, h_1, ..., k): at least the inputs and the outputs, each a positive integer."""
+    sizes = as_int_sequence("sizes", sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"sizes: expected at least (inputs, outputs), got {tuple(sizes)}")
+    return sizes
+
+
 def init_network(sizes: Sequence[int], hidden: str = "tanh", output: str = "identity", *, seed: int = 0,
                  scale: str | float = "glorot", output_scale: float = 1.0) -> Network:
     """Random weights for layer sizes (d, h_1, ..., k): N(0, 1/fan_in) ('glorot'-style) or N(0, scale^2)."""
-    sizes = as_sequence("sizes", sizes)
-    if len(sizes) < 2:
-        raise ValueError(f"sizes: expected at least (inputs, outputs), got {tuple(sizes)}")
-    sizes = [as_positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
+    sizes = layer_sizes(sizes)
     if isinstance(scale, str):
         one_of("scale", scale, ("glorot",))
     else:

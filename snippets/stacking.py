@@ -28,6 +28,7 @@ from snippets.network import (
     Network,
     init_network,
     jacobian_wrt_params,
+    layer_sizes,
     params,
     predict,
     sigmoid,
@@ -392,9 +393,7 @@ def single_index_summary(seed: int = 6) -> dict[str, float]:
 # --- ReLU networks: degree 1 in x, degree L in the weights ------------------------------------
 
 def bias_free_relu(seed: int = 7, sizes=(3, 16, 16, 1)) -> Network:
-    sizes = [as_positive_int(f"sizes[{i}]", m) for i, m in enumerate(as_sequence("sizes", sizes))]
-    if len(sizes) < 2:
-        raise ValueError(f"sizes: expected at least (inputs, outputs), got {tuple(sizes)}")
+    sizes = layer_sizes(sizes)
     rng = np.random.default_rng(seed)
     weights = tuple(rng.standard_normal((m, n)) / np.sqrt(n) for n, m in pairwise(sizes))
     return Network(weights, tuple(np.zeros(m) for m in sizes[1:]), "relu", "identity")

@@ -18,9 +18,9 @@ from snippets._checks import (
     as_callable,
     as_finite_float,
     as_instance,
+    as_int_sequence,
     as_positive_int,
     as_real_array,
-    as_sequence,
     one_of,
 )
 from snippets.figures import figure, new_figure
@@ -72,7 +72,7 @@ def sup_error(net: Network, f=target, grid: np.ndarray = GRID) -> float:
 def approximation_errors(widths: tuple[int, ...] = WIDTHS) -> dict[str, list[float]]:
     """Sup errors of both constructions at each width, and the bound ||f''|| / (8 N^2) for the ReLU one."""
     second_derivative_bound = 4 * np.pi**2 + 2  # |f''| = |-4 pi^2 sin(2 pi x) + 2| <= 4 pi^2 + 2
-    widths = [as_positive_int(f"widths[{i}]", N) for i, N in enumerate(as_sequence("widths", widths))]
+    widths = as_int_sequence("widths", widths)
     return {
         "widths": list(widths),
         "relu": [sup_error(relu_interpolant(target, N)) for N in widths],
@@ -126,7 +126,7 @@ def noise_interpolation(n: int = 30, n_test: int = 2000, seed: int = 0) -> dict[
 @cache
 def polynomial_regression_errors(degrees: tuple[int, ...] = (2, 4, 8, 12, 16, 20)) -> dict[str, list[float]]:
     """Sup error of least-squares polynomial fits (Chebyshev basis) of growing degree to f on [0, 1]."""
-    degrees = [as_positive_int(f"degrees[{i}]", m, minimum=0) for i, m in enumerate(as_sequence("degrees", degrees))]
+    degrees = as_int_sequence("degrees", degrees, minimum=0)
     x = np.linspace(0, 1, 2001)
     errors = []
     for degree in degrees:
@@ -286,7 +286,7 @@ def sawtooth_pieces(k: int) -> int:
 @cache
 def shallow_max_pieces(widths: tuple[int, ...] = (1, 2, 5, 10, 20), nets: int = 10, seed: int = 0) -> dict[int, int]:
     """Most pieces seen on [0, 1] among random one-hidden-layer ReLU networks of each width."""
-    widths = [as_positive_int(f"widths[{i}]", M) for i, M in enumerate(as_sequence("widths", widths))]
+    widths = as_int_sequence("widths", widths)
     nets = as_positive_int("nets", nets)
     rng = np.random.default_rng(seed)
     x = np.linspace(0, 1, 50_001)

@@ -70,16 +70,24 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir() and self.path.split("?")[0].endswith("/"):
             path = path / "index.html"
+        kind = self.guess_type(str(path))
         if not (self.compress and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")
-                and self.guess_type(str(path)).startswith(COMPRESSED_TYPES)):
+                and kind.startswith(COMPRESSED_TYPES)):
             return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
+        body = _gzipped(path, path.stat().st_mtime_ns)
         self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
+
+
+@functools.lru_cache(maxsize=512)
+def _gzipped(path: Path, mtime_ns: int) -> bytes:
+    """A file's bytes gzip-compressed, once per version of the file: every page visit asks for the
+    same style sheets, scripts and search index."""
+    return gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
 
 
 @contextlib.contextmanager

@@ -91,6 +91,7 @@ VALID: dict[Callable, dict[str, object]] = {
     linear.xor_relu_network: {"X": np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])},
     network.sigmoid: {"z": GRID},
     network.softmax: {"Z": X2},
+    network.layer_sizes: {"sizes": (2, 3, 1)},
     network.init_network: {"sizes": (2, 3, 1), "hidden": "tanh", "output": "identity", "scale": "glorot",
                            "output_scale": 1.0},
     network.Network: {"weights": NET.weights, "biases": NET.biases, "hidden": "tanh", "output": "identity",
