@@ -1,13 +1,22 @@
-"""The site's MkDocs hooks (listed in mkdocs.yml) and the little they share."""
+"""The MkDocs adapters of the build pipeline (listed under `hooks:` in mkdocs.yml).
+
+Each calls into sitekit/, which does the work; what is here is what only MkDocs offers: its
+events, its file list, its page templates.
+"""
 
 from __future__ import annotations
 
-import yaml
+from pathlib import Path
 
-# libyaml's loader where PyYAML was built with it: the same result, several times faster.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from sitekit.context import Site, nav_pages
 
 
-def load_yaml(text: str) -> object:
-    """yaml.safe_load, with libyaml when it is there."""
-    return yaml.load(text, _SafeLoader)
+def project_root(config) -> Path:
+    """The project folder: the one that holds mkdocs.yml (config is MkDocs' MkDocsConfig)."""
+    return Path(config.config_file_path).parent
+
+
+def site_of(config) -> Site:
+    """The sitekit view of an MkDocs configuration."""
+    return Site(root=project_root(config), docs_dir=Path(config.docs_dir), site_url=config.site_url or "/",
+                site_name=config.site_name, nav=nav_pages(config.nav))

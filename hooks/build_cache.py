@@ -38,8 +38,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from hooks import memo
-from sitekit import cache
+from hooks import project_root
+from sitekit import cache, memo
 
 log = logging.getLogger("mkdocs.hooks.build_cache")
 
@@ -73,7 +73,7 @@ def _installed(directory: str) -> bool:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if not verified():
         return config
-    theme, directory = config.theme, memo.cache_dir(config, "theme")
+    theme, directory = config.theme, memo.cache_dir(project_root(config), "theme")
     installed = [d for d in theme.dirs if _installed(d)]
     others = [d for d in theme.dirs if not _installed(d)]
     if not installed:
@@ -131,7 +131,7 @@ class VerifiedBytecodeCache(jinja2.BytecodeCache):
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files) -> jinja2.Environment:
     if not verified():
         return env
-    directory = memo.cache_dir(config, "templates")
+    directory = memo.cache_dir(project_root(config), "templates")
     directory.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = VerifiedBytecodeCache(directory)
     return env
@@ -151,7 +151,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     plugin = config.plugins.get(SEARCH_PLUGIN)
     if plugin is None or not plugin.config.enabled or not verified():
         return
-    path = memo.cache_dir(config, "search") / f"material-{memo.version('mkdocs-material')}.json"
+    path = memo.cache_dir(project_root(config), "search") / f"material-{memo.version('mkdocs-material')}.json"
     if _search["path"] != path:  # the first build of this process: read what earlier ones left
         _search.update(path=path, stored=cache.read_json(path) or {})
     _search.update(used={}, parsed=0)

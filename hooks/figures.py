@@ -1,21 +1,9 @@
-"""Render every registered figure to SVG at build time and add it to the site as a generated file.
-
-Each figure is cached on disk under a fingerprint of the code that draws it (the drawing
-function and every snippets function, class and constant it reaches), so a warm rebuild
-renders nothing and an edit re-renders only the figures that reach the edited code.
-
-The figures to draw are drawn in worker processes while the pages are rendered: MkDocs copies an
-empty placeholder for each, and the SVGs are written over them at the end of the build. When
-snippets/ changed, a worker is started with the build and imports matplotlib and the package
-while the build works out what to draw.
-"""
+"""MkDocs adapter of the figure stage (sitekit/figures.py): each registered figure is a generated
+file of the build, copied from the cache or written when its worker has drawn it."""
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -23,131 +11,45 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-from hooks import memo
-from hooks.fingerprint import fingerprint
-from sitekit import cache
+from hooks import project_root
+from sitekit import figures, memo
 
 log = logging.getLogger("mkdocs.hooks.figures")
-
-FIGURE_DIR = "figures"
-VARIANTS = ("light", "dark")
-
-_pending: dict = {"pools": [], "futures": {}}
-
-
-def figure_path(name: str, variant: str) -> str:
-    """Site path of a figure's SVG: figures/NAME.svg (light) and figures/NAME-dark.svg."""
-    return f"{FIGURE_DIR}/{name}.svg" if variant == "light" else f"{FIGURE_DIR}/{name}-{variant}.svg"
-
-
-def cache_paths(directory: Path, name: str, key: str) -> dict[str, Path]:
-    """Where the SVGs of figure `name` drawn by code with fingerprint `key` are kept."""
-    return {v: directory / f"{name}.{key}.{v}.svg" for v in VARIANTS}
-
-
-def figure_keys(config: MkDocsConfig) -> dict[str, str]:
-    """{figure name: fingerprint of its code}: from the memo while snippets/ is unchanged (nothing
-    imported), else from the registry (snippets imported; matplotlib is not needed for this)."""
-    keys = memo.get("figures", "fingerprints")
-    if keys is None:
-        from snippets.figures import registry
-
-        keys = {name: fingerprint(spec.draw) for name, spec in registry().items()}
-        memo.put("figures", "fingerprints", keys)
-    return keys
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    # spawn, not fork: `mkdocs serve` runs threads, and forking those is unsafe.
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-
-
-def start_workers() -> None:
-    """One worker process, preparing now (imports) so that it can draw as soon as it is asked."""
-    from snippets.figures import prepare_drawing
-
-    pool = _pool(1)
-    pool.submit(prepare_drawing)
-    _pending.update(pools=[pool], futures={})
-
-
-def start_rendering(names: list[str], keys: dict[str, str], directory: Path) -> None:
-    """Draw `names` in worker processes, one per core; finish_rendering() waits for them.
-
-    The prepared worker takes every k-th figure; the others go to a second pool, started now.
-    (One pool of k workers would start a cold worker for the first figure while the prepared one
-    is still importing, and an edit usually redraws one figure.)
-    """
-    from snippets.figures import render_named
-
-    if not _pending["pools"]:
-        start_workers()
-    workers = min(len(names), os.cpu_count() or 1)
-    if workers > 1:
-        _pending["pools"].append(_pool(workers - 1))
-    prepared, others = _pending["pools"][0], _pending["pools"][-1]
-    _pending.update(directory=directory, keys=keys, futures={
-        name: (prepared if i % workers == 0 else others).submit(render_named, name) for i, name in enumerate(names)})
-
-
-def finish_rendering(site_dir: Path) -> None:
-    """Wait for the figures being drawn; keep them in the cache and write them into the site."""
-    if not _pending["pools"]:
-        return
-    try:
-        for name, future in _pending["futures"].items():
-            try:
-                rendered = future.result()
-            except Exception as error:
-                raise PluginError(f"figure {name!r} failed to render: {type(error).__name__}: {error}") from error
-            for stale in _pending["directory"].glob(f"{name}.*.svg"):
-                cache.remove(stale)
-            for variant, path in cache_paths(_pending["directory"], name, _pending["keys"][name]).items():
-                cache.write_bytes(path, rendered[variant])
-                (site_dir / figure_path(name, variant)).write_bytes(rendered[variant])
-    finally:
-        stop_workers()
-
-
-def stop_workers(wait: bool = True) -> None:
-    for future in _pending["futures"].values():
-        future.cancel()
-    for pool in _pending["pools"]:
-        pool.shutdown(wait=wait, cancel_futures=True)
-    _pending.update(pools=[], futures={})
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if memo.get("figures", "fingerprints") is None:  # snippets/ changed: something may need drawing
-        start_workers()
+        figures.start_workers()
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    directory = memo.cache_dir(config, "figures")
+    directory = memo.cache_dir(project_root(config), "figures")
     directory.mkdir(parents=True, exist_ok=True)
-    keys = figure_keys(config)
-    missing = sorted(name for name, key in keys.items()
-                     if not all(cache.is_valid(p) for p in cache_paths(directory, name, key).values()))
+    keys = figures.figure_keys()
+    missing = figures.missing(directory, keys)
     if missing:
-        start_rendering(missing, keys, directory)
+        figures.start_rendering(missing, keys, directory)
     else:  # nothing to draw after all: let a prepared worker go
-        stop_workers(wait=False)
+        figures.stop_workers(wait=False)
     log.info("figures: rendered %d (%s), %d from cache", len(missing), ", ".join(missing) or "none",
              len(keys) - len(missing))
     for name, key in keys.items():
-        for variant, path in cache_paths(directory, name, key).items():
+        for variant, path in figures.cache_paths(directory, name, key).items():
             if name in missing:  # being drawn: on_post_build writes the SVG over this placeholder
-                files.append(File.generated(config, figure_path(name, variant), content=b""))
+                files.append(File.generated(config, figures.figure_path(name, variant), content=b""))
             else:
-                files.append(File.generated(config, figure_path(name, variant), abs_src_path=str(path)))
+                files.append(File.generated(config, figures.figure_path(name, variant), abs_src_path=str(path)))
     return files
 
 
 @event_priority(-100)  # last: every other end-of-build step runs while the figures are drawn
 def on_post_build(config: MkDocsConfig) -> None:
-    finish_rendering(Path(config.site_dir))
+    try:
+        figures.finish_rendering(Path(config.site_dir))
+    except RuntimeError as error:
+        raise PluginError(str(error)) from error
 
 
 def on_build_error(error: Exception) -> None:
-    stop_workers()
+    figures.stop_workers()

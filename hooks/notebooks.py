@@ -5,7 +5,7 @@ own execution off) and offers for download. An executed notebook is cached under
 text, the fingerprints of the snippets objects it imports (the code each of them reaches, as for
 figures and executed examples) and the versions of the libraries it computes with. So an edit to
 snippets/ re-executes exactly the notebooks that reach the edited code, and a warm rebuild executes
-nothing (and, while snippets/ is unchanged, imports nothing: the keys come from hooks/memo.py).
+nothing (and, while snippets/ is unchanged, imports nothing: the keys come from sitekit/memo.py).
 
 What readers download is the executed notebook with one cell in front, not executed at build
 time: it installs exactly what the notebook needs, pinned to the versions the site was built with,
@@ -42,10 +42,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from hooks import memo
-from hooks.execute import cache_key
-from hooks.figures import figure_path
-from sitekit import cache, launch, wheel
+from hooks import project_root
+from sitekit import cache, launch, memo, wheel
+from sitekit.examples import cache_key
+from sitekit.figures import figure_path
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 # mkdocs-jupyter reports every conversion and copy at INFO; this hook's one summary line says enough.
@@ -90,7 +90,7 @@ def execution_key(notebook: Notebook) -> str:
     """What an executed notebook depends on: its text; the fingerprint of every snippets object it
     imports (the code each reaches, as for figures and executed examples); the alt text of the
     figures it draws; and the versions of Python and the libraries it runs with."""
-    from hooks.execute import imported_snippets
+    from sitekit.examples import imported_snippets
     from snippets.figures import registry
 
     text = notebook.source.read_text()
@@ -225,7 +225,7 @@ def executed_notebooks(config: MkDocsConfig, notebooks: list[Notebook]) -> tuple
     """Path of each executed .ipynb (KEY/notebooks/NAME.ipynb in the cache), from the cache where its
     key matches; and the names of the notebooks executed now."""
     root = Path(config.config_file_path).parent
-    directory = memo.cache_dir(config, "notebooks")
+    directory = memo.cache_dir(project_root(config), "notebooks")
     keys = {nb.name: cached_execution_key(nb) for nb in notebooks}
     paths = {nb.name: directory / keys[nb.name] / nb.ipynb_uri for nb in notebooks}
     missing = [nb for nb in notebooks if not cache.is_valid(paths[nb.name])]
@@ -292,7 +292,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = Path(config.config_file_path).parent
     version = wheel.project_metadata(root)["version"]
     install_source = install_cell_source(config.site_url or "/", version)
-    published = memo.cache_dir(config, "notebooks-published")
+    published = memo.cache_dir(project_root(config), "notebooks-published")
     paths = {name: published_notebook(path, install_source, published, name) for name, path in paths.items()}
     # The wheel the install cell names, served by the site.
     files.append(File.generated(config, f"{WHEEL_DIR}/{wheel.wheel_name(version)}",

@@ -19,8 +19,6 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from hooks.math import typeset_page
-
 PRINT_PAGE = "print.md"
 PLACEHOLDER = '<div id="print-content"></div>'
 ATTRIBUTE = re.compile(r'\b(id|for|href|src|aria-labelledby|aria-describedby|data-static)="([^"]*)"')
@@ -103,7 +101,6 @@ def on_post_build(config: MkDocsConfig) -> None:
         f'<section class="print-chapter" id="chapter-{slug}">\n{rewrite(html, url, slug, slugs, print_url)}\n</section>'
         for url, slug, html in chapters
     )
-    sections = typeset_page(sections, PRINT_PAGE)  # the pages' math is typeset later, per page
     page = output.read_text()
     if PLACEHOLDER not in page:
         raise RuntimeError(f"{PRINT_PAGE} lost its placeholder {PLACEHOLDER}")

@@ -1,4 +1,5 @@
-"""The glossary's tooltips, placed for readers: `sitekit.glossary` in markdown_extensions.
+"""The glossary (docs/glossary.yml, each term defined once) and its tooltips, placed for readers:
+`sitekit.glossary` in markdown_extensions.
 
 Python-Markdown's abbr extension (with the glossary from docs/glossary.yml as its `glossary`
 option) wraps every occurrence of every term in <abbr title="definition">, which Material shows as
@@ -10,12 +11,60 @@ not a sentence to gloss, and its dotted underline would mark the table of conten
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
+from functools import cache
+from pathlib import Path
 
 from markdown import Extension, Markdown
+from markdown.extensions.abbr import AbbrExtension
 from markdown.treeprocessors import Treeprocessor
 
+from sitekit import load_yaml
+
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+GLOSSARY = Path(__file__).resolve().parent.parent / "docs" / "glossary.yml"
+
+
+def slug(term: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+
+
+def load_glossary(path: Path = GLOSSARY) -> list[dict]:
+    """[{term, definition, forms}], checked: unique terms, plain-text definitions."""
+    return [dict(entry) for entry in _load(path, path.stat().st_mtime)]
+
+
+@cache
+def _load(path: Path, mtime: float) -> tuple[dict, ...]:  # re-read when the file changes
+    entries = load_yaml(path.read_text())
+    seen = set()
+    for entry in entries:
+        term, definition = entry.get("term"), entry.get("definition")
+        if not term or not definition:
+            raise ValueError(f"{path.name}: every entry needs a term and a definition, got {entry!r}")
+        if term.lower() in seen:
+            raise ValueError(f"{path.name}: {term!r} is defined twice")
+        if any(ch in definition for ch in "$*[]`"):
+            raise ValueError(f"{path.name}: the definition of {term!r} must be plain text (it becomes a tooltip)")
+        seen.add(term.lower())
+        forms = [term, *entry.get("also", [])]
+        # A term can open a sentence: add the capitalised form of each lowercase one.
+        entry["forms"] = sorted({*forms, *(f[0].upper() + f[1:] for f in forms if f[0].islower())})
+    return tuple(entries)
+
+
+def abbreviations() -> dict[str, str]:
+    """{form: definition} for every form of every term: the abbr extension's glossary option."""
+    return {form: entry["definition"] for entry in load_glossary() for form in entry["forms"]}
+
+
+def glossary_markdown() -> str:
+    """The glossary page's list: each term in bold with its anchor, then its definition."""
+    entries = sorted(load_glossary(), key=lambda e: e["term"].lower())
+    return "\n\n".join(f"**{e['term']}**: {e['definition']}\n{{: #term-{slug(e['term'])} .glossary-entry }}"
+                       for e in entries)
 
 
 def unwrap(parent: etree.Element, child: etree.Element) -> None:
@@ -52,6 +101,14 @@ class GlossaryMarksTreeprocessor(Treeprocessor):
 
 class GlossaryMarksExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
+        # The terms as the abbr extension's glossary (through its public load_glossary), not
+        # `*[term]: ...` lines appended to each page: Python-Markdown re-tests the rest of a block of
+        # definitions once per line (0.4 s a build).
+        abbr = next((e for e in md.registeredExtensions if isinstance(e, AbbrExtension)), None)
+        if abbr is None:
+            raise ValueError("sitekit.glossary: list the abbr extension before it in markdown_extensions")
+        abbr.load_glossary(abbreviations())
+        abbr.abbrs.update(abbr.glossary)
         # After abbr (priority 7), before toc (5) reads the headings' text.
         md.treeprocessors.register(GlossaryMarksTreeprocessor(md), "glossary_marks", 6)
 

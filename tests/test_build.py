@@ -247,7 +247,7 @@ def test_theme_templates_are_compiled_once_into_the_cache(project: Path) -> None
 
 def test_the_memo_follows_edits_to_the_pipeline_code_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The memo keeps whole shortcode expansions: an edit to the code that writes them must count.
-    from hooks import memo
+    from sitekit import memo
 
     snippets, pipeline = tmp_path / "snippets", tmp_path / "hooks"
     snippets.mkdir()
@@ -358,7 +358,7 @@ def test_make_build_replaces_the_site_only_after_a_build_that_succeeded(tmp_path
 
 
 def test_fingerprints_follow_every_cached_library_statsmodels_included(monkeypatch: pytest.MonkeyPatch) -> None:
-    from hooks import fingerprint as fingerprint_module
+    from sitekit import fingerprint as fingerprint_module
     from snippets.glm import statsmodels_agreement
 
     before = fingerprint_module._fingerprint(statsmodels_agreement)
@@ -384,7 +384,8 @@ def test_the_internals_build_cache_stands_in_for_are_still_there() -> None:
 
 
 def test_build_cache_switches_itself_off_once_on_an_unknown_version(monkeypatch: pytest.MonkeyPatch) -> None:
-    from hooks import build_cache, memo
+    from hooks import build_cache
+    from sitekit import memo
 
     assert build_cache.verified()  # the installed versions are the checked ones
     real = memo.version

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 
-from hooks.figures import VARIANTS, figure_path
+from sitekit.figures import VARIANTS, figure_path
 from snippets import figures as figures_module
 from snippets import style
 from snippets.figures import FigureSpec, figure, registry, render_named, render_svg
@@ -35,7 +35,7 @@ def test_every_figure_has_real_alt_text_and_a_caption() -> None:
 def test_the_registry_and_fingerprints_need_no_matplotlib() -> None:
     # The build reads the registry and fingerprints every drawing function in its own process;
     # matplotlib (half a second to import) is loaded only by the workers that draw.
-    script = ("import sys; from snippets.figures import registry; from hooks.fingerprint import fingerprint; "
+    script = ("import sys; from snippets.figures import registry; from sitekit.fingerprint import fingerprint; "
               "[fingerprint(s.draw) for s in registry().values()]; "
               "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)

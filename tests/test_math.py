@@ -1,16 +1,18 @@
-"""Tests of the build-time math typesetting (hooks/math.py, sitekit/mathml.py)."""
+"""Tests of the build-time math typesetting (sitekit/formulas.py, sitekit/mathml.py)."""
 
 from __future__ import annotations
 
-import pytest
-from mkdocs.exceptions import PluginError
+from pathlib import Path
 
-from hooks.math import typeset, typeset_page
+import pytest
+
+from sitekit.formulas import Formulas
 from sitekit.mathml import characters
 from sitekit.mathml import typeset as mathml
 
 
-def test_inline_and_display_math_become_mathml_core() -> None:
+def test_inline_and_display_math_become_mathml_core(tmp_path: Path) -> None:
+    typeset_page = Formulas(tmp_path).typeset_page
     page = ('<p>Inline <span class="arithmatex">\\(x^\\top\\beta &lt; 1\\)</span>.</p>'
             '<div class="arithmatex">\\[\\eta = X\\beta\\]</div>')
     html = typeset_page(page, "test.md")
@@ -20,13 +22,15 @@ def test_inline_and_display_math_become_mathml_core() -> None:
     assert "<mi>β</mi><mo>&lt;</mo><mn>1</mn></math>" in html  # the page's HTML escaping undone once, not twice
 
 
-def test_typesetting_is_deterministic_and_memoised() -> None:
+def test_typesetting_is_deterministic_and_memoised(tmp_path: Path) -> None:
+    typeset = Formulas(tmp_path).typeset
     assert typeset("\\frac{1}{1+e^{-t}}", False) is typeset("\\frac{1}{1+e^{-t}}", False)
     assert mathml("\\frac{1}{1+e^{-t}}", False) == mathml("\\frac{1}{1+e^{-t}}", False)
 
 
-def test_a_formula_that_cannot_be_parsed_fails_and_names_the_page() -> None:
-    with pytest.raises(PluginError, match=r"broken\.md: cannot typeset \$\\frac\{1\}\{\$"):
+def test_a_formula_that_cannot_be_parsed_fails_and_names_the_page(tmp_path: Path) -> None:
+    typeset_page = Formulas(tmp_path).typeset_page
+    with pytest.raises(ValueError, match=r"broken\.md: cannot typeset \$\\frac\{1\}\{\$"):
         typeset_page('<span class="arithmatex">\\(\\frac{1}{\\)</span>', "broken.md")
 
 

@@ -19,9 +19,8 @@ import pytest
 import yaml
 
 from conftest import EXECUTED_FENCES
-from hooks import memo
 from hooks.notebooks import INSTALL_TAG, PINNED, WHEEL_DIR, NotebookError, execute, find_notebooks, wheel_url
-from sitekit import wheel
+from sitekit import memo, wheel
 from snippets.figures import registry
 from tests.helpers import build_env, edit, mkdocs_build
 from tests.markdown_fences import ROOT

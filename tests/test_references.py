@@ -1,4 +1,4 @@
-"""Tests of the references (docs/references.bib, hooks/references.py), the glossary, the cite
+"""Tests of the references (docs/references.bib, sitekit/references.py), the glossary, the cite
 controls, the one-page version and the generated index pages."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from bs4 import BeautifulSoup
 
 from conftest import build_site
 from hooks.anchors import parse
-from hooks.cite import markdown_link
-from hooks.claims import parse_claims
-from hooks.glossary import GLOSSARY, load_glossary, slug
-from hooks.references import DOI, bibliography, cite, cited_keys, citep, format_entry
+from sitekit.cite import markdown_link
+from sitekit.claims import parse_claims
+from sitekit.glossary import GLOSSARY, load_glossary, slug
+from sitekit.references import DOI, bibliography, cite, cited_keys, citep, format_entry
 from tests.markdown_fences import ROOT
 
 DOCS = ROOT / "docs"

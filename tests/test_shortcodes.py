@@ -1,10 +1,10 @@
-"""Tests of the build-time values and figure markup (hooks/shortcodes.py)."""
+"""Tests of the build-time values and figure markup (sitekit/shortcodes.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from hooks.shortcodes import computed_value, figure_markdown
+from sitekit.shortcodes import computed_value, figure_markdown
 from snippets.overview import superposition_defects
 
 
@@ -38,7 +38,7 @@ def test_figure_markup_links_both_palettes_relative_to_the_page() -> None:
 
 def test_a_called_function_is_reused_from_disk_until_its_code_changes(tmp_path, monkeypatch) -> None:
     # Values and slider frames go through cached_call: kept under the function's fingerprint.
-    import hooks.shortcodes as shortcodes
+    import sitekit.shortcodes as shortcodes
     import snippets.overview as overview
 
     calls: list[int] = []
@@ -51,14 +51,14 @@ def test_a_called_function_is_reused_from_disk_until_its_code_changes(tmp_path, 
         calls.append(2)
         return {"x": 2}
 
-    monkeypatch.setattr(shortcodes, "_value_cache", tmp_path)
     monkeypatch.setattr(overview, "counted_frames", frames, raising=False)
     for _ in range(2):  # the second time as in a new build: nothing in memory, the JSON on disk
-        monkeypatch.setattr(shortcodes, "_results", {})
+        shortcodes.forget_results(tmp_path)
         assert shortcodes.cached_call("overview:counted_frames") == {"x": 1}
     assert calls == [1]
     monkeypatch.setattr(overview, "counted_frames", edited_frames)
-    monkeypatch.setattr(shortcodes, "_results", {})
+    shortcodes.forget_results(tmp_path)
     assert shortcodes.cached_call("overview:counted_frames") == {"x": 2}
     assert calls == [1, 2]
     assert len(list(tmp_path.glob("overview.counted_frames.*.json"))) == 1
+    shortcodes.forget_results(None)

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from hooks.anchors import parse, published_anchors, read_lock, resolves
-from hooks.claims import node_ids_by_claim, parse_claims
+from sitekit.claims import node_ids_by_claim, parse_claims
 from snippets.figures import registry
 from tests.markdown_fences import ROOT
 
@@ -309,7 +309,7 @@ def test_links_say_where_they_lead(built_site: Path) -> None:
 
 
 def test_glossary_definitions_are_words_not_ascii_formulas() -> None:
-    from hooks.glossary import load_glossary
+    from sitekit.glossary import load_glossary
 
     for entry in load_glossary():
         assert not re.search(r"[=^_{}]|\b[a-z]\(", entry["definition"]), f"{entry['term']}: {entry['definition']}"

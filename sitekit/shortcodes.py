@@ -24,23 +24,26 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
-
-from hooks import glossary, memo, references
-from hooks.claims import claims_index_markdown
-from hooks.figures import figure_path
-from hooks.fingerprint import fingerprint
-from sitekit import cache
+from sitekit import cache, glossary, memo, references
+from sitekit.claims import claims_index_markdown
+from sitekit.context import Page, Site
+from sitekit.figures import figure_path
+from sitekit.fingerprint import fingerprint
 
 SHORTCODE = re.compile(r"\{\{\s*(?P<name>[a-z_]+)\((?P<args>.*?)\)\s*\}\}")
 
 FROM_SNIPPETS = ("figure", "value", "slider")
 
+# The values computed in this build, by target. MkDocs' adapter empties it when a build starts
+# (`mkdocs serve` reloads snippets for each build); under Zensical a build is a process.
 _results: dict[str, object] = {}
-_value_cache: Path | None = None  # set for each build; None when called outside a build (tests)
+_value_cache: dict[str, Path | None] = {"directory": None}  # None outside a build (tests)
+
+
+def forget_results(value_cache: Path | None) -> None:
+    """A new build: compute values afresh (through `value_cache`, the values' folder on disk)."""
+    _results.clear()
+    _value_cache["directory"] = value_cache
 
 
 def figure_markdown(page_src: str, name: str) -> str:
@@ -106,7 +109,8 @@ def cached_call(target: str) -> object:
         raise ValueError(f"expected 'module:function', got {target!r}")
     if target not in _results:
         function: Callable[[], object] = getattr(importlib.import_module(f"snippets.{module_name}"), function_name)
-        stored = _value_cache / f"{target.replace(':', '.')}.{fingerprint(function)}.json" if _value_cache else None
+        directory = _value_cache["directory"]
+        stored = directory / f"{target.replace(':', '.')}.{fingerprint(function)}.json" if directory else None
         value = cache.read_json(stored) if stored is not None else None
         if value is None:
             # Plain data, as JSON keeps it (a cache of data runs no code when it is read).
@@ -158,21 +162,10 @@ def _remembered_bibliography(page_src: str) -> str:
     return remembered
 
 
-def on_config(config: MkDocsConfig) -> None:
-    # The glossary as the abbr extension's option, not `*[term]: ...` lines appended to each page:
-    # Python-Markdown re-tests the rest of a block of definitions once per line (0.4 s a build).
-    config.mdx_configs.setdefault("abbr", {})["glossary"] = glossary.abbreviations()
-
-
-def on_pre_build(config: MkDocsConfig) -> None:
-    global _value_cache
-    _results.clear()  # snippets was reloaded for this build: look every value up afresh
-    _value_cache = memo.cache_dir(config, "values")
-    _value_cache.mkdir(parents=True, exist_ok=True)
-
-
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    src = page.file.src_uri
+def expand(markdown: str, site: Site, page: Page) -> str:
+    """The page's Markdown with every shortcode replaced by its expansion; ValueError names the
+    page and the shortcode that failed."""
+    src = page.src
     shortcodes: dict[str, Callable[..., str]] = {
         "figure": lambda *a: figure_markdown(src, *a),
         "value": computed_value,
@@ -180,12 +173,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         "cite": lambda *a: references.cite(src, *a),
         "citep": lambda *a: references.citep(src, *a),
         "bibliography": lambda: _remembered_bibliography(src),
-        "site_citation": lambda: references.site_citation_markdown(config.site_url or "/"),
-        "claims_index": lambda: claims_index_markdown(src, config),
+        "site_citation": lambda: references.site_citation_markdown(site.site_url or "/"),
+        "claims_index": lambda: claims_index_markdown(src, site),
         "glossary": glossary.glossary_markdown,
     }
 
-    def expand(match: re.Match[str]) -> str:
+    def one(match: re.Match[str]) -> str:
         name = match.group("name")
         try:
             args = ast.literal_eval(f"({match.group('args')},)") if match.group("args").strip() else ()
@@ -201,6 +194,6 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
                 memo.put("shortcodes", key, expansion)
             return expansion
         except Exception as error:
-            raise PluginError(f"{src}: {match.group(0)}: {type(error).__name__}: {error}") from error
+            raise ValueError(f"{src}: {match.group(0)}: {type(error).__name__}: {error}") from error
 
-    return SHORTCODE.sub(expand, markdown)
+    return SHORTCODE.sub(one, markdown)

@@ -2,6 +2,7 @@
 its code followed by what it printed. The output is cached under a hash of the code and of the
 fingerprints of the snippets objects it imports, so a warm rebuild runs nothing, and an edit to
 snippets/ reruns only the examples that import what changed. An example that raises fails the build.
+mkdocs.yml declares the fence (superfences' custom_fences) with this module's validator and format.
 """
 
 from __future__ import annotations
@@ -11,18 +12,16 @@ import contextlib
 import hashlib
 import importlib
 import io
-import logging
+from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
 from pymdownx.superfences import SuperFencesException
 
-from hooks import memo
-from hooks.fingerprint import fingerprint_value
-from sitekit import cache
+from sitekit import cache, memo
+from sitekit.context import for_markdown
+from sitekit.fingerprint import fingerprint_value
 
-log = logging.getLogger("mkdocs.hooks.execute")
-
-_state: dict = {"cache": None, "ran": 0, "cached": 0}
+# How many examples this build ran and took from the cache (the MkDocs adapter logs and resets it).
+counts = {"ran": 0, "cached": 0}
 
 
 def is_executed(language: str, inputs: dict, options: dict, attrs: dict, md) -> bool:
@@ -58,23 +57,23 @@ def run(source: str) -> str:
     return buffer.getvalue()
 
 
-def printed_output(source: str) -> str:
+def printed_output(source: str, directory: Path) -> str:
+    """What the example printed: from the memo, else from the cache folder `directory`, else run."""
     source_key = hashlib.sha256(source.encode()).hexdigest()[:24]
     remembered = memo.get("examples", source_key)
     if remembered is not None:  # the package's sources are unchanged since that build
-        _state["cached"] += 1
+        counts["cached"] += 1
         return remembered
-    output = _cached_run(source)
+    output = _cached_run(source, directory)
     memo.put("examples", source_key, output)
     return output
 
 
-def _cached_run(source: str) -> str:
-    directory = _state["cache"]
+def _cached_run(source: str, directory: Path) -> str:
     path = directory / f"{cache_key(source)}.txt"
     stored = cache.read_text(path)
     if stored is not None:
-        _state["cached"] += 1
+        counts["cached"] += 1
         return stored
     try:
         output = run(source)
@@ -85,32 +84,16 @@ def _cached_run(source: str) -> str:
         raise SuperFencesException(f"executed example starting {first_line!r} raised "
                                    f"{type(error).__name__}: {error}") from error
     cache.write_text(path, output)
-    _state["ran"] += 1
+    counts["ran"] += 1
     return output
 
 
 def format_executed(source: str, language: str, class_name: str, options: dict, md, **kwargs) -> str:
     """The code, highlighted as any fence is, followed by its output as a text block."""
-    output = printed_output(source)
+    site, _ = for_markdown(md)
+    output = printed_output(source, site.cache_dir("examples"))
     # superfences' own highlighter, with the site's pymdownx.highlight settings.
     highlight = md.preprocessors["fenced_code_block"].highlight
     plain = {"options": {}, "md": md, "classes": [], "id_value": "", "attrs": {}}
     return (highlight(src=source, language="python", **plain) + "\n"
             + highlight(src=output.rstrip("\n"), language="text", **plain))
-
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
-    fences = superfences.setdefault("custom_fences", [])
-    if not any(f.get("format") is format_executed for f in fences):
-        fences.append({"name": "python", "class": "python", "validator": is_executed, "format": format_executed})
-    return config
-
-
-def on_pre_build(config: MkDocsConfig) -> None:
-    _state.update(cache=memo.cache_dir(config, "examples"), ran=0, cached=0)
-    _state["cache"].mkdir(parents=True, exist_ok=True)
-
-
-def on_post_build(config: MkDocsConfig) -> None:
-    log.info("examples: ran %d, %d from cache", _state["ran"], _state["cached"])

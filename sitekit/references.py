@@ -15,7 +15,7 @@ from pathlib import Path
 from pybtex.database import Entry, parse_file
 from pybtex.plugin import find_plugin
 
-from hooks import load_yaml
+from sitekit import load_yaml
 
 BIBLIOGRAPHY = Path(__file__).resolve().parent.parent / "docs" / "references.bib"
 REFERENCES_PAGE = "references.md"

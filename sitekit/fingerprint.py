@@ -15,7 +15,7 @@ import inspect
 import types
 import weakref
 
-from hooks.memo import LIBRARIES, version
+from sitekit.memo import LIBRARIES, version
 
 
 def _code_names(code: types.CodeType) -> set[str]:

@@ -15,8 +15,6 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
-
 from sitekit import cache as cache_io
 
 # The libraries whose output the build caches: their versions are part of every cache key.
@@ -32,18 +30,17 @@ def version(distribution: str) -> str:
     return metadata.version(distribution)
 
 
-def cache_dir(config: MkDocsConfig, kind: str) -> Path:
+def cache_dir(project: Path, kind: str) -> Path:
     """Where the build keeps what it computed, by kind (figures, values, examples, memo):
-    SITE_CACHE_DIR, or .cache/ beside mkdocs.yml."""
-    root = os.environ.get("SITE_CACHE_DIR") or Path(config.config_file_path).parent / ".cache"
-    return Path(root) / kind
+    SITE_CACHE_DIR, or .cache/ in the project folder (the one of mkdocs.yml)."""
+    return Path(os.environ.get("SITE_CACHE_DIR") or Path(project) / ".cache") / kind
 
 
-PIPELINE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "sitekit")
+PIPELINE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "hooks")
 
 
 def tree_digest(snippets_dir: Path) -> str:
-    """A hash of every source file of the package, of the build's own code (hooks/ and sitekit/:
+    """A hash of every source file of the package, of the build's own code (sitekit/ and hooks/:
     what turns the results into Markdown), and of the libraries the package computes with."""
     h = hashlib.sha256(" ".join(f"{name}={version(name)}" for name in LIBRARIES).encode())
     for directory in (snippets_dir, *PIPELINE_DIRS):

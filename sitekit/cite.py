@@ -8,17 +8,15 @@ from __future__ import annotations
 import html
 import re
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
+from sitekit.context import Page, Site
 
 HEADING = re.compile(r'<(?P<tag>h[2-4]) id="(?P<id>[^"]+)">(?P<inner>.*?)</(?P=tag)>', re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
 
 
-def permalink(config: MkDocsConfig, page: Page, anchor: str) -> str:
-    base = config.site_url or "/"
-    return f"{base.rstrip('/')}/{page.url}#{anchor}"
+def permalink(site_url: str, page_url: str, anchor: str) -> str:
+    """The canonical URL of an anchor: SITE_URL + page URL + #anchor."""
+    return f"{(site_url or '/').rstrip('/')}/{page_url}#{anchor}"
 
 
 def markdown_link(title: str, site_name: str, url: str) -> str:
@@ -38,10 +36,12 @@ def heading_text(inner_html: str) -> str:
     return " ".join(html.unescape(TAG.sub("", without_permalink)).split())
 
 
-def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+def add_cite_buttons(content: str, site: Site, page: Page) -> str:
+    """A cite control after each h2-h4 heading's permalink."""
+
     def add(match: re.Match[str]) -> str:
-        url = permalink(config, page, match.group("id"))
-        button = cite_button(heading_text(match.group("inner")), config.site_name, url)
+        url = permalink(site.site_url, page.url, match.group("id"))
+        button = cite_button(heading_text(match.group("inner")), site.site_name, url)
         return f'<{match.group("tag")} id="{match.group("id")}">{match.group("inner")}{button}</{match.group("tag")}>'
 
     return HEADING.sub(add, content)

@@ -1,0 +1,167 @@
+"""Claims: boxes in the Markdown with a stable id, each checked by tests that name it.
+
+A claim is written as
+
+    /// claim | Title of the claim
+        attrs: {id: claim-some-id}
+
+    The statement, with its conditions.
+    ///
+
+and a test declares what it checks with `@pytest.mark.claim("some-id")`. The build links each
+box to its tests and writes site/claims.json: id, title, statement, URL and pytest node ids.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sitekit import cache as cache_io
+from sitekit import load_yaml
+from sitekit.cite import cite_button, permalink
+from sitekit.context import Page, Site, page_url
+
+CLAIM_BLOCK = re.compile(
+    r"^/// claim \| (?P<title>[^\n]+)\n(?P<options>(?:    [^\n]*\n)*)(?P<body>.*?)^///[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+CLAIM_ID = re.compile(r"^claim-[a-z0-9]+(?:-[a-z0-9]+)*$")
+CLAIM_TITLE_HTML = re.compile(
+    r'(<div class="admonition claim" id="(?P<id>claim-[a-z0-9-]+)">\s*<p class="admonition-title">)(?P<title>.*?)</p>',
+    re.DOTALL,
+)
+
+
+@dataclass
+class Claim:
+    id: str  # without the "claim-" prefix, as tests name it
+    title: str
+    statement: str
+    page: str  # source file, e.g. index.md
+    url: str = ""
+    tests: list[str] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"claim-{self.id}"
+
+
+def parse_claims(markdown: str, page: str) -> list[Claim]:
+    """Every claim box in one page's Markdown, with its statement as plain Markdown text."""
+    claims = []
+    for match in CLAIM_BLOCK.finditer(markdown):
+        options = load_yaml("\n".join(line[4:] for line in match.group("options").splitlines())) or {}
+        anchor = str((options.get("attrs") or {}).get("id", ""))
+        if not CLAIM_ID.match(anchor):
+            raise ValueError(f"{page}: claim {match.group('title')!r} needs `attrs: {{id: claim-...}}` "
+                             f"with a lowercase slug, got {anchor!r}")
+        # Plain text for claims.json: Markdown links keep only their text (TeX stays as written).
+        statement = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", " ".join(match.group("body").split()))
+        if "{{" in statement:
+            raise ValueError(f"{page}: claim {anchor} has a shortcode in its statement; keep citations outside the box")
+        if not statement:
+            raise ValueError(f"{page}: claim {anchor} has no statement")
+        claims.append(Claim(anchor.removeprefix("claim-"), match.group("title").strip(), statement, page))
+    return claims
+
+
+def _claim_ids(decorator: ast.expr) -> list[str]:
+    # Matches pytest.mark.claim("id") and mark.claim("id"), the forms the suite uses.
+    if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr == "claim"):
+        return [arg.value for arg in decorator.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+    return []
+
+
+def node_ids_by_claim(root: Path, cache: Path | None = None) -> dict[str, list[str]]:
+    """{claim id: [pytest node ids]} from the @pytest.mark.claim decorators under root/tests.
+
+    With a cache directory, the answer is kept under a digest of the test files: parsing them all
+    is most of what this hook costs a warm build, and the build asks twice (boxes and index).
+    """
+    sources = [(path.relative_to(root).as_posix(), path.read_text())
+               for path in sorted((root / "tests").rglob("test_*.py"))]
+    if cache is not None:
+        digest = hashlib.sha256(json.dumps(sources).encode()).hexdigest()[:24]
+        stored = cache / f"{digest}.json"
+        if (remembered := cache_io.read_json(stored)) is not None:
+            return remembered
+    found: dict[str, list[str]] = {}
+    for relative, text in sources:
+        tree = ast.parse(text, filename=relative)
+
+        def walk(body: list[ast.stmt], prefix: str, inherited: list[str]) -> None:
+            for node in body:
+                if isinstance(node, ast.ClassDef):
+                    ids = inherited + [i for d in node.decorator_list for i in _claim_ids(d)]
+                    walk(node.body, f"{prefix}::{node.name}", ids)
+                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
+                    for claim_id in inherited + [i for d in node.decorator_list for i in _claim_ids(d)]:
+                        found.setdefault(claim_id, []).append(f"{prefix}::{node.name}")
+
+        walk(tree.body, relative, [])
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        for stale in cache.glob("*.json"):
+            cache_io.remove(stale)
+        cache_io.write_json(stored, found)
+    return found
+
+
+def tests_by_claim(site: Site) -> dict[str, list[str]]:
+    """node_ids_by_claim for the project being built, through the build cache."""
+    return node_ids_by_claim(site.root, site.cache_dir("claims"))
+
+
+def site_claims(site: Site) -> list[Claim]:
+    """Every claim of the nav's pages, in nav order, with its permalink and its tests; ValueError
+    for an id used twice."""
+    tests = tests_by_claim(site)
+    found: dict[str, Claim] = {}
+    for src in site.nav:
+        for claim in parse_claims((site.docs_dir / src).read_text(), src):
+            if claim.id in found:
+                raise ValueError(f"{src}: claim id {claim.id!r} is already used in {found[claim.id].page}")
+            claim.url = permalink(site.site_url, page_url(src), claim.anchor)
+            claim.tests = sorted(tests.get(claim.id, []))
+            found[claim.id] = claim
+    return list(found.values())
+
+
+def claims_json(claims: list[Claim]) -> str:
+    """claims.json: each claim's id, title, statement, page, URL, tests and anchor, by id."""
+    index = [asdict(claim) | {"anchor": claim.anchor} for claim in sorted(claims, key=lambda c: c.id)]
+    return json.dumps(index, indent=2, ensure_ascii=False) + "\n"
+
+
+def link_claim_titles(content: str, titles: dict[str, str], site: Site, page: Page) -> str:
+    """A permalink and a cite control on each claim box's title (`titles`: {anchor: title} of the
+    page's claims), like those on headings."""
+
+    def link(match: re.Match[str]) -> str:
+        anchor = match.group("id")
+        button = cite_button(f"Claim: {titles[anchor]}", site.site_name, permalink(site.site_url, page.url, anchor))
+        return (f'{match.group(1)}{match.group("title")}'
+                f'<a class="headerlink" href="#{anchor}" title="Permanent link to this claim">&para;</a>{button}</p>')
+
+    return CLAIM_TITLE_HTML.sub(link, content)
+
+
+def claims_index_markdown(page_src: str, site: Site) -> str:
+    """Every claim on the site, page by page in nav order: a link, the statement, the tests."""
+    tests = tests_by_claim(site)
+    here = Path(page_src).parent.as_posix()
+    blocks = []
+    for src in site.nav:
+        for claim in parse_claims((site.docs_dir / src).read_text(), src):
+            target = Path(src).as_posix() if here in ("", ".") else f"../{src}"
+            checked = ", ".join(f"`{node}`" for node in sorted(tests.get(claim.id, []))) or "**no test**"
+            blocks.append(f"**[{claim.anchor}]({target}#{claim.anchor})**: {claim.title}\n"
+                          f"{{: .claim-index-title }}\n\n{claim.statement}\n\n"
+                          f"<small>Checked by {checked}</small>")
+    return "\n\n---\n\n".join(blocks)

@@ -1,0 +1,102 @@
+"""What a page-level stage may know about the build: the site (project folder, docs folder, site URL
+and name, the nav's pages) and the page being rendered (its source file and URL).
+
+Python-Markdown gives an extension neither. Zensical tells its extensions through its rendering
+context (`zensical.extensions.context`, a public module of Zensical); under MkDocs, the adapter
+hooks/pages.py says which page is next before MkDocs converts it (`enter_page`). An extension
+asks `for_markdown(md)` and gets the same answer from either.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Site:
+    """The build's settings that the page stages use, from mkdocs.yml."""
+
+    root: Path  # the project folder, which holds mkdocs.yml
+    docs_dir: Path
+    site_url: str
+    site_name: str
+    nav: tuple[str, ...]  # the Markdown pages of the nav, in order (docs-relative paths)
+
+    def cache_dir(self, kind: str) -> Path:
+        """Where the build keeps what it computed, by kind: SITE_CACHE_DIR, or .cache/ in the project."""
+        return Path(os.environ.get("SITE_CACHE_DIR") or self.root / ".cache") / kind
+
+
+@dataclass(frozen=True)
+class Page:
+    src: str  # docs-relative source path, e.g. "glm.md"
+    url: str  # site-relative URL, e.g. "glm/" ("" for the home page)
+
+    def relative(self, path: str) -> str:
+        """`path` (docs-relative) as a link from this page's source file."""
+        return posixpath.relpath(path, posixpath.dirname(self.src) or ".")
+
+
+def page_url(src: str) -> str:
+    """The URL of a Markdown page with directory URLs (both generators' default): index.md -> "",
+    glm.md -> glm/, a/index.md -> a/."""
+    stem = src.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/"
+
+
+def nav_pages(nav: list | None) -> tuple[str, ...]:
+    """The Markdown files of a nav, in order: MkDocs' form ([{"Title": "page.md"}, ...]) or
+    Zensical's ([{"title": ..., "url": "page.md", "children": [...]}, ...])."""
+    pages: list[str] = []
+
+    def walk(items: list) -> None:
+        for item in items:
+            if isinstance(item, dict) and "children" in item:  # Zensical
+                value = item["children"] or item.get("url")
+            else:
+                value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                walk(value)
+            elif isinstance(value, str) and value.endswith(".md"):
+                pages.append(value)
+
+    walk(nav or [])
+    return tuple(pages)
+
+
+_mkdocs: dict[str, object] = {}  # set by hooks/pages.py for the page MkDocs converts next
+
+
+def enter_page(site: Site, page: Page) -> None:
+    """Under MkDocs: the site and the page that the next Markdown conversion renders."""
+    _mkdocs.update(site=site, page=page)
+
+
+def _zensical(md) -> tuple[Site, Page] | None:
+    try:
+        from zensical.extensions.context import ContextPreprocessor
+    except ImportError:
+        return None
+    context = ContextPreprocessor.from_markdown(md)
+    if context is None:
+        return None
+    config = context.config
+    root = Path(config["root_dir"]) if config.get("root_dir") else Path.cwd()
+    site = Site(root=root, docs_dir=root / config["docs_dir"], site_url=config.get("site_url") or "/",
+                site_name=config.get("site_name") or "", nav=nav_pages(config.get("nav")))
+    return site, Page(src=context.page.path, url=context.page.url)
+
+
+def for_markdown(md) -> tuple[Site, Page]:
+    """The site and the page that `md` is rendering, under Zensical or MkDocs."""
+    found = _zensical(md)
+    if found is not None:
+        return found
+    if not _mkdocs:
+        raise RuntimeError("sitekit.pages: no page context: under MkDocs, list hooks/pages.py in mkdocs.yml's hooks")
+    return _mkdocs["site"], _mkdocs["page"]  # type: ignore[return-value]

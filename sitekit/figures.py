@@ -1,0 +1,131 @@
+"""Render every registered figure to SVG at build time into the site.
+
+Each figure is cached on disk under a fingerprint of the code that draws it (the drawing
+function and every snippets function, class and constant it reaches), so a warm rebuild
+renders nothing and an edit re-renders only the figures that reach the edited code.
+
+The figures to draw are drawn in worker processes while the pages are rendered: MkDocs copies an
+empty placeholder for each, and the SVGs are written over them at the end of the build. When
+snippets/ changed, a worker is started with the build and imports matplotlib and the package
+while the build works out what to draw.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from sitekit import cache, memo
+from sitekit.fingerprint import fingerprint
+
+FIGURE_DIR = "figures"
+VARIANTS = ("light", "dark")
+
+_pending: dict = {"pools": [], "futures": {}}
+
+
+def figure_path(name: str, variant: str) -> str:
+    """Site path of a figure's SVG: figures/NAME.svg (light) and figures/NAME-dark.svg."""
+    return f"{FIGURE_DIR}/{name}.svg" if variant == "light" else f"{FIGURE_DIR}/{name}-{variant}.svg"
+
+
+def cache_paths(directory: Path, name: str, key: str) -> dict[str, Path]:
+    """Where the SVGs of figure `name` drawn by code with fingerprint `key` are kept."""
+    return {v: directory / f"{name}.{key}.{v}.svg" for v in VARIANTS}
+
+
+def figure_keys() -> dict[str, str]:
+    """{figure name: fingerprint of its code}: from the memo while snippets/ is unchanged (nothing
+    imported), else from the registry (snippets imported; matplotlib is not needed for this)."""
+    keys = memo.get("figures", "fingerprints")
+    if keys is None:
+        from snippets.figures import registry
+
+        keys = {name: fingerprint(spec.draw) for name, spec in registry().items()}
+        memo.put("figures", "fingerprints", keys)
+    return keys
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # spawn, not fork: `mkdocs serve` runs threads, and forking those is unsafe.
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def start_workers() -> None:
+    """One worker process, preparing now (imports) so that it can draw as soon as it is asked."""
+    from snippets.figures import prepare_drawing
+
+    pool = _pool(1)
+    pool.submit(prepare_drawing)
+    _pending.update(pools=[pool], futures={})
+
+
+def start_rendering(names: list[str], keys: dict[str, str], directory: Path) -> None:
+    """Draw `names` in worker processes, one per core; finish_rendering() waits for them.
+
+    The prepared worker takes every k-th figure; the others go to a second pool, started now.
+    (One pool of k workers would start a cold worker for the first figure while the prepared one
+    is still importing, and an edit usually redraws one figure.)
+    """
+    from snippets.figures import render_named
+
+    if not _pending["pools"]:
+        start_workers()
+    workers = min(len(names), os.cpu_count() or 1)
+    if workers > 1:
+        _pending["pools"].append(_pool(workers - 1))
+    prepared, others = _pending["pools"][0], _pending["pools"][-1]
+    _pending.update(directory=directory, keys=keys, futures={
+        name: (prepared if i % workers == 0 else others).submit(render_named, name) for i, name in enumerate(names)})
+
+
+def finish_rendering(site_dir: Path) -> None:
+    """Wait for the figures being drawn; keep them in the cache and write them into the site."""
+    if not _pending["pools"]:
+        return
+    try:
+        for name, future in _pending["futures"].items():
+            try:
+                rendered = future.result()
+            except Exception as error:
+                raise RuntimeError(f"figure {name!r} failed to render: {type(error).__name__}: {error}") from error
+            for stale in _pending["directory"].glob(f"{name}.*.svg"):
+                cache.remove(stale)
+            for variant, path in cache_paths(_pending["directory"], name, _pending["keys"][name]).items():
+                cache.write_bytes(path, rendered[variant])
+                (site_dir / figure_path(name, variant)).write_bytes(rendered[variant])
+    finally:
+        stop_workers()
+
+
+def stop_workers(wait: bool = True) -> None:
+    for future in _pending["futures"].values():
+        future.cancel()
+    for pool in _pending["pools"]:
+        pool.shutdown(wait=wait, cancel_futures=True)
+    _pending.update(pools=[], futures={})
+
+
+def missing(directory: Path, keys: dict[str, str]) -> list[str]:
+    """The figures whose SVGs for these fingerprints are not (all, intact) in the cache folder."""
+    return sorted(name for name, key in keys.items()
+                  if not all(cache.is_valid(p) for p in cache_paths(directory, name, key).values()))
+
+
+def write_figures(site_dir: Path, directory: Path) -> list[str]:
+    """Every registered figure into site_dir/figures/, drawn where the cache (`directory`) lacks
+    it; the names drawn. For a generator that runs no MkDocs hooks (Zensical), after its build."""
+    directory.mkdir(parents=True, exist_ok=True)
+    keys = figure_keys()
+    drawn = missing(directory, keys)
+    (site_dir / FIGURE_DIR).mkdir(parents=True, exist_ok=True)
+    if drawn:
+        start_rendering(drawn, keys, directory)
+        finish_rendering(site_dir)
+    for name, key in keys.items():
+        if name not in drawn:
+            for variant, path in cache_paths(directory, name, key).items():
+                (site_dir / figure_path(name, variant)).write_bytes(path.read_bytes())
+    return drawn
