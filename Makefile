@@ -14,7 +14,7 @@ export UV_PYTHON_DOWNLOADS := never
 export DISABLE_MKDOCS_2_WARNING := true
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test test-fast anchors notebooks bench bench-pages mutate clean
+.PHONY: serve build test test-fast anchors notebooks zensical bench bench-pages mutate clean
 
 serve: $(INSTALLED)  ## the site on http://127.0.0.1:8000, rebuilt and reloaded on every edit
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
@@ -38,6 +38,9 @@ anchors: build  ## add the anchors of a fresh build to anchors.lock
 
 notebooks: build  ## the output-free notebooks/*.ipynb and binder/ that Colab and Binder open; commit them
 	$(BIN)/python -m sitekit.launch $(SITE_DIR) .
+
+zensical: $(INSTALLED)  ## the site built by Zensical into .cache/zensical-site (README: "Building with Zensical")
+	$(BIN)/python -m sitekit.zensical_site
 
 bench: $(INSTALLED)  ## build times against plain MkDocs; writes bench/results.json
 	$(BIN)/python bench/run.py

@@ -152,6 +152,7 @@ def start_site_builds(needed: set[str]) -> None:
 # Fixtures that build a site (or drive a browser over one): a test using any of them is a "site"
 # test, and `pytest -m "not site"` runs the fast rest.
 SITE_FIXTURES = {"built_site", "fresh_site", "site_cache", "site_server", "visits", "background_task", "project",
+                 "zensical_site",
                  "browser", "browser_available"}
 
 

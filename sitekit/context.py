@@ -14,6 +14,8 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 
 @dataclass(frozen=True)
 class Site:
@@ -100,3 +102,26 @@ def for_markdown(md) -> tuple[Site, Page]:
     if not _mkdocs:
         raise RuntimeError("sitekit.pages: no page context: under MkDocs, list hooks/pages.py in mkdocs.yml's hooks")
     return _mkdocs["site"], _mkdocs["page"]  # type: ignore[return-value]
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml as both generators read it: !ENV [NAME, ..., default] from the environment,
+    !!python/name:x.y as the dotted name (nothing is imported)."""
+
+
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    values = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]
+    names, default = (values[:-1], values[-1]) if len(values) > 1 else (values, None)
+    return next((os.environ[name] for name in names if name in os.environ), default)
+
+
+_ConfigLoader.add_constructor("!ENV", _env)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: suffix)
+
+
+def site_from_config(root: Path) -> Site:
+    """The Site of the project at `root`, from its mkdocs.yml: for the site stages that run outside
+    a generator's build (after Zensical's)."""
+    config = yaml.load((root / "mkdocs.yml").read_text(), _ConfigLoader)  # noqa: S506 (a SafeLoader)
+    return Site(root=root, docs_dir=root / config.get("docs_dir", "docs"), site_url=config.get("site_url") or "/",
+                site_name=config["site_name"], nav=nav_pages(config.get("nav")))

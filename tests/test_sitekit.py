@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import markdown
+import pytest
 
 GLOSSARY = {"GLM": "Generalized linear model.", "IRLS": "Iteratively reweighted least squares."}
 
@@ -134,3 +135,76 @@ def test_launch_links_appear_only_for_the_notebook_the_commit_holds(tmp_path) ->
     launch_links.cache_clear()
     assert launch_links("https://github.com/o/r", root, published, "other") == ()
     assert launch_links("https://github.com/o/r", root, published, "n") == ()
+
+
+# --- sitekit.pages: the page stages in one Markdown conversion, with the context MkDocs' adapter gives
+
+
+PAGE = '''## Data {#data}
+
+The data of {{ cite("spector1980") }}, where $\\eta = x^\\top\\beta$.
+
+/// claim | A claim of the test page
+    attrs: {id: claim-test-page}
+
+It holds.
+///
+'''
+
+
+def render_page(site, src: str = "glm.md") -> str:
+    from sitekit import context
+
+    context.enter_page(site, context.Page(src=src, url=context.page_url(src)))
+    extensions = ["sitekit.pages", "attr_list", "pymdownx.arithmatex", "pymdownx.blocks.admonition"]
+    md = markdown.Markdown(extensions=extensions,
+                           extension_configs={"pymdownx.arithmatex": {"generic": True},
+                                              "pymdownx.blocks.admonition": {"types": ["claim"]}})
+    return md.convert(PAGE)
+
+
+def test_the_page_stages_expand_link_cite_and_typeset(tmp_path, monkeypatch) -> None:
+    from sitekit.context import site_from_config
+    from tests.markdown_fences import ROOT
+
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("SITE_URL", "https://example.org/nn/")
+    html = render_page(site_from_config(ROOT))
+    assert '<a href="references.md#ref-spector1980">Spector and Mazzeo (1980)</a>' in html
+    assert "<math><mi>η</mi><mo>=</mo>" in html and "arithmatex" not in html
+    assert 'data-cite-url="https://example.org/nn/glm/#data"' in html  # the heading's cite control
+    assert 'href="#claim-test-page" title="Permanent link to this claim"' in html
+    assert 'data-cite-url="https://example.org/nn/glm/#claim-test-page"' in html
+    assert "aria-label=\"Cite: Claim: A claim of the test page\"" in html
+
+
+def test_a_page_stage_without_a_page_context_says_what_is_missing(monkeypatch) -> None:
+    from sitekit import context
+
+    monkeypatch.setattr(context, "_mkdocs", {})
+    with pytest.raises(RuntimeError, match="hooks/pages.py"):
+        markdown.Markdown(extensions=["sitekit.pages"]).convert("Text.")
+
+
+def test_page_urls_and_nav_pages_as_both_generators_give_them() -> None:
+    from sitekit.context import nav_pages, page_url
+
+    assert [page_url(s) for s in ("index.md", "glm.md", "a/index.md", "a/b.md")] == ["", "glm/", "a/", "a/b/"]
+    mkdocs_nav = [{"Overview": "index.md"}, {"Part": [{"A": "a.md"}, {"N": "n.ipynb"}]}, "b.md"]
+    zensical_nav = [{"title": "Overview", "url": "index.md", "children": []},
+                    {"title": "Part", "url": None, "children": [{"title": "A", "url": "a.md", "children": []},
+                                                                {"title": "N", "url": "n.ipynb", "children": []}]},
+                    {"title": "B", "url": "b.md", "children": []}]
+    assert nav_pages(mkdocs_nav) == nav_pages(zensical_nav) == ("index.md", "a.md", "b.md")
+
+
+def test_the_site_settings_are_read_from_mkdocs_yml_with_its_environment(monkeypatch) -> None:
+    from sitekit.context import site_from_config
+    from tests.markdown_fences import ROOT
+
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert site_from_config(ROOT).site_url == "https://nn-glm.github.io/"
+    monkeypatch.setenv("SITE_URL", "https://example.org/")
+    site = site_from_config(ROOT)
+    assert site.site_url == "https://example.org/" and site.site_name == "Are neural networks stacked GLMs?"
+    assert site.nav[:3] == ("index.md", "linear.md", "glm.md") and "print.md" in site.nav
