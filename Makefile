@@ -1,10 +1,10 @@
 # Two commands on a fresh machine with python3 and make: `make serve` and `make test`.
-# The first run installs uv (pinned) into .cache/uv-boot and the locked dependencies into .venv;
+# The first run installs uv (pinned) into .build-cache/uv-boot and the locked dependencies into .venv;
 # later runs install nothing unless pyproject.toml or uv.lock changed.
 
 PYTHON ?= python3
 UV_VERSION := 0.13.8
-BOOT := .cache/uv-boot
+BOOT := .build-cache/uv-boot
 UV := $(BOOT)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
@@ -20,15 +20,19 @@ serve: $(INSTALLED)  ## the site on http://127.0.0.1:8000, rebuilt and reloaded 
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
 SITE_DIR ?= site
+COVERAGE_DATA := .build-cache/coverage
 
 build: $(INSTALLED)  ## the static site in site/, replaced only by a build that succeeded
 	rm -rf $(SITE_DIR).partial
 	$(BIN)/mkdocs build --strict --site-dir $(SITE_DIR).partial
 	rm -rf $(SITE_DIR) && mv $(SITE_DIR).partial $(SITE_DIR)
 
-test: $(INSTALLED)  ## the whole suite: lint, then every test
+test: $(INSTALLED)  ## the whole suite: lint, every test under coverage, then the coverage gates
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	rm -rf $(COVERAGE_DATA)
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage combine --quiet
+	$(BIN)/python bench/coverage_gate.py
 
 test-fast: $(INSTALLED)  ## the tests that need no site build, in seconds
 	$(BIN)/python -m pytest -m "not site"
@@ -39,7 +43,7 @@ anchors: build  ## add the anchors of a fresh build to anchors.lock
 notebooks: build  ## the output-free notebooks/*.ipynb and binder/ that Colab and Binder open; commit them
 	$(BIN)/python -m sitekit.launch $(SITE_DIR) .
 
-zensical: $(INSTALLED)  ## the site built by Zensical into .cache/zensical-site (README: "Building with Zensical")
+zensical: $(INSTALLED)  ## the site built by Zensical into .build-cache/zensical-site (README: "Building with Zensical")
 	$(BIN)/python -m sitekit.zensical_site
 
 bench: $(INSTALLED)  ## build times against plain MkDocs; writes bench/results.json
@@ -52,11 +56,11 @@ bench-pages: build  ## Lighthouse's mobile preset on the pages, served gzip-comp
 mutate: $(INSTALLED)  ## mutation testing of snippets/ (mutmut; about 15 minutes on 2 cores); fails below 90%
 	$(UV) sync --locked --inexact --group mutate
 	rm -rf mutants
-	$(BIN)/mutmut run > .cache/mutmut.log 2>&1 || (tail -20 .cache/mutmut.log; exit 1)
+	$(BIN)/mutmut run > .build-cache/mutmut.log 2>&1 || (tail -20 .build-cache/mutmut.log; exit 1)
 	$(BIN)/python bench/mutation.py
 
 clean:
-	rm -rf site .cache/figures .pytest_cache
+	rm -rf site .build-cache/figures .pytest_cache
 
 $(UV):
 	$(PYTHON) -m venv $(BOOT)

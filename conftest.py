@@ -124,7 +124,7 @@ _scratch: list[Path] = []
 
 
 def repository_cache() -> Path:
-    return Path(os.environ.get("SITE_CACHE_DIR") or ROOT / ".cache")
+    return Path(os.environ.get("SITE_CACHE_DIR") or ROOT / ".build-cache")
 
 
 def scratch_dir(name: str) -> Path:

@@ -4,7 +4,7 @@ mkdocs-jupyter imports nbconvert and jupytext when MkDocs loads it, about half a
 build. A build whose notebook pages all come from its cache never calls either, so this entry
 point (`notebooks` in mkdocs.yml, registered in pyproject.toml) loads both modules lazily and
 hands MkDocs mkdocs-jupyter's plugin class, with one change: its cache of converted pages lives
-with the build's other caches (SITE_CACHE_DIR, or .cache/), so a build from an empty cache
+with the build's other caches (SITE_CACHE_DIR, or .build-cache/), so a build from an empty cache
 converts every notebook again.
 """
 

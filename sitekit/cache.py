@@ -12,12 +12,22 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("mkdocs.sitekit.cache")
 
 SIDECAR = ".sha256"
+# The project's cache folder, beside mkdocs.yml. Not `.cache`: Zensical keeps its own cache there
+# and `zensical build --clean` deletes that folder whole.
+FOLDER = ".build-cache"
+
+
+def folder(project: Path, kind: str) -> Path:
+    """Where the build keeps one kind of entry (figures, values, examples, memo, ...):
+    SITE_CACHE_DIR/kind, or .build-cache/kind in the project folder (the one of mkdocs.yml)."""
+    return Path(os.environ.get("SITE_CACHE_DIR") or Path(project) / FOLDER) / kind
 
 
 def _sidecar(path: Path) -> Path:

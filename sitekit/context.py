@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from sitekit import cache
+
 
 @dataclass(frozen=True)
 class Site:
@@ -28,8 +30,8 @@ class Site:
     nav: tuple[str, ...]  # the Markdown pages of the nav, in order (docs-relative paths)
 
     def cache_dir(self, kind: str) -> Path:
-        """Where the build keeps what it computed, by kind: SITE_CACHE_DIR, or .cache/ in the project."""
-        return Path(os.environ.get("SITE_CACHE_DIR") or self.root / ".cache") / kind
+        """Where the build keeps what it computed, by kind (sitekit.cache.folder)."""
+        return cache.folder(self.root, kind)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ examples by the fingerprints of the code they reach) and the memo is written ane
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -31,9 +30,8 @@ def version(distribution: str) -> str:
 
 
 def cache_dir(project: Path, kind: str) -> Path:
-    """Where the build keeps what it computed, by kind (figures, values, examples, memo):
-    SITE_CACHE_DIR, or .cache/ in the project folder (the one of mkdocs.yml)."""
-    return Path(os.environ.get("SITE_CACHE_DIR") or Path(project) / ".cache") / kind
+    """Where the build keeps what it computed, by kind (sitekit.cache.folder)."""
+    return cache_io.folder(project, kind)
 
 
 PIPELINE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "hooks")

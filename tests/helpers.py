@@ -31,7 +31,7 @@ PROJECT_SNIPPETS = ("__init__.py", "_checks.py", "figures.py", "style.py", "over
 
 
 def mkdocs_build(project: Path, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = build_env(SITE_CACHE_DIR=str(cache or project / ".cache"))
+    env = build_env(SITE_CACHE_DIR=str(cache or project / ".build-cache"))
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
                           capture_output=True, text=True)
 

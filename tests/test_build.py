@@ -163,7 +163,7 @@ def test_rebuilds_in_one_process_pick_up_snippets_edits(project: Path) -> None:
         after = once()
         print("CHANGED" if before != after else "UNCHANGED")
     ''')
-    env = build_env(SITE_CACHE_DIR=str(project / ".cache"))
+    env = build_env(SITE_CACHE_DIR=str(project / ".build-cache"))
     result = subprocess.run([sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "CHANGED"
@@ -214,7 +214,7 @@ def site_files(project: Path) -> set[str]:
 
 def test_theme_files_are_listed_once_and_a_custom_dir_stays_live(project: Path) -> None:
     assert mkdocs_build(project).returncode == 0
-    [listing] = (project / ".cache" / "theme").glob("*.json")
+    [listing] = (project / ".build-cache" / "theme").glob("*.json")
     cold = site_files(project)
     assert "assets/images/favicon.png" in cold and any(n.startswith("assets/javascripts/bundle.") for n in cold)
 
@@ -235,12 +235,12 @@ def test_theme_files_are_listed_once_and_a_custom_dir_stays_live(project: Path) 
     (project / "overrides" / "assets" / "second.txt").write_text("two\n")
     assert mkdocs_build(project).returncode == 0
     assert {"assets/first.txt", "assets/second.txt"} <= site_files(project)
-    assert list((project / ".cache" / "theme").glob("*.json")) == [listing]
+    assert list((project / ".build-cache" / "theme").glob("*.json")) == [listing]
 
 
 def test_theme_templates_are_compiled_once_into_the_cache(project: Path) -> None:
     assert mkdocs_build(project).returncode == 0
-    compiled = list((project / ".cache" / "templates").glob("*.cache"))
+    compiled = list((project / ".build-cache" / "templates").glob("*.cache"))
     assert len(compiled) > 10  # Material's base, main, partials...
 
 
@@ -265,7 +265,7 @@ def site_bytes(site: Path) -> dict[str, bytes]:
 
 
 def test_every_kind_of_cache_entry_is_verified_on_read(project: Path) -> None:
-    cache_dir = project / ".cache"
+    cache_dir = project / ".build-cache"
     first = mkdocs_build(project, cache_dir)
     assert first.returncode == 0, first.stderr[-3000:]
     expected = site_bytes(project / "site")

@@ -344,3 +344,26 @@ def test_the_coefficient_table_lists_each_coefficient_with_its_z_value() -> None
     assert len(lines) == 4
     with pytest.raises(ValueError, match="columns"):
         coefficient_table(fit, ("const",))  # one name short
+
+
+def test_newton_says_why_it_stopped_without_an_estimate() -> None:
+    X = np.column_stack([np.ones(4), [0.0, 1.0, 2.0, 3.0]])
+    y = np.array([0.0, 1.0, 0.0, 1.0])
+    with pytest.raises(ConvergenceError, match=r"^max_iter: Newton did not converge in 1 iterations"):
+        fit_glm_newton(X, y, max_iter=1)
+    # A count of 1e300: the first step sends the means beyond the floating-point range, where the
+    # observed information is singular.
+    with np.errstate(all="ignore"), pytest.raises(SeparationError, match="observed information became singular"):
+        fit_glm_newton(np.column_stack([np.ones(3), [0.0, 1.0, 2.0]]), np.array([0.0, 1e300, 0.0]), "poisson")
+    # One count of 1e10 against a zero from the same covariate: the first Newton step overshoots and
+    # the next leaves the floating-point range.
+    with np.errstate(all="ignore"), pytest.raises(ConvergenceError, match="Newton diverged"):
+        fit_glm_newton(np.array([[50.0], [50.0]]), np.array([1e10, 0.0]), "poisson")
+
+
+def test_the_log_likelihood_under_a_non_canonical_link_uses_theta_of_mu() -> None:
+    X = np.column_stack([np.ones(3), [-1.0, 0.0, 1.0]])
+    y, beta = np.array([0.0, 1.0, 1.0]), np.array([0.2, 0.7])
+    mu = 1 - np.exp(-np.exp(X @ beta))  # the complementary log-log link's inverse
+    expected = -np.sum(y * np.log(mu) + (1 - y) * np.log(1 - mu))
+    assert negative_log_likelihood(X, y, beta, "bernoulli", "cloglog") == pytest.approx(expected, rel=1e-12)

@@ -146,3 +146,12 @@ def test_a_diverging_step_is_reported_not_returned_as_nan() -> None:
     # The guard reports it (not a numpy RuntimeWarning, which the suite turns into an error first).
     with pytest.raises(FloatingPointError, match="learning_rate: the loss diverged at step"):
         train_gradient_descent(net, X, y, learning_rate=10.0, steps=50)
+
+
+def test_targets_that_the_loss_cannot_take_are_refused_with_the_reason() -> None:
+    X = np.zeros((2, 2))
+    softmax_net = init_network([2, 3], output="softmax")
+    with pytest.raises(ValueError, match="^y: the categorical loss needs one-hot rows"):
+        loss_value(softmax_net, X, np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]))
+    with pytest.raises(ValueError, match="^y: the poisson loss needs non-negative counts"):
+        loss_value(init_network([2, 1], output="exp"), X, np.array([1.0, -1.0]))

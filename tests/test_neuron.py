@@ -141,3 +141,9 @@ def test_the_simulated_glm_data_come_from_the_stated_model(family: str) -> None:
         assert fit.dispersion == pytest.approx(1.0, rel=0.03)
     else:
         assert set(np.unique(y)) <= ({0.0, 1.0} if family == "bernoulli" else set(range(1000)))
+
+
+def test_the_multinomial_newton_says_when_it_ran_out_of_iterations() -> None:
+    X, Y = simulated_three_classes()
+    with pytest.raises(ConvergenceError, match=r"^max_iter: Newton did not converge in 1 iterations"):
+        fit_multinomial_newton(X, Y, max_iter=1)

@@ -271,7 +271,7 @@ def install_arguments(nb) -> list[str]:
 
 
 def uv() -> str:
-    found = shutil.which("uv") or str(ROOT / ".cache" / "uv-boot" / "bin" / "uv")
+    found = shutil.which("uv") or str(ROOT / ".build-cache" / "uv-boot" / "bin" / "uv")
     assert Path(found).exists(), "uv is needed to make fresh environments (make installs it)"
     return found
 
@@ -420,3 +420,17 @@ def test_colab_and_binder_links_appear_exactly_for_the_notebooks_the_commit_hold
             assert (colab in text and binder in text) == held, (page, held)
         if not held:
             assert f"no Colab or Binder link for {name}" in result.stderr
+
+
+def test_make_notebooks_writes_the_repository_copies_and_drops_stale_ones(built_site: Path, tmp_path: Path) -> None:
+    from sitekit.launch import REPOSITORY_DIR, main
+
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    stale = tmp_path / REPOSITORY_DIR / "gone.ipynb"
+    stale.parent.mkdir()
+    stale.write_text("{}")
+    assert main([str(built_site), str(tmp_path)]) == 0
+    assert not stale.exists()
+    for path in [*(ROOT / REPOSITORY_DIR).glob("*.ipynb"), *(ROOT / "binder").glob("*.txt")]:
+        assert (tmp_path / path.relative_to(ROOT)).read_text() == path.read_text()
+    assert main([str(built_site)]) == 2  # usage

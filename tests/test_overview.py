@@ -94,3 +94,12 @@ def test_network_params_hold_float_arrays_whatever_they_were_given() -> None:
         arguments = {"W": [[1.0, 2.0], [3.0, 4.0]], "b": [0.0, 1.0], "v": [1.0, -1.0], "c": 2.0, **bad}
         with pytest.raises(ValueError, match=f"^{next(iter(bad))}:"):
             NetworkParams(**arguments)
+
+
+def test_parameters_of_networks_of_different_shapes_do_not_add() -> None:
+    rng = np.random.default_rng(0)
+    small, large = random_params(rng, 2, 3), random_params(rng, 2, 4)
+    with pytest.raises(TypeError):
+        small + 1.0  # noqa: B018 (the operator is what is tested)
+    with pytest.raises(ValueError, match=r"^theta1, theta2: expected parameters of the same network shape"):
+        superposition_defect_network(np.ones(2), small, large)

@@ -364,3 +364,15 @@ def test_two_builds_are_byte_identical(built_site: Path, fresh_site: tuple[Path,
     assert sorted(first) == sorted(second)
     differing = sorted(str(path) for path in first if first[path] != second[path])
     assert not differing, f"files that differ between two builds: {differing}"
+
+
+def test_make_anchors_adds_the_new_anchors_and_keeps_the_old(built_site: Path, tmp_path: Path) -> None:
+    from hooks.anchors import update_lock
+
+    lock = tmp_path / "anchors.lock"
+    assert read_lock(lock) == []
+    lock.write_text("# header\n/gone/#kept-anyway\n")
+    added = update_lock(built_site, lock)
+    assert "/gone/#kept-anyway" not in added and "/glm/#irls" in added
+    assert read_lock(lock) == sorted({"/gone/#kept-anyway", *added})
+    assert update_lock(built_site, lock) == []  # nothing new the second time

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import pytest
 
@@ -208,3 +210,66 @@ def test_the_site_settings_are_read_from_mkdocs_yml_with_its_environment(monkeyp
     site = site_from_config(ROOT)
     assert site.site_url == "https://example.org/" and site.site_name == "Are neural networks stacked GLMs?"
     assert site.nav[:3] == ("index.md", "linear.md", "glm.md") and "print.md" in site.nav
+
+
+def test_under_zensical_the_stages_read_its_rendering_context(tmp_path, monkeypatch) -> None:
+    from zensical.extensions.context import ContextExtension
+    from zensical.extensions.context import Page as ZensicalPage
+
+    from sitekit import context
+
+    monkeypatch.setattr(context, "_mkdocs", {})  # nothing from an MkDocs adapter
+    config = {"root_dir": str(tmp_path), "docs_dir": "docs", "site_url": "https://example.org/",
+              "site_name": "Example", "nav": [{"title": "A", "url": "a.md", "children": []}]}
+    md = markdown.Markdown(extensions=[ContextExtension(page=ZensicalPage(url="a/", path="a.md"), config=config),
+                                       "sitekit.pages", "attr_list"])
+    site, page = context.for_markdown(md)
+    assert page == context.Page(src="a.md", url="a/")
+    assert (site.root, site.docs_dir, site.site_url, site.site_name, site.nav) == \
+        (tmp_path, tmp_path / "docs", "https://example.org/", "Example", ("a.md",))
+    heading = md.convert("## Here {#here}")
+    assert 'data-cite-url="https://example.org/a/#here"' in heading
+    assert 'data-cite-markdown="[Here \u2013 Example](https://example.org/a/#here)"' in heading
+
+
+def test_a_shortcode_that_fails_names_the_page_the_shortcode_and_the_reason(tmp_path, monkeypatch) -> None:
+    import snippets.overview as overview
+    from sitekit import shortcodes
+    from sitekit.context import Page, site_from_config
+    from tests.markdown_fences import ROOT
+
+    monkeypatch.setattr(overview, "odd_values", lambda: {"word": "ten", "nan": float("nan"), "x": 1.5},
+                        raising=False)
+    monkeypatch.setattr(overview, "not_data", lambda: object(), raising=False)
+    shortcodes.forget_results(tmp_path)
+    site, page = site_from_config(ROOT), Page("glm.md", "glm/")
+    for text, reason in [
+        ('{{ nothing() }}', "ValueError: unknown shortcode 'nothing'"),
+        ('{{ value("overview:odd_values", "word") }}', "'word' is a str, not a number"),
+        ('{{ value("overview:odd_values", "nan") }}', "returned nan for 'nan': not a finite number"),
+        ('{{ value("overview:odd_values", "x", "d") }}', "1.5 cannot be formatted as 'd'"),
+        ('{{ value("overview:not_data") }}', "TypeError: a computed value must be plain data"),
+        ('{{ value("overview") }}', "expected 'module:function', got 'overview'"),
+    ]:
+        with pytest.raises(ValueError, match="^glm.md: " + re.escape(text) + ": .*" + re.escape(reason)):
+            shortcodes.expand(f"Before {text} after.", site, page)
+    assert shortcodes.expand('{{ value("overview:odd_values", "x", ".2f") }}', site, page) == "1.50"
+    shortcodes.forget_results(None)
+
+
+def test_an_executed_example_that_raises_fails_the_page_with_its_first_line(tmp_path, monkeypatch) -> None:
+    from pymdownx.superfences import SuperFencesException
+
+    from sitekit import context, examples
+    from sitekit.context import site_from_config
+    from tests.markdown_fences import ROOT
+
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path))
+    context.enter_page(site_from_config(ROOT), context.Page("glm.md", "glm/"))
+    fence = {"name": "python", "class": "python", "validator": examples.is_executed, "format": examples.format_executed}
+    md = markdown.Markdown(extensions=["pymdownx.superfences", "pymdownx.highlight"],
+                           extension_configs={"pymdownx.superfences": {"custom_fences": [fence]}})
+    ran = md.convert('```python exec="on"\nprint(6 * 7)\n```')
+    assert ran.count("<pre") == 2 and "42" in ran  # the code, then what it printed
+    with pytest.raises(SuperFencesException, match=r"^executed example starting 'x = 1' raised ZeroDivisionError"):
+        md.convert('```python exec="on"\nx = 1\nprint(x / 0)\n```')

@@ -139,3 +139,16 @@ def test_the_output_weight_derivative_is_the_hidden_activation() -> None:
     W, b, x = rng.standard_normal((4, 3)), rng.standard_normal(4), rng.standard_normal(3)
     assert output_weight_derivative(W, b, x) == pytest.approx(np.tanh(W @ x + b), abs=1e-12)
     assert output_weight_derivative(W, b, x, "relu") == pytest.approx(np.maximum(W @ x + b, 0), abs=1e-12)
+
+
+def test_the_stacking_functions_refuse_networks_they_do_not_describe() -> None:
+    from snippets.stacking import gradient_rank_ratio, midpoint, ridge_sum_net, symmetry_copies
+
+    with pytest.raises(ValueError, match=r"^net: expected a one-hidden-layer tanh network with one output"):
+        symmetry_copies(init_network([2, 3, 1], "relu"))
+    with pytest.raises(ValueError, match=r"^a, b: expected networks of the same architecture"):
+        midpoint(init_network([2, 3, 1]), init_network([2, 4, 1]))
+    with pytest.raises(ValueError, match=r"^gradients: all zero"):
+        gradient_rank_ratio(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"^X: expected two columns"):
+        ridge_sum_net(np.zeros((4, 3)))

@@ -135,3 +135,11 @@ def test_slider_frames_have_one_frame_per_value() -> None:
 def test_bad_input_is_named(call, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_the_local_affine_map_is_only_for_relu_networks_with_an_identity_output() -> None:
+    from snippets.network import init_network
+    from snippets.universal import local_affine_map
+
+    with pytest.raises(ValueError, match=r"^net: expected ReLU hidden units and an identity output"):
+        local_affine_map(init_network([2, 3, 1], "tanh"), np.zeros(2))

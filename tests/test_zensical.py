@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from sitekit import cache
 from sitekit.context import page_url, site_from_config
 from sitekit.leftovers import find_leftovers
 from sitekit.zensical_site import site_dir
@@ -33,10 +34,15 @@ PAGES = [page_url(src) for src in site_from_config(ROOT).nav if src != "print.md
 def zensical_site(site_cache: Path) -> Path:
     """`python -m sitekit.zensical_site` with the cache the MkDocs build filled (nothing is drawn)."""
     env = {**os.environ, "SITE_CACHE_DIR": str(site_cache)}
+    # `zensical build --clean` deletes Zensical's cache folder whole: never the project's.
+    survivor = ROOT / cache.FOLDER / "kept-by-a-zensical-build"
+    cache.write_text(survivor, "a file of the project's cache folder\n")
     result = subprocess.run([sys.executable, "-m", "sitekit.zensical_site"], cwd=ROOT, env=env,
                             capture_output=True, text=True)
     if result.returncode != 0:
         pytest.fail(f"the Zensical build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    assert cache.read_text(survivor) is not None, "the Zensical build deleted the project's cache folder"
+    cache.remove(survivor)
     return site_dir(ROOT)
 
 
