@@ -2,11 +2,14 @@
 
 Pygments wraps every token of a code block in a <span>, and the site shows a lot of code: on a
 chapter page these spans were most of the page's elements, and every element costs the phone
-style and layout time. Two kinds of span change nothing on screen: plain names (class "n", which
-Material colours with the code's own colour in both palettes) and whitespace (class "w", which
-no rule styles). This extension replaces them by their text, after the highlighted HTML is back in
-the page (Python-Markdown's raw-HTML postprocessor, priority 30). The code reads exactly the same;
-on a chapter page a fifth of the elements go.
+style and layout time. This extension replaces four kinds of span by their text, after the
+highlighted HTML is back in the page (Python-Markdown's raw-HTML postprocessor, priority 30):
+
+- plain names ("n"), which Material colours with the code's own colour in both palettes, and
+  whitespace ("w"), which no rule styles: nothing changes on screen;
+- punctuation ("p") and operators ("o"), which Material draws in a lighter grey than names: they
+  take the code's own colour instead, as names do. They were half of the spans left (538 of 776 on
+  the GLM chapter); keywords, strings, numbers, functions and comments keep their colours.
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 
 # A token span holds escaped text only (no tags), so its end is the next "</span>".
-_PLAIN_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
+_PLAIN_TOKEN = re.compile(r'<span class="[nwpo]">([^<]*)</span>')
 
 
 def plain_tokens(html: str) -> str:
-    """`html` with the spans of plain names and whitespace replaced by their text."""
+    """`html` with the spans of names, whitespace, punctuation and operators replaced by their text."""
     return _PLAIN_TOKEN.sub(r"\1", html)
 
 

@@ -39,6 +39,7 @@ class FigureSpec:
     alt: str
     caption: str
     alt_values: Callable[[], dict[str, Any]] | None = None
+    larger_because: str | None = None  # why the SVG may exceed 25 KB (a raster it must carry, say)
 
     @property
     def alt_values_target(self) -> str | None:
@@ -58,15 +59,18 @@ _REGISTRY: dict[str, FigureSpec] = {}
 
 
 def figure(name: str, *, alt: str, caption: str, alt_values: Callable[[], dict[str, Any]] | None = None,
-           ) -> Callable[[Callable[[], Figure]], Callable[[], Figure]]:
+           larger_because: str | None = None) -> Callable[[Callable[[], Figure]], Callable[[], Figure]]:
     """Register the decorated function as the drawing of figure `name`; `alt_values`, if given,
-    returns the numbers that fill the format fields of `alt`."""
+    returns the numbers that fill the format fields of `alt`; `larger_because` says why its SVG
+    may weigh more than 25 KB."""
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
         raise ValueError(f"name: expected a lowercase slug such as 'link-functions', got {name!r}")
     if not isinstance(alt, str) or len(alt.strip()) < MIN_ALT_LENGTH:
         raise ValueError(f"alt: figure {name!r} needs alt text of at least {MIN_ALT_LENGTH} characters")
     if not isinstance(caption, str) or not caption.strip():
         raise ValueError(f"caption: figure {name!r} needs a caption")
+    if larger_because is not None and (not isinstance(larger_because, str) or len(larger_because.split()) < 5):
+        raise ValueError(f"larger_because: figure {name!r} needs a reason of a few words, got {larger_because!r}")
     fields = {field for _, field, _, _ in string.Formatter().parse(alt) if field is not None}
     if fields and alt_values is None:
         raise ValueError(f"alt_values: figure {name!r} has fields {sorted(fields)} in its alt text "
@@ -82,7 +86,7 @@ def figure(name: str, *, alt: str, caption: str, alt_values: Callable[[], dict[s
         if previous is not None and f"{previous.draw.__module__}.{previous.draw.__qualname__}" != where:
             raise ValueError(f"name: figure {name!r} is registered twice, by "
                              f"{previous.draw.__module__}.{previous.draw.__qualname__} and by {where}")
-        _REGISTRY[name] = FigureSpec(name, draw, " ".join(alt.split()), caption.strip(), alt_values)
+        _REGISTRY[name] = FigureSpec(name, draw, " ".join(alt.split()), caption.strip(), alt_values, larger_because)
         return draw
 
     return register

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 
-from sitekit.figures import VARIANTS, figure_path
+from sitekit.figures import VARIANTS, drawn, figure_path, minified_svg
 from snippets import figures as figures_module
 from snippets import style
 from snippets.figures import FigureSpec, figure, registry, render_named, render_svg
 from tests.markdown_fences import ROOT
+
+FIGURE_BYTES = 25_000  # the most a figure file may weigh without saying why
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +46,29 @@ def test_the_registry_and_fingerprints_need_no_matplotlib() -> None:
 
 def test_rendering_is_byte_identical_from_process_to_process(rendered: dict[str, dict[str, bytes]]) -> None:
     # Drawn again here, in this process: the same bytes as the site's (and the cache is not stale).
+    for name in registry():
+        assert drawn(name) == rendered[name], name
+
+
+def test_each_figure_file_is_at_most_25_kb_unless_it_says_why(rendered: dict[str, dict[str, bytes]]) -> None:
     for name, spec in registry().items():
-        assert render_svg(spec) == rendered[name], name
+        largest = max(len(svg) for svg in rendered[name].values())
+        if spec.larger_because is None:
+            assert largest <= FIGURE_BYTES, f"{name}: {largest} bytes; draw fewer points, or say why (larger_because)"
+        else:  # a reason that no longer applies goes
+            assert largest > FIGURE_BYTES, f"{name}: {largest} bytes now; drop its larger_because"
+
+
+def test_minifying_keeps_the_picture_and_cuts_the_bytes() -> None:
+    svg = (b'<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"\n  "x.dtd">\n'
+           b'<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt">\n'
+           b' <metadata>made by matplotlib</metadata>\n <g id="figure_1">\n  <path d="M 1.234567 2.000001 \n'
+           b'L 3.333333 4.5 \n" style="fill: none; stroke: #1f77b4"/>\n </g>\n</svg>\n')
+    small = minified_svg(svg).decode()
+    assert len(small) < 0.6 * len(svg) and "metadata" not in small and 'id="figure_1"' not in small
+    assert small.startswith("<svg ")
+    assert 'd="m1.23 2 2.1 2.5"' in small and 'stroke="#1f77b4"' in small and 'width="10pt"' in small
+    assert minified_svg(svg).decode() == small
 
 
 def test_svgs_carry_no_date_and_a_transparent_background(rendered: dict[str, dict[str, bytes]]) -> None:
@@ -53,7 +76,8 @@ def test_svgs_carry_no_date_and_a_transparent_background(rendered: dict[str, dic
         for svg in variants.values():
             text = svg.decode()
             assert "<dc:date>" not in text, name
-            assert not re.search(r"<rect[^>]*style=\"fill: #ffffff", text), f"{name}: white background"
+            white = re.search(r'<rect[^>]*(style="fill: #ffffff|fill="#fff(fff)?")', text)
+            assert not white, f"{name}: white background"
 
 
 def test_dark_variant_swaps_every_light_palette_colour(rendered: dict[str, dict[str, bytes]]) -> None:
@@ -89,6 +113,12 @@ def test_the_renderer_rejects_a_function_that_returns_no_figure() -> None:
 def test_bad_registrations_are_refused(name: str, alt: str, caption: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         figure(name, alt=alt, caption=caption)
+
+
+@pytest.mark.parametrize("reason", ["big", "", 25])
+def test_a_size_exemption_needs_a_reason(reason: object) -> None:
+    with pytest.raises(ValueError, match=r"^larger_because: figure 'ok-name' needs a reason of a few words"):
+        figure("ok-name", alt="a" * 50, caption="c", larger_because=reason)
 
 
 def test_one_name_for_two_functions_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

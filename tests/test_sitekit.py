@@ -273,3 +273,17 @@ def test_an_executed_example_that_raises_fails_the_page_with_its_first_line(tmp_
     assert ran.count("<pre") == 2 and "42" in ran  # the code, then what it printed
     with pytest.raises(SuperFencesException, match=r"^executed example starting 'x = 1' raised ZeroDivisionError"):
         md.convert('```python exec="on"\nx = 1\nprint(x / 0)\n```')
+
+
+def test_plain_code_keeps_the_text_and_the_colours_of_keywords_strings_and_numbers() -> None:
+    source = 'def f(x):\n    return x ** 2 + len("ab")  # square\n'
+    fence = f"```python\n{source}```"
+    highlighting = ["pymdownx.superfences", "pymdownx.highlight"]
+    plain = markdown.Markdown(extensions=[*highlighting, "sitekit.plain_code"]).convert(fence)
+    full = markdown.Markdown(extensions=highlighting).convert(fence)
+    assert re.findall(r'<span class="([a-z0-9]+)">', full).count("p") >= 3
+    kept = re.findall(r'<span class="([a-z0-9]+)">', plain)
+    assert not {"n", "w", "p", "o"} & set(kept) and {"k", "nf", "mi", "s2", "c1", "nb"} <= set(kept)
+    def text(html: str) -> str:
+        return re.sub(r"<[^>]+>", "", html)
+    assert text(plain) == text(full)
