@@ -11,8 +11,8 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 export UV_PYTHON_DOWNLOADS := never
-export DISABLE_MKDOCS_2_WARNING := true
-export NO_MKDOCS_2_WARNING := 1
+include build.env
+export DISABLE_MKDOCS_2_WARNING NO_MKDOCS_2_WARNING
 
 .PHONY: serve build test test-fast anchors notebooks zensical bench bench-pages mutate clean
 

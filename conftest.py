@@ -170,7 +170,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if not session.config.option.collectonly and needed & {"built_site", "fresh_site"}:
         start_site_builds(needed)
     if "visits" in needed and "built_site" in _background:
-        from tests.test_browser import CHROMIUM, visit_every_page
+        from tests.helpers import CHROMIUM, visit_every_page
 
         if Path(CHROMIUM).exists():  # else the browser tests skip (or, under CI, fail) themselves
             _tasks["visits"] = BackgroundTask(visit_every_page, _background["built_site"])
@@ -228,7 +228,7 @@ def executed_fences(request: pytest.FixtureRequest) -> list[str]:
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     """The bytes each page downloads on a phone's first view (gzip-compressed), from the browser tests."""
-    from tests.test_browser import PAGE_SIZES
+    from tests.helpers import PAGE_SIZES
 
     sizes = config.stash.get(PAGE_SIZES, None)
     if sizes:

@@ -44,9 +44,13 @@ def scratch_copy() -> Path:
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, root / name)
-    # The floor: the same pages, no hooks at all (so no figures, values, examples, math or claims)
-    # and no notebooks (the mkdocs-jupyter plugin and the nav's notebook section go too).
+    # The floor: the same pages, no hooks and no sitekit extensions at all (so no figures, values,
+    # examples, math, claims or tooltips) and no notebooks (the mkdocs-jupyter plugin and the nav's
+    # notebook section go too).
     config = re.sub(r"\nhooks:\n(?:  - .*\n)+", "\n", (root / "mkdocs.yml").read_text())
+    config = re.sub(r"\n(?:  # [^\n]*\n)*  - sitekit\.\w+\n", "\n", config)
+    config = re.sub(r"  - pymdownx\.superfences:\n      custom_fences:\n(?:        .*\n)+", "  - pymdownx.superfences\n",
+                    config)
     config = re.sub(r"\n(?:  # [^\n]*\n)*  - notebooks:\n(?:      .*\n)+", "\n", config)
     config = re.sub(r"\n  - Notebooks:\n(?:      - .*\n)+", "\n", config)
     (root / "mkdocs-floor.yml").write_text(config.replace("strict: true", "strict: false"))

@@ -51,8 +51,8 @@ VERIFIED = {"mkdocs": ("1.6",), "mkdocs-material": ("9.5", "9.6", "9.7", "9.8"),
 
 def verified() -> bool:
     """Whether the installed MkDocs, Material and Jinja are versions these caches know."""
-    unknown = [f"{name} {memo.version(name)}" for name, known in VERIFIED.items()
-               if ".".join(memo.version(name).split(".")[:2]) not in known]
+    unknown = [f"{name} {cache.version(name)}" for name, known in VERIFIED.items()
+               if ".".join(cache.version(name).split(".")[:2]) not in known]
     if unknown and not _state["told"]:
         # Python's warnings, not the log: a strict build must not fail for being slower.
         warnings.warn(f"hooks/build_cache.py: not checked against {', '.join(unknown)}; its caches are off "
@@ -91,16 +91,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             if filter_func is None or extensions is not None:
                 return list_templates(extensions, filter_func)
             stamp = [[d, (s := os.stat(d)).st_ino, s.st_mtime_ns] for d in installed]
-            key = json.dumps([stamp, sorted(theme.static_templates), memo.version("mkdocs"),
-                              memo.version("mkdocs-material")])
-            path = directory / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
-            names = cache.read_json(path)
+            key = cache.key(json.dumps([stamp, sorted(theme.static_templates)]))
+            names = cache.read_json(cache.entry(directory, "listing", key, "json"))
             if names is None:
                 names = listing(installed, filter_func)
-                directory.mkdir(parents=True, exist_ok=True)
-                for stale in directory.glob("*.json"):  # an upgraded theme's listing
-                    cache.remove(stale)
-                cache.write_json(path, names)
+                cache.store(directory, "listing", key, "json", names)  # replaces an upgraded theme's listing
             if others:
                 names = names + listing(others, filter_func)
             return sorted(set(names))  # as FileSystemLoader returns them
@@ -151,7 +146,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
     plugin = config.plugins.get(SEARCH_PLUGIN)
     if plugin is None or not plugin.config.enabled or not verified():
         return
-    path = memo.cache_dir(project_root(config), "search") / f"material-{memo.version('mkdocs-material')}.json"
+    # Under the library versions alone (cache.key()): each page's entries are keyed inside it.
+    path = cache.entry(memo.cache_dir(project_root(config), "search"), "entries", cache.key(), "json")
     if _search["path"] != path:  # the first build of this process: read what earlier ones left
         _search.update(path=path, stored=cache.read_json(path) or {})
     _search.update(used={}, parsed=0)
@@ -180,7 +176,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     log.info("search: indexed %d pages, %d from cache", _search["parsed"], len(used) - _search["parsed"])
     if used.keys() == _search["stored"].keys():
         return
-    # Keep only this build's pages: the file stays the size of one site.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_json(path, used)  # no sort_keys: the index keeps the plugin's key order
+    # Keep only this build's pages: the file stays the size of one site (no sort_keys: the index
+    # keeps the plugin's key order).
+    cache.store(path.parent, "entries", cache.key(), "json", json.dumps(used))
     _search["stored"] = used

@@ -22,7 +22,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import functools
-import hashlib
 import html
 import json
 import logging
@@ -53,8 +52,6 @@ for _name in ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
 NOTEBOOK_DIR = "notebooks"
-# The computing libraries (memo.LIBRARIES) and those that run and record a notebook.
-LIBRARIES = (*memo.LIBRARIES, "ipykernel", "nbclient", "jupytext")
 CELL_TIMEOUT = 600  # seconds; a cell that runs longer than this is a bug, not a slow machine
 KERNEL_START_ATTEMPTS = 2
 # Raise when what execute() makes of a kernel's outputs changes: cached notebooks are then run again.
@@ -94,21 +91,17 @@ def execution_key(notebook: Notebook) -> str:
     from snippets.figures import registry
 
     text = notebook.source.read_text()
-    h = hashlib.sha256(f"python={sys.version_info[:3]} format={OUTPUT_FORMAT}".encode())
-    h.update(" ".join(f"{name}={memo.version(name)}" for name in LIBRARIES).encode())
+    drawn = {name for name, _ in imported_snippets(text)}
+    alt_texts = [spec.alt_text() for spec in registry().values()
+                 if f"{spec.draw.__module__}.{spec.draw.__name__}" in drawn]
     # The percent-format file is Python as it stands (jupytext keeps magics as comments), so the
     # examples' key, over the code and the fingerprints of what it imports, applies unchanged.
-    h.update(cache_key(text).encode())
-    drawn = {name for name, _ in imported_snippets(text)}
-    for spec in registry().values():
-        if f"{spec.draw.__module__}.{spec.draw.__name__}" in drawn:
-            h.update(spec.alt_text().encode())
-    return h.hexdigest()[:20]
+    return cache.key(f"python={sys.version_info[:3]} format={OUTPUT_FORMAT}", cache_key(text), *alt_texts)
 
 
 def cached_execution_key(notebook: Notebook) -> str:
     """execution_key, from the memo while snippets/ is unchanged: a warm build imports nothing."""
-    text_key = hashlib.sha256(notebook.source.read_bytes() + f"format={OUTPUT_FORMAT}".encode()).hexdigest()[:24]
+    text_key = cache.digest(notebook.source.read_bytes() + f"format={OUTPUT_FORMAT}".encode())[:cache.KEY_LENGTH]
     key = memo.get("notebooks", text_key)
     if key is None:
         key = execution_key(notebook)
@@ -259,7 +252,7 @@ def wheel_url(site_url: str, version: str) -> str:
 
 def install_cell_source(site_url: str, version: str) -> str:
     """The install cell: the snippets wheel from the site, and the libraries pinned as built."""
-    pins = " ".join(f"{name}=={memo.version(name)}" for name in PINNED)
+    pins = " ".join(f"{name}=={cache.version(name)}" for name in PINNED)
     return ("# Run this cell first, once, in a fresh environment with Jupyter: it installs what this notebook\n"
             "# needs, in the versions this site was built with, including the site's own `snippets` package.\n"
             f'%pip install "{wheel.DISTRIBUTION} @ {wheel_url(site_url, version)}" {pins}')
@@ -269,7 +262,7 @@ def published_notebook(executed: Path, install_source: str, directory: Path, nam
     """The executed notebook with the install cell as its first code cell, after the title (no
     outputs: it is not run at build time), kept under a digest of both so that a warm build writes
     nothing."""
-    digest = hashlib.sha256(executed.read_bytes() + install_source.encode()).hexdigest()[:20]
+    digest = cache.key(executed.read_bytes(), install_source)
     target = directory / digest / ipynb_uri(name)
     if not cache.is_valid(target):
         nb = json.loads(executed.read_text())

@@ -1,4 +1,11 @@
-"""Reading and writing the build's cache entries, each verified on read.
+"""The build's cache: one folder, one key scheme, one pruning rule, entries verified on read.
+
+Layout: `.build-cache/KIND/NAME.KEY.EXT` (SITE_CACHE_DIR instead of `.build-cache` when set), with
+`NAME.KEY.EXT.sha256` beside each entry. NAME says what the entry is (a figure, a function, an
+example), KEY what it was computed from: `key(...)`, a SHA-256 of those inputs and of the versions
+of every library in LIBRARIES, cut to KEY_LENGTH hex digits. `store` writes an entry and deletes the
+other entries of the same NAME and EXT (the one pruning rule: an entry replaces the ones it
+supersedes); `entry` names one and `read_*` read it.
 
 Every entry is a file with a sidecar `NAME.sha256` holding the SHA-256 of its bytes, written by
 the build after the entry itself. Reading checks the two: an entry that is missing its sidecar,
@@ -9,10 +16,14 @@ cache holds reaches the site unless the build itself wrote exactly those bytes.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import logging
 import os
+import re
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +33,55 @@ SIDECAR = ".sha256"
 # The project's cache folder, beside mkdocs.yml. Not `.cache`: Zensical keeps its own cache there
 # and `zensical build --clean` deletes that folder whole.
 FOLDER = ".build-cache"
+
+
+KEY_LENGTH = 24
+KEY = re.compile(f"[0-9a-f]{{{KEY_LENGTH}}}")
+# Every library whose output the build keeps: an upgrade of any one changes every key.
+LIBRARIES = ("numpy", "matplotlib", "statsmodels", "scour", "math-core", "fonttools", "pybtex", "pylatexenc",
+             "ipykernel", "nbclient", "jupytext", "mkdocs", "mkdocs-material", "mkdocs-jupyter", "markdown",
+             "pymdown-extensions", "pygments")
+
+
+@cache
+def version(distribution: str) -> str:
+    """The installed version of a distribution. importlib.metadata parses the package's metadata
+    on every call (5 ms); the build asks dozens of times, and an upgrade means a new process."""
+    return metadata.version(distribution)
+
+
+@cache
+def library_versions() -> str:
+    return " ".join(f"{name}={version(name)}" for name in LIBRARIES)
+
+
+def key(*inputs: str | bytes) -> str:
+    """The key of an entry computed from `inputs` (and the library versions)."""
+    h = hashlib.sha256(library_versions().encode())
+    for part in inputs:
+        h.update(b"\0" + (part if isinstance(part, bytes) else part.encode()))
+    return h.hexdigest()[:KEY_LENGTH]
+
+
+def entry(directory: Path, name: str, key: str, ext: str) -> Path:
+    """The path of entry NAME.KEY.EXT in `directory`."""
+    return directory / f"{name}.{key}.{ext}"
+
+
+def store(directory: Path, name: str, key: str, ext: str, data: bytes | str | Any) -> Path:
+    """Write entry NAME.KEY.EXT (bytes, text, or a value as JSON) and delete the other entries of
+    the same NAME and EXT in `directory`; the entry's path."""
+    path = entry(directory, name, key, ext)
+    for stale in directory.glob(f"{glob.escape(name)}.*.{ext}"):
+        if stale != path and KEY.fullmatch(stale.name[len(name) + 1: -len(ext) - 1]):
+            remove(stale)
+    if isinstance(data, bytes):
+        write_bytes(path, data)
+    elif isinstance(data, str):
+        write_text(path, data)
+    else:
+        write_json(path, data)
+    return path
 
 
 def folder(project: Path, kind: str) -> Path:

@@ -15,7 +15,6 @@ box to its tests and writes site/claims.json: id, title, statement, URL and pyte
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -86,11 +85,10 @@ def node_ids_by_claim(root: Path, cache: Path | None = None) -> dict[str, list[s
     """
     sources = [(path.relative_to(root).as_posix(), path.read_text())
                for path in sorted((root / "tests").rglob("test_*.py"))]
-    if cache is not None:
-        digest = hashlib.sha256(json.dumps(sources).encode()).hexdigest()[:24]
-        stored = cache / f"{digest}.json"
-        if (remembered := cache_io.read_json(stored)) is not None:
-            return remembered
+    key = cache_io.key(json.dumps(sources))
+    remembered = cache_io.read_json(cache_io.entry(cache, "claims", key, "json")) if cache is not None else None
+    if remembered is not None:
+        return remembered
     found: dict[str, list[str]] = {}
     for relative, text in sources:
         tree = ast.parse(text, filename=relative)
@@ -106,10 +104,7 @@ def node_ids_by_claim(root: Path, cache: Path | None = None) -> dict[str, list[s
 
         walk(tree.body, relative, [])
     if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
-        for stale in cache.glob("*.json"):
-            cache_io.remove(stale)
-        cache_io.write_json(stored, found)
+        cache_io.store(cache, "claims", key, "json", found)
     return found
 
 

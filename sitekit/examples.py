@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import hashlib
 import importlib
 import io
 from pathlib import Path
@@ -43,10 +42,14 @@ def imported_snippets(source: str) -> list[tuple[str, object]]:
 
 
 def cache_key(source: str) -> str:
-    h = hashlib.sha256(source.encode())
-    for name, value in sorted(imported_snippets(source), key=lambda item: item[0]):
-        h.update(f"{name}={fingerprint_value(value)}".encode())
-    return h.hexdigest()[:24]
+    """What an example's output depends on: its code and the fingerprints of what it imports."""
+    return cache.key(source, *(f"{name}={fingerprint_value(value)}"
+                               for name, value in sorted(imported_snippets(source), key=lambda item: item[0])))
+
+
+def example_name(source: str) -> str:
+    """An example's name in the cache: a digest of its code (an edited example is another one)."""
+    return cache.digest(source.encode())[:cache.KEY_LENGTH]
 
 
 def run(source: str) -> str:
@@ -59,7 +62,7 @@ def run(source: str) -> str:
 
 def printed_output(source: str, directory: Path) -> str:
     """What the example printed: from the memo, else from the cache folder `directory`, else run."""
-    source_key = hashlib.sha256(source.encode()).hexdigest()[:24]
+    source_key = example_name(source)
     remembered = memo.get("examples", source_key)
     if remembered is not None:  # the package's sources are unchanged since that build
         counts["cached"] += 1
@@ -70,8 +73,8 @@ def printed_output(source: str, directory: Path) -> str:
 
 
 def _cached_run(source: str, directory: Path) -> str:
-    path = directory / f"{cache_key(source)}.txt"
-    stored = cache.read_text(path)
+    name, key = example_name(source), cache_key(source)
+    stored = cache.read_text(cache.entry(directory, name, key, "txt"))
     if stored is not None:
         counts["cached"] += 1
         return stored
@@ -83,7 +86,7 @@ def _cached_run(source: str, directory: Path) -> str:
         # SuperFencesException is the one it lets through, so the build fails and says why.
         raise SuperFencesException(f"executed example starting {first_line!r} raised "
                                    f"{type(error).__name__}: {error}") from error
-    cache.write_text(path, output)
+    cache.store(directory, name, key, "txt", output)
     counts["ran"] += 1
     return output
 

@@ -36,8 +36,8 @@ def figure_path(name: str, variant: str) -> str:
 
 
 def cache_paths(directory: Path, name: str, key: str) -> dict[str, Path]:
-    """Where the SVGs of figure `name` drawn by code with fingerprint `key` are kept."""
-    return {v: directory / f"{name}.{key}.{v}.svg" for v in VARIANTS}
+    """Where the SVGs of figure `name` under cache key `key` are kept: NAME.KEY.VARIANT.svg."""
+    return {v: cache.entry(directory, name, key, f"{v}.svg") for v in VARIANTS}
 
 
 # Path coordinates to a hundredth of a point (a 150th of a pixel at 1x): matplotlib writes six
@@ -79,10 +79,8 @@ def figure_keys() -> dict[str, str]:
     if keys is None:
         from snippets.figures import registry
 
-        minifier = (f"scour {memo.version('scour')} {sorted(SCOUR_OPTIONS.items())} "
-                    f"{LONG_DECIMAL.pattern} {DOCTYPE.pattern}")
-        keys = {name: cache.digest(f"{fingerprint(spec.draw)}|{minifier}".encode())[:24]
-                for name, spec in registry().items()}
+        minifier = f"{sorted(SCOUR_OPTIONS.items())} {LONG_DECIMAL.pattern} {DOCTYPE.pattern}"
+        keys = {name: cache.key(fingerprint(spec.draw), minifier) for name, spec in registry().items()}
         memo.put("figures", "fingerprints", keys)
     return keys
 
@@ -128,11 +126,9 @@ def finish_rendering(site_dir: Path) -> None:
                 rendered = future.result()
             except Exception as error:
                 raise RuntimeError(f"figure {name!r} failed to render: {type(error).__name__}: {error}") from error
-            for stale in _pending["directory"].glob(f"{name}.*.svg"):
-                cache.remove(stale)
-            for variant, path in cache_paths(_pending["directory"], name, _pending["keys"][name]).items():
-                cache.write_bytes(path, rendered[variant])
-                (site_dir / figure_path(name, variant)).write_bytes(rendered[variant])
+            for variant, svg in rendered.items():
+                cache.store(_pending["directory"], name, _pending["keys"][name], f"{variant}.svg", svg)
+                (site_dir / figure_path(name, variant)).write_bytes(svg)
     finally:
         stop_workers()
 

@@ -15,7 +15,7 @@ import inspect
 import types
 import weakref
 
-from sitekit.memo import LIBRARIES, version
+from sitekit.cache import library_versions
 
 
 def _code_names(code: types.CodeType) -> set[str]:
@@ -64,11 +64,11 @@ def _fingerprint(draw: types.FunctionType) -> str:
     if isinstance(draw, type):  # a class: its methods
         return hashlib.sha256(repr(sorted(vars(draw))).encode() + _class_digest(draw)).hexdigest()[:16]
     draw = inspect.unwrap(draw)  # functools.cache and other wrappers: the function inside
-    # Every library whose results the build caches (one list, hooks/memo.py): an upgrade of any
+    # Every library whose results the build caches (one list, sitekit/cache.py): an upgrade of any
     # of them (statsmodels too, which the fitter is compared with) computes everything again.
     import numpy  # here, not at import: a build that reuses its memo never loads numpy
 
-    h = hashlib.sha256(" ".join(f"{name}={version(name)}" for name in LIBRARIES).encode())
+    h = hashlib.sha256(library_versions().encode())
     seen: set[int] = set()
 
     def visit(obj: object, via_globals: dict) -> None:

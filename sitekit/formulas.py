@@ -15,7 +15,7 @@ import html
 import re
 from pathlib import Path
 
-from sitekit import cache, mathml, memo
+from sitekit import cache, mathml
 
 FONT_URI = "assets/fonts/stix-two-math.woff2"
 LICENCE_URI = "assets/fonts/LICENSE"
@@ -38,8 +38,8 @@ class Formulas:
     """The typeset formulas of one project, by (display mode, TeX), read from and saved to `folder`."""
 
     def __init__(self, folder: Path) -> None:
-        self.path = folder / f"mathml-{memo.version('math-core')}-{mathml_code()}.json"
-        saved = cache.read_json(self.path) or {}
+        self.folder, self.key = folder, cache.key(mathml_code())
+        saved = cache.read_json(cache.entry(folder, "mathml", self.key, "json")) or {}
         self.typeset_by_key: dict[str, str] = dict(saved)
         self.saved = frozenset(saved)
         self.used: set[str] = set()
@@ -98,9 +98,8 @@ class Formulas:
     def save(self) -> None:
         """Keep the formulas of this build (only those) on disk, when the set changed."""
         if self.used != self.saved:
-            for stale in self.path.parent.glob("mathml-*.json"):
-                cache.remove(stale)
-            cache.write_json(self.path, {key: self.typeset_by_key[key] for key in sorted(self.used)})
+            in_use = {key: self.typeset_by_key[key] for key in sorted(self.used)}
+            cache.store(self.folder, "mathml", self.key, "json", in_use)
             self.saved = frozenset(self.used)
 
 
@@ -117,16 +116,13 @@ def formulas_for(folder: Path) -> Formulas:
 def math_font_files(formulas: list[str], folder: Path) -> tuple[bytes, str]:
     """The math font for these formulas (WOFF2) and its licence, from the cache `folder` while the
     set of characters is unchanged (a warm build imports no fontTools)."""
-    characters = "".join(sorted(mathml.characters(formulas)))
-    key = f"{memo.version('fonttools')}\0{mathml_code()}\0{characters}"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:20]
-    font, licence = cache.read_bytes(folder / f"{digest}.woff2"), cache.read_text(folder / f"{digest}.LICENSE")
+    key = cache.key(mathml_code(), "".join(sorted(mathml.characters(formulas))))
+    font = cache.read_bytes(cache.entry(folder, "stix-two-math", key, "woff2"))
+    licence = cache.read_text(cache.entry(folder, "stix-two-math", key, "LICENSE"))
     if font is None or licence is None:
-        for stale in [*folder.glob("*.woff2"), *folder.glob("*.LICENSE")]:
-            cache.remove(stale)
         font, licence = mathml.math_font(formulas), mathml.font_licence()
-        cache.write_bytes(folder / f"{digest}.woff2", font)
-        cache.write_text(folder / f"{digest}.LICENSE", licence)
+        cache.store(folder, "stix-two-math", key, "woff2", font)
+        cache.store(folder, "stix-two-math", key, "LICENSE", licence)
     return font, licence
 
 

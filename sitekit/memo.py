@@ -1,37 +1,29 @@
 """The build memo: everything the build computed from snippets/, under a digest of its sources.
 
-When no file under snippets/ changed since a build (and numpy, matplotlib and statsmodels are the
-same versions), that build's figure list, computed values, interactive frames and example outputs
-are reused as they were, without importing the package at all; this is what keeps a warm rebuild
-close to plain MkDocs. When any file changed, the fine-grained caches take over (figures and
-examples by the fingerprints of the code they reach) and the memo is written anew.
+When no file under snippets/, sitekit/ or hooks/ changed since a build (and the libraries of
+sitekit.cache.LIBRARIES are the same versions), that build's figure list, computed values,
+interactive frames and example outputs are reused as they were, without importing the package
+at all; this is what keeps a warm rebuild close to plain MkDocs. When any file changed, the
+fine-grained caches take over (figures and examples by the fingerprints of the code they reach)
+and the memo is written anew.
 """
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache
-from importlib import metadata
+import json
 from pathlib import Path
 
 from sitekit import cache as cache_io
 
-# The libraries whose output the build caches: their versions are part of every cache key.
-LIBRARIES = ("numpy", "matplotlib", "statsmodels")
-
-_memo: dict = {"path": None, "entries": {}, "dirty": False}
-
-
-@cache
-def version(distribution: str) -> str:
-    """The installed version of a distribution. importlib.metadata parses the package's metadata
-    on every call (5 ms); the build asks dozens of times, and an upgrade means a new process."""
-    return metadata.version(distribution)
+_memo: dict = {"directory": None, "key": None, "entries": {}, "dirty": False}
 
 
 def cache_dir(project: Path, kind: str) -> Path:
     """Where the build keeps what it computed, by kind (sitekit.cache.folder)."""
     return cache_io.folder(project, kind)
+
+
+version = cache_io.version  # the installed version of a distribution (sitekit.cache)
 
 
 PIPELINE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "hooks")
@@ -40,20 +32,17 @@ PIPELINE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().paren
 def tree_digest(snippets_dir: Path) -> str:
     """A hash of every source file of the package, of the build's own code (sitekit/ and hooks/:
     what turns the results into Markdown), and of the libraries the package computes with."""
-    h = hashlib.sha256(" ".join(f"{name}={version(name)}" for name in LIBRARIES).encode())
-    for directory in (snippets_dir, *PIPELINE_DIRS):
-        for path in sorted(directory.rglob("*.py")):
-            h.update(f"{directory.name}/{path.relative_to(directory).as_posix()}".encode() + b"\0"
-                     + path.read_bytes() + b"\0")
-    return h.hexdigest()[:24]
+    return cache_io.key(*(f"{directory.name}/{path.relative_to(directory).as_posix()}".encode() + b"\0"
+                          + path.read_bytes()
+                          for directory in (snippets_dir, *PIPELINE_DIRS) for path in sorted(directory.rglob("*.py"))))
 
 
 def begin(cache_dir: Path, snippets_dir: Path) -> None:
     """Start a build: load the memo of this source tree, if an earlier build left one."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    path = cache_dir / f"{tree_digest(snippets_dir)}.json"
-    entries = cache_io.read_json(path) or {}
-    _memo.update(path=path, entries=entries, dirty=False)
+    key = tree_digest(snippets_dir)
+    entries = cache_io.read_json(cache_io.entry(cache_dir, "memo", key, "json")) or {}
+    _memo.update(directory=cache_dir, key=key, entries=entries, dirty=False)
 
 
 def get(kind: str, key: str) -> object | None:
@@ -67,10 +56,6 @@ def put(kind: str, key: str, value: object) -> None:
 
 def finish() -> None:
     """End a build: write the memo if anything was added; drop memos of other source trees."""
-    path = _memo["path"]
-    if path is None or not _memo["dirty"]:
+    if _memo["directory"] is None or not _memo["dirty"]:
         return
-    for stale in path.parent.glob("*.json"):
-        if stale != path:
-            cache_io.remove(stale)
-    cache_io.write_json(path, _memo["entries"], sort_keys=True)
+    cache_io.store(_memo["directory"], "memo", _memo["key"], "json", json.dumps(_memo["entries"], sort_keys=True))

@@ -55,11 +55,9 @@ def rewrite_search_index(path: Path, cache_dir: Path) -> None:
     from sitekit import cache
 
     raw = path.read_text()
-    entry = cache_dir / f"{cache.digest(raw.encode())[:24]}.json"
-    text = cache.read_text(entry)
+    key = cache.key(raw)
+    text = cache.read_text(cache.entry(cache_dir, "search_index", key, "json"))
     if text is None:
         text = readable_index(raw)
-        for stale in cache_dir.glob("*.json"):
-            cache.remove(stale)
-        cache.write_text(entry, text)
+        cache.store(cache_dir, "search_index", key, "json", text)
     path.write_text(text)

@@ -109,16 +109,13 @@ def cached_call(target: str) -> object:
         raise ValueError(f"expected 'module:function', got {target!r}")
     if target not in _results:
         function: Callable[[], object] = getattr(importlib.import_module(f"snippets.{module_name}"), function_name)
-        directory = _value_cache["directory"]
-        stored = directory / f"{target.replace(':', '.')}.{fingerprint(function)}.json" if directory else None
-        value = cache.read_json(stored) if stored is not None else None
+        directory, name, key = _value_cache["directory"], target.replace(":", "."), cache.key(fingerprint(function))
+        value = cache.read_json(cache.entry(directory, name, key, "json")) if directory else None
         if value is None:
             # Plain data, as JSON keeps it (a cache of data runs no code when it is read).
             value = json.loads(json.dumps(function(), default=_plain_data))
-            if stored is not None:
-                for stale in stored.parent.glob(f"{target.replace(':', '.')}.*.json"):
-                    cache.remove(stale)
-                cache.write_json(stored, value)
+            if directory:
+                cache.store(directory, name, key, "json", value)
         _results[target] = value
     return _results[target]
 

@@ -108,6 +108,37 @@ class Network:
     def with_params(self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> Network:
         return Network(tuple(weights), tuple(biases), self.hidden, self.output, self.output_scale)
 
+    # theta1 + theta2 and t * theta: the parameters of one architecture as a vector space (the first
+    # page's superposition test), layer by layer.
+    def __add__(self, other: Network) -> Network:
+        if not isinstance(other, Network):
+            return NotImplemented
+        if (other.sizes, other.hidden, other.output, other.output_scale) != \
+                (self.sizes, self.hidden, self.output, self.output_scale):
+            raise ValueError(f"other: networks of different architectures cannot be added (sizes {self.sizes} "
+                             f"and {other.sizes})")
+        return self.with_params([W + V for W, V in zip(self.weights, other.weights, strict=True)],
+                                [b + c for b, c in zip(self.biases, other.biases, strict=True)])
+
+    def __mul__(self, t: float) -> Network:
+        t = as_finite_float("t", t)
+        return self.with_params([t * W for W in self.weights], [t * b for b in self.biases])
+
+    __rmul__ = __mul__
+
+
+def one_hidden_layer_params(net: Network, hidden: str = "tanh", *, name: str = "net") -> tuple[tuple, tuple]:
+    """((W, v), (b, c)) of f(x) = v tanh(W x + b) + c: a network with one hidden layer (of this
+    activation) and one output; an error naming the argument for any other."""
+    if not isinstance(name, str):
+        raise TypeError(f"name: expected the argument's name, a str, got {type(name).__name__}")
+    hidden = one_of("hidden", hidden, tuple(ACTIVATIONS))
+    as_instance(name, net, Network)
+    if len(net.weights) != 2 or net.hidden != hidden or net.sizes[-1] != 1:
+        raise ValueError(f"{name}: expected a one-hidden-layer {hidden} network with one output, got sizes "
+                         f"{net.sizes} and hidden activation {net.hidden!r}")
+    return net.weights, net.biases
+
 
 def layer_sizes(sizes: Sequence[int]) -> list[int]:
     """Layer sizes (d, h_1, ..., k): at least the inputs and the outputs, each a positive integer."""

@@ -1,56 +1,23 @@
 """The first page: a GLM's linear predictor against a one-hidden-layer network, along lines in parameter space.
 
 Notation as on the page: x in R^d is one input; a GLM has eta = x^T beta; the network is
-f(x; theta) = v^T tanh(W x + b) + c with theta = (W, b, v, c), W of shape (M, d).
+f(x; theta) = v tanh(W x + b) + c with theta = (W, b, v, c), W of shape (M, d) and v of shape
+(1, M): a snippets.network.Network with one hidden tanh layer, whose parameters add and scale.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_finite_float, as_instance, as_positive_int, as_real_array
+from snippets._checks import as_instance, as_positive_int, as_real_array
 from snippets.figures import figure, new_figure
+from snippets.network import Network, one_hidden_layer_params
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-
-@dataclass(frozen=True)
-class NetworkParams:
-    """theta = (W, b, v, c) of f(x; theta) = v^T tanh(W x + b) + c; W is (M, d), b and v are (M,)."""
-
-    W: np.ndarray
-    b: np.ndarray
-    v: np.ndarray
-    c: float
-
-    def __post_init__(self) -> None:
-        W = as_real_array("W", self.W, ndim=2)
-        b = as_real_array("b", self.b, ndim=1)
-        v = as_real_array("v", self.v, ndim=1)
-        c = float(as_real_array("c", self.c, ndim=0))
-        if b.shape[0] != W.shape[0] or v.shape[0] != W.shape[0]:
-            raise ValueError(f"b, v: expected length M = {W.shape[0]} (rows of W), got {b.shape[0]} and {v.shape[0]}")
-        for name, value in (("W", W), ("b", b), ("v", v), ("c", c)):
-            object.__setattr__(self, name, value)
-
-    def __add__(self, other: NetworkParams) -> NetworkParams:
-        if not isinstance(other, NetworkParams):
-            return NotImplemented
-        if other.W.shape != self.W.shape:
-            raise ValueError(f"other: parameters of networks of different shapes cannot be added "
-                             f"(W is {self.W.shape} and {other.W.shape})")
-        return NetworkParams(self.W + other.W, self.b + other.b, self.v + other.v, self.c + other.c)
-
-    def __mul__(self, t: float) -> NetworkParams:
-        t = as_finite_float("t", t)
-        return NetworkParams(t * self.W, t * self.b, t * self.v, t * self.c)
-
-    __rmul__ = __mul__
 
 
 # --8<-- [start:models]
@@ -62,22 +29,21 @@ def linear_predictor(x: np.ndarray, beta: np.ndarray) -> float:
     return float(x @ beta)
 
 
-def one_hidden_layer(x: np.ndarray, theta: NetworkParams) -> float:
-    """f(x; theta) = v^T tanh(W x + b) + c: a GLM-shaped output on top of tanh features."""
-    as_instance("theta", theta, NetworkParams)
-    x = as_real_array("x", x, ndim=1)
-    if x.shape[0] != theta.W.shape[1]:
-        raise ValueError(f"x: expected length d = {theta.W.shape[1]} (columns of W), got {x.shape[0]}")
-    return float(theta.v @ np.tanh(theta.W @ x + theta.b) + theta.c)
+def one_hidden_layer(x: np.ndarray, theta: Network) -> float:
+    """f(x; theta) = v tanh(W x + b) + c: a GLM-shaped output on top of tanh features."""
+    (W, v), (b, c) = one_hidden_layer_params(theta, "tanh", name="theta")  # v is 1 x M, c has length 1
+    x = as_real_array("x", x, ndim=1, length=W.shape[1])
+    return float(v[0] @ np.tanh(W @ x + b) + c[0])
 # --8<-- [end:models]
 
 
-def random_params(rng: np.random.Generator, d: int, M: int) -> NetworkParams:
-    """Standard normal W, b, v and c: a generic point in parameter space."""
+def random_params(rng: np.random.Generator, d: int, M: int) -> Network:
+    """A network d -> M tanh units -> 1 with standard normal W, b, v and c: a generic point in
+    parameter space."""
     as_instance("rng", rng, np.random.Generator)
     d, M = as_positive_int("d", d), as_positive_int("M", M)
-    return NetworkParams(rng.standard_normal((M, d)), rng.standard_normal(M), rng.standard_normal(M),
-                         float(rng.standard_normal()))
+    W, b, v, c = rng.standard_normal((M, d)), rng.standard_normal(M), rng.standard_normal(M), rng.standard_normal()
+    return Network((W, v[None, :]), (b, np.array([c])), hidden="tanh", output="identity")
 
 
 def superposition_defect_glm(x: np.ndarray, beta1: np.ndarray, beta2: np.ndarray) -> float:
@@ -92,14 +58,14 @@ def superposition_defect_glm(x: np.ndarray, beta1: np.ndarray, beta2: np.ndarray
             - linear_predictor(x, beta2) + linear_predictor(x, zero))
 
 
-def superposition_defect_network(x: np.ndarray, theta1: NetworkParams, theta2: NetworkParams) -> float:
+def superposition_defect_network(x: np.ndarray, theta1: Network, theta2: Network) -> float:
     """f(theta1 + theta2) - f(theta1) - f(theta2) + f(0): non-zero once theta enters non-linearly."""
     _same_shape("theta1", theta1, "theta2", theta2)
     return (one_hidden_layer(x, theta1 + theta2) - one_hidden_layer(x, theta1)
             - one_hidden_layer(x, theta2) + one_hidden_layer(x, 0.0 * theta1))
 
 
-def network_second_derivative_along_line(x: np.ndarray, theta: NetworkParams, direction: NetworkParams) -> float:
+def network_second_derivative_along_line(x: np.ndarray, theta: Network, direction: Network) -> float:
     """d^2/dt^2 f(x; theta + t * direction) at t = 0, by the chain rule.
 
     With u = W x + b and a = dW x + db (the rate at which u moves along the line):
@@ -107,19 +73,20 @@ def network_second_derivative_along_line(x: np.ndarray, theta: NetworkParams, di
     tanh'' = -2 tanh (1 - tanh^2). A GLM's eta has second derivative 0 along every line.
     """
     _same_shape("theta", theta, "direction", direction)
-    x = as_real_array("x", x, ndim=1, length=theta.W.shape[1])
-    u = theta.W @ x + theta.b
-    a = direction.W @ x + direction.b
+    (W, v), (b, _) = one_hidden_layer_params(theta, name="theta")
+    (dW, dv), (db, _) = one_hidden_layer_params(direction, name="direction")
+    x = as_real_array("x", x, ndim=1, length=W.shape[1])
+    u, a = W @ x + b, dW @ x + db
     h = np.tanh(u)
-    return float(2 * direction.v @ ((1 - h**2) * a) + theta.v @ (-2 * h * (1 - h**2) * a**2))
+    return float(2 * dv[0] @ ((1 - h**2) * a) + v[0] @ (-2 * h * (1 - h**2) * a**2))
 
 
 def _same_shape(name1: str, theta1: object, name2: str, theta2: object) -> None:
-    """Both are NetworkParams of networks of the same shape, or an error naming them."""
-    as_instance(name1, theta1, NetworkParams), as_instance(name2, theta2, NetworkParams)
-    if theta1.W.shape != theta2.W.shape:
+    """Both are one-hidden-layer tanh networks of the same shape, or an error naming them."""
+    one_hidden_layer_params(theta1, name=name1), one_hidden_layer_params(theta2, name=name2)
+    if theta1.sizes != theta2.sizes:
         raise ValueError(f"{name1}, {name2}: expected parameters of the same network shape, "
-                         f"got W of shape {theta1.W.shape} and {theta2.W.shape}")
+                         f"got sizes {theta1.sizes} and {theta2.sizes}")
 
 
 def superposition_defects(seed: int = 434906) -> dict[str, float]:

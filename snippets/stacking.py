@@ -29,6 +29,7 @@ from snippets.network import (
     init_network,
     jacobian_wrt_params,
     layer_sizes,
+    one_hidden_layer_params,
     params,
     predict,
     sigmoid,
@@ -216,7 +217,7 @@ SYMMETRY_MAX_UNITS = 6  # 6! 2^6 = 46,080 copies; each unit more multiplies the 
 def symmetry_copies(net: Network) -> list[Network]:
     """All M! 2^M networks obtained by permuting the hidden units and flipping the signs of
     (w_j, b_j, v_j) for a tanh layer (tanh is odd): every one computes the same function."""
-    (W, v), (b, c) = _one_hidden_layer("net", net, "tanh")
+    (W, v), (b, c) = one_hidden_layer_params(net, "tanh")
     M = as_positive_int("net: hidden units M", W.shape[0], maximum=SYMMETRY_MAX_UNITS)
     copies = []
     for order in itertools.permutations(range(M)):
@@ -225,16 +226,6 @@ def symmetry_copies(net: Network) -> list[Network]:
             copies.append(two_layer(s[:, None] * W[list(order)], s * b[list(order)], s * v[0, list(order)], c[0]))
     return copies
 # --8<-- [end:symmetries]
-
-
-def _one_hidden_layer(name: str, net: object, hidden: str) -> tuple[tuple, tuple]:
-    """((W, v), (b, c)) of a one-hidden-layer network with one output and this hidden activation,
-    or an error naming the argument."""
-    as_instance(name, net, Network)
-    if len(net.weights) != 2 or net.hidden != hidden or net.sizes[-1] != 1:
-        raise ValueError(f"{name}: expected a one-hidden-layer {hidden} network with one output, got sizes "
-                         f"{net.sizes} and hidden activation {net.hidden!r}")
-    return net.weights, net.biases
 
 
 def mean_squared_loss(net: Network, target: Network, X: np.ndarray = TEACHER_X) -> float:
@@ -273,7 +264,7 @@ def is_irreducible(net: Network, tol: float = 1e-8) -> bool:
     """Sussmann's condition for a one-hidden-layer tanh network: no unit with v_j = 0 or
     (w_j, b_j) = 0, and no two units with (w_j, b_j) = +-(w_k, b_k). Only then is the number of
     parameter vectors computing its function exactly M! 2^M."""
-    (W, v), (b, _) = _one_hidden_layer("net", net, "tanh")
+    (W, v), (b, _) = one_hidden_layer_params(net, "tanh")
     tol = as_finite_float("tol", tol)
     if tol < 0:
         raise ValueError(f"tol: expected a number >= 0, got {tol}")
@@ -308,7 +299,7 @@ def relu_rescaling_tangent(net: Network) -> np.ndarray:
 
     One such tangent per hidden unit; f does not change along any of them.
     """
-    (W, v), (b, _) = _one_hidden_layer("net", net, "relu")
+    (W, v), (b, _) = one_hidden_layer_params(net, "relu")
     M, d = W.shape
     tangents = []
     for j in range(M):

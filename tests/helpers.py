@@ -8,26 +8,35 @@ import functools
 import gzip
 import http.server
 import io
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.markdown_fences import ROOT
 
 # MkDocs 2's announcement, printed by Material, is silenced for every build the tests start (the
 # Makefile does the same for `make serve` and `make build`).
-MKDOCS_2_QUIET = {"DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1"}
+# The environment of every build, as the Makefile reads it (build.env: NAME=value lines).
+BUILD_ENV = dict(line.split("=", 1) for line in (ROOT / "build.env").read_text().splitlines()
+                 if line.strip() and not line.startswith("#"))
 
 
 def build_env(**extra: str) -> dict[str, str]:
     """The environment for a build the tests start: this process's, quietened, plus `extra`."""
-    return {**os.environ, **MKDOCS_2_QUIET, **extra}
+    return {**os.environ, **BUILD_ENV, **extra}
 
 
 # The first page and the modules it needs: enough to exercise every part of the pipeline quickly.
-PROJECT_SNIPPETS = ("__init__.py", "_checks.py", "figures.py", "style.py", "overview.py")
+PROJECT_SNIPPETS = ("__init__.py", "_checks.py", "figures.py", "style.py", "network.py", "overview.py")
 
 
 def mkdocs_build(project: Path, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -102,3 +111,190 @@ def served(site: Path, *, compress: bool = False) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# --- Chromium over the built site: the visits every browser test reads (started by conftest.py)
+
+CHROMIUM_SWITCHES = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--no-first-run", "--disable-quic"]
+# Headless Chromium is the whole browser, and it keeps its address bar's two WebUI popups loaded
+# and busy in a renderer of their own while any page is open: 0.3 to 0.4 s of CPU a second, a
+# third of what the browser pass cost on two cores.
+CHROMIUM_IDLE_UI = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
+
+VIEWPORTS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 900}}
+SCHEMES = ("light", "dark")
+ONE_PAGE_VISITS = {("light", "desktop"), ("dark", "phone")}
+BUDGET = json.loads((ROOT / "page-budget.json").read_text())
+RAW_TEX = re.compile(r"\\\(|\\\[|\$\$|(?<![\w$])\$[^$\s][^$\n]*\$(?![\w$])")
+
+
+@functools.cache
+def playwright_disabled_features() -> list[str]:
+    """The features Playwright itself turns off. Chromium keeps only the last --disable-features
+    switch, so ours must repeat Playwright's list (read from the installed driver, so that an
+    upgrade of Playwright cannot silently drop any)."""
+    import playwright
+
+    bundle = Path(playwright.__file__).parent / "driver" / "package" / "lib" / "coreBundle.js"
+    match = re.search(r"\bdisabledFeatures = \[(.*?)\]", bundle.read_text(), re.DOTALL)
+    features = re.findall(r'^\s*"(\w+)",?$', match.group(1), re.MULTILINE) if match else []
+    if not features:
+        raise RuntimeError(f"Playwright's list of disabled Chromium features not found in {bundle}: "
+                           "update playwright_disabled_features() for this version of Playwright")
+    return features
+
+
+def chromium_args() -> list[str]:
+    return [*CHROMIUM_SWITCHES, "--disable-features=" + ",".join(playwright_disabled_features() + CHROMIUM_IDLE_UI)]
+
+
+
+class Visit:
+    """One page load: what the console said, which requests failed or left the machine, bytes."""
+
+    def __init__(self, browser, base: str, path: str, scheme: str, viewport: str, wait_until: str = "networkidle",
+                 **context_options) -> None:
+        self.context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme, **context_options)
+        self.page = self.context.new_page()
+        self.console_errors: list[str] = []
+        self.failed: list[str] = []
+        self.remote: list[str] = []
+        self.bytes: dict[str, int] = {}
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("response", self._record)
+
+        def route(route) -> None:
+            if urlsplit(route.request.url).hostname != "127.0.0.1" and not route.request.url.startswith("data:"):
+                self.remote.append(route.request.url)
+                route.abort()
+            else:
+                route.continue_()
+
+        self.context.route("**/*", route)
+        self.page.goto(base + path, wait_until=wait_until)
+
+    def _record(self, response) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.url} (HTTP {response.status})")
+        length = response.headers.get("content-length")
+        if length is not None and response.url.startswith("http://127.0.0.1"):
+            self.bytes[urlsplit(response.url).path] = int(length)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+# axe-core rules whose outcome depends on colours, and so may differ between the two palettes.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+PAGE_FACTS = {
+    "scheme": "() => document.body.getAttribute('data-md-color-scheme')",
+    "broken_images": "() => [...document.querySelectorAll('article img')].filter(e => e.offsetParent !== null"
+                     " && !(e.complete && e.naturalWidth > 0)).map(e => e.src)",
+    "images_without_alt": "() => [...document.querySelectorAll('article img')]"
+                          ".filter(e => (e.getAttribute('alt') || '').trim().length < 20).map(e => e.src)",
+    "text": "() => { const a = document.querySelector('article').cloneNode(true);"
+            " a.querySelectorAll('pre, code, script, math, .slider-widget').forEach(e => e.remove());"
+            " return a.innerText; }",
+    "formulas": "() => document.querySelectorAll('article math').length",
+    "dom_elements": "() => document.getElementsByTagName('*').length",
+    # A formula the browser could not lay out as MathML would have no width.
+    "formulas_without_width": "() => [...document.querySelectorAll('article math')]"
+                              ".filter(m => m.checkVisibility() && m.getBoundingClientRect().width === 0).length",
+}
+
+
+async def visit_async(browser, base: str, path: str, scheme: str, viewport: str) -> dict:
+    """Load one page, scroll through it, wait for the network to settle, and report what happened;
+    at desktop width also run axe-core on it."""
+    from axe_playwright_python.async_playwright import Axe
+
+    context = await browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)
+    page = await context.new_page()
+    result: dict = {"console_errors": [], "failed": [], "remote": [], "bytes": {}}
+    page.on("console", lambda m: m.type == "error" and result["console_errors"].append(m.text))
+    page.on("pageerror", lambda e: result["console_errors"].append(str(e)))
+    page.on("requestfailed", lambda r: result["failed"].append(f"{r.url} ({r.failure})"))
+
+    def record(response) -> None:
+        if response.status >= 400:
+            result["failed"].append(f"{response.url} (HTTP {response.status})")
+        length = response.headers.get("content-length")
+        if length is not None and response.url.startswith("http://127.0.0.1"):
+            result["bytes"][urlsplit(response.url).path] = int(length)
+
+    page.on("response", record)
+
+    async def route(route) -> None:
+        if urlsplit(route.request.url).hostname != "127.0.0.1" and not route.request.url.startswith("data:"):
+            result["remote"].append(route.request.url)
+            await route.abort()
+        else:
+            await route.continue_()
+
+    await context.route("**/*", route)
+    await page.goto(base + path, wait_until="load")
+    await page.wait_for_load_state("networkidle")
+    # What a first visit downloads before the reader scrolls (the search index included), as sent
+    # compressed: the page budget.
+    result["first_view_bytes"] = dict(result["bytes"])
+    # Ask for every shown lazy image now, as a reader scrolling to the end would (the other palette's
+    # figure stays hidden and unloaded): the check below is about
+    # whether each image exists and decodes. (Scrolling through instead costs a repaint per screen.)
+    await page.evaluate("() => document.querySelectorAll('article img').forEach(img => {"
+                        " if (img.offsetParent !== null && !img.complete) img.loading = 'eager'; })")
+    await page.wait_for_load_state("networkidle")
+    await page.wait_for_function("() => [...document.querySelectorAll('article img')]"
+                                 ".every(img => img.offsetParent === null || img.complete)", timeout=10_000)
+    for name, script in PAGE_FACTS.items():
+        result[name] = await page.evaluate(script)
+    if viewport == "desktop" and path not in BUDGET["not_article_pages"]:
+        # The palettes differ only in colours: the dark pass runs the rules that look at colour.
+        options = {"resultTypes": ["violations"]}
+        if scheme == "dark":
+            options["runOnly"] = {"type": "rule", "values": COLOUR_RULES}
+        axe = await Axe().run(page, options=options)
+        result["axe"] = [v for v in axe.response["violations"] if v["impact"] in ("serious", "critical")]
+    await context.close()
+    return result
+
+
+def visit_every_page(site: Path) -> dict[tuple[str, str, str], dict]:
+    """Every page of `site` in both palettes at both widths (the one-page version in two of the
+    four ways), four at a time: {(path, palette, width): what visit_async reported}."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    async def run_all(base: str) -> dict:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=chromium_args())
+            # Four at a time keep two cores busy (more only stretch each visit towards Playwright's
+            # 30 s timeout), and the longest visits (the one-page version, axe runs) go first so
+            # that none of them is left to run alone at the end.
+            limit = asyncio.Semaphore(4)
+            keys = [(path, scheme, viewport) for path in site_pages(site)
+                    for scheme in SCHEMES for viewport in VIEWPORTS
+                    # The one-page version repeats every chapter (each visited four ways above):
+                    # once per palette and once per width is enough for it.
+                    if path not in BUDGET["not_article_pages"] or (scheme, viewport) in ONE_PAGE_VISITS]
+            keys.sort(key=lambda key: (key[0] not in BUDGET["not_article_pages"], key[2] != "desktop"))
+
+            async def one(key: tuple[str, str, str]) -> dict:
+                async with limit:
+                    return await visit_async(browser, base, *key)
+
+            results = await asyncio.gather(*(one(key) for key in keys))
+            await browser.close()
+            return dict(zip(keys, results, strict=True))
+
+    with served(site, compress=True) as base:  # gzip, as GitHub Pages serves text
+        return asyncio.run(run_all(base))
+
+
+
+
+# The bytes of each page's first view, recorded by the budget test for the terminal summary.
+PAGE_SIZES = pytest.StashKey[dict]()

@@ -358,14 +358,19 @@ def test_make_build_replaces_the_site_only_after_a_build_that_succeeded(tmp_path
 
 
 def test_fingerprints_follow_every_cached_library_statsmodels_included(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitekit import cache
     from sitekit import fingerprint as fingerprint_module
     from snippets.glm import statsmodels_agreement
 
+    assert {"numpy", "matplotlib", "statsmodels", "scour", "math-core", "fonttools"} <= set(cache.LIBRARIES)
     before = fingerprint_module._fingerprint(statsmodels_agreement)
-    real = fingerprint_module.version
-    monkeypatch.setattr(fingerprint_module, "version",
-                        lambda name: "0.0-other" if name == "statsmodels" else real(name))
-    assert fingerprint_module._fingerprint(statsmodels_agreement) != before
+    real = cache.version
+    monkeypatch.setattr(cache, "version", lambda name: "0.0-other" if name == "statsmodels" else real(name))
+    cache.library_versions.cache_clear()
+    try:
+        assert fingerprint_module._fingerprint(statsmodels_agreement) != before
+    finally:
+        cache.library_versions.cache_clear()
 
 
 def test_the_internals_build_cache_stands_in_for_are_still_there() -> None:
@@ -385,12 +390,30 @@ def test_the_internals_build_cache_stands_in_for_are_still_there() -> None:
 
 def test_build_cache_switches_itself_off_once_on_an_unknown_version(monkeypatch: pytest.MonkeyPatch) -> None:
     from hooks import build_cache
-    from sitekit import memo
+    from sitekit import cache
 
     assert build_cache.verified()  # the installed versions are the checked ones
-    real = memo.version
-    monkeypatch.setattr(memo, "version", lambda name: "99.0.0" if name == "mkdocs-material" else real(name))
+    real = cache.version
+    monkeypatch.setattr(cache, "version", lambda name: "99.0.0" if name == "mkdocs-material" else real(name))
     monkeypatch.setitem(build_cache._state, "told", False)
     with pytest.warns(UserWarning, match="not checked against mkdocs-material 99.0.0"):
         assert not build_cache.verified()
     assert not build_cache.verified()  # said once
+
+
+def test_one_key_scheme_and_one_pruning_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitekit import cache
+
+    key = cache.key("inputs", b"more")
+    assert cache.KEY.fullmatch(key) and key == cache.key("inputs", b"more") != cache.key("inputs", b"other")
+    monkeypatch.setattr(cache, "library_versions", lambda: "numpy=0.0")  # an upgrade changes every key
+    assert cache.key("inputs", b"more") != key
+    old = cache.store(tmp_path, "glm.fit", "a" * cache.KEY_LENGTH, "json", {"beta": 1})
+    other_kind = cache.store(tmp_path, "glm.fit", "a" * cache.KEY_LENGTH, "txt", "kept: another extension")
+    other_name = cache.store(tmp_path, "glm.fit_more", "a" * cache.KEY_LENGTH, "json", [1])
+    new = cache.store(tmp_path, "glm.fit", "b" * cache.KEY_LENGTH, "json", {"beta": 2})
+    assert not old.exists() and not (tmp_path / f"{old.name}.sha256").exists()
+    assert cache.read_json(new) == {"beta": 2} and other_kind.exists() and other_name.exists()
+    assert cache.folder(tmp_path, "values") == tmp_path / ".build-cache" / "values"
+    monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert cache.folder(tmp_path, "values") == tmp_path / "elsewhere" / "values"

@@ -20,7 +20,7 @@ import yaml
 
 from conftest import EXECUTED_FENCES
 from hooks.notebooks import INSTALL_TAG, PINNED, WHEEL_DIR, NotebookError, execute, find_notebooks, wheel_url
-from sitekit import memo, wheel
+from sitekit import cache, wheel
 from snippets.figures import registry
 from tests.helpers import build_env, edit, mkdocs_build
 from tests.markdown_fences import ROOT
@@ -174,8 +174,8 @@ def test_notebooks_execute_once_and_again_only_when_what_they_import_changes(pro
     assert executed_line(mkdocs_build(project).stderr) == "0 (none)"
 
     # A function in the same module that the notebook's code does not reach: nothing either.
-    edit(project / "snippets" / "overview.py", "return float(theta.v @ np.tanh(theta.W @ x + theta.b) + theta.c)",
-         "return float(theta.v @ np.tanh(theta.W @ x + theta.b) + 2 * theta.c - theta.c)")
+    edit(project / "snippets" / "overview.py", "return float(v[0] @ np.tanh(W @ x + b) + c[0])",
+         "return float(v[0] @ np.tanh(W @ x + b) + 2 * c[0] - c[0])")
     assert executed_line(mkdocs_build(project).stderr) == "0 (none)"
 
     # The module it imports changes: it runs again, and the page shows the new output.
@@ -304,7 +304,7 @@ def test_a_downloaded_notebook_runs_in_a_fresh_environment_with_what_it_installs
     canonical = wheel_url("https://nn-glm.github.io/", version)
     assert any(a.endswith(f" @ {canonical}") for a in arguments), arguments
     pins = {a.split("==")[0]: a.split("==")[1] for a in arguments if "==" in a}
-    assert pins == {library: memo.version(library) for library in PINNED}
+    assert pins == {library: cache.version(library) for library in PINNED}
     # The same install, with the wheel from the built site's folder instead of the canonical URL.
     local = built_site / WHEEL_DIR / wheel.wheel_name(version)
     arguments = [a.replace(canonical, local.as_uri()) for a in arguments]
@@ -315,7 +315,7 @@ def test_a_downloaded_notebook_runs_in_a_fresh_environment_with_what_it_installs
     subprocess.run([uv(), "pip", "install", "--quiet", "--python", str(python), *arguments], check=True, env=env)
     # Jupyter's part, which the reader has: a kernel in that environment.
     subprocess.run([uv(), "pip", "install", "--quiet", "--python", str(python),
-                    f"ipykernel=={memo.version('ipykernel')}"],
+                    f"ipykernel=={cache.version('ipykernel')}"],
                    check=True, env=env)
     kernels = tmp_path / "kernels" / "fresh"
     kernels.mkdir(parents=True)

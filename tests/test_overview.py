@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from snippets.network import init_network, one_hidden_layer_params, params
 from snippets.overview import (
-    NetworkParams,
     linear_predictor,
     network_second_derivative_along_line,
     one_hidden_layer,
@@ -59,8 +59,10 @@ def test_network_with_frozen_hidden_layer_is_affine_in_output_layer() -> None:
     x, theta = rng.standard_normal(3), random_params(rng, 3, 4)
     v1, v2 = rng.standard_normal(4), rng.standard_normal(4)
 
+    (W, _), (b, _) = one_hidden_layer_params(theta)
+
     def f(v: np.ndarray, c: float) -> float:
-        return one_hidden_layer(x, NetworkParams(theta.W, theta.b, v, c))
+        return one_hidden_layer(x, theta.with_params([W, v[None, :]], [b, np.array([c])]))
 
     assert f(v1 + v2, 2.0) - f(v1, 1.0) - f(v2, 1.0) + f(0 * v1, 0.0) == pytest.approx(0, abs=1e-12)
 
@@ -72,8 +74,7 @@ def test_network_with_frozen_hidden_layer_is_affine_in_output_layer() -> None:
         (lambda: linear_predictor([1.0, np.nan], [1.0, 2.0]), ValueError, "x: contains NaN"),
         (lambda: linear_predictor("ab", [1.0, 2.0]), TypeError, "x: expected"),
         (lambda: linear_predictor([[1.0]], [1.0]), ValueError, "x: expected a 1-dimensional"),
-        (lambda: NetworkParams(np.ones((2, 3)), np.ones(3), np.ones(2), 0.0), ValueError, "b, v"),
-        (lambda: NetworkParams(np.ones((2, 3)), np.ones(2), np.ones(2), np.inf), ValueError, "c: contains"),
+        (lambda: one_hidden_layer(np.ones(2), init_network([2, 3, 3, 1])), ValueError, "theta: expected a one-hidden"),
         (lambda: one_hidden_layer(np.ones(2), random_params(np.random.default_rng(0), 3, 2)), ValueError,
          "x: expected length"),
         (lambda: linear_predictor([True, False], [1.0, 2.0]), TypeError, "x: expected real"),
@@ -84,16 +85,15 @@ def test_bad_input_is_named(call, error: type[Exception], message: str) -> None:
         call()
 
 
-def test_network_params_hold_float_arrays_whatever_they_were_given() -> None:
-    theta = NetworkParams([[1, 2], [3, 4]], [0, 1], [1, -1], 2)
-    for name, shape in (("W", (2, 2)), ("b", (2,)), ("v", (2,))):
-        value = getattr(theta, name)
-        assert isinstance(value, np.ndarray) and value.dtype == float and value.shape == shape, name
-    assert isinstance(theta.c, float) and theta.c == 2.0
-    for bad in ({"W": [1.0, 2.0]}, {"b": [[0.0, 1.0]]}, {"v": [[1.0, -1.0]]}, {"c": [2.0]}):
-        arguments = {"W": [[1.0, 2.0], [3.0, 4.0]], "b": [0.0, 1.0], "v": [1.0, -1.0], "c": 2.0, **bad}
-        with pytest.raises(ValueError, match=f"^{next(iter(bad))}:"):
-            NetworkParams(**arguments)
+def test_network_parameters_add_and_scale_layer_by_layer() -> None:
+    rng = np.random.default_rng(5)
+    theta1, theta2 = random_params(rng, 3, 4), random_params(rng, 3, 4)
+    total, scaled = theta1 + theta2, 2.5 * theta1
+    assert np.array_equal(params(total), params(theta1) + params(theta2))
+    assert np.array_equal(params(scaled), 2.5 * params(theta1)) and np.array_equal(params(theta1 * 2.5), params(scaled))
+    assert (total.hidden, total.output, total.sizes) == ("tanh", "identity", (3, 4, 1))
+    with pytest.raises(ValueError, match="^other: networks of different architectures"):
+        theta1 + init_network([3, 4, 1], "relu")
 
 
 def test_parameters_of_networks_of_different_shapes_do_not_add() -> None:

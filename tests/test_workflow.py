@@ -36,3 +36,12 @@ def test_the_workflow_runs_the_readme_test_command_with_the_browser_tests() -> N
     test_step = next(step for step in steps if step.get("run") == "make test")
     assert test_step["env"]["CI"] == "true"  # so that the browser tests fail rather than skip
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_test_files_import_helpers_only_from_conftest_and_tests_helpers() -> None:
+    # A test module imported by another is collected twice and couples the two; shared code lives
+    # in conftest.py or tests/helpers.py (tests/markdown_fences.py is the Markdown fence plugin's).
+    importers = [path.relative_to(ROOT).as_posix() for path in [ROOT / "conftest.py", *ROOT.glob("tests/*.py"),
+                                                                  *ROOT.glob("bench/*.py")]
+                 if re.search(r"^\s*(from|import) tests\.test_", path.read_text(), re.MULTILINE)]
+    assert importers == []
