@@ -49,8 +49,8 @@ def scratch_copy() -> Path:
     # notebook section go too).
     config = re.sub(r"\nhooks:\n(?:  - .*\n)+", "\n", (root / "mkdocs.yml").read_text())
     config = re.sub(r"\n(?:  # [^\n]*\n)*  - sitekit\.\w+\n", "\n", config)
-    config = re.sub(r"  - pymdownx\.superfences:\n      custom_fences:\n(?:        .*\n)+", "  - pymdownx.superfences\n",
-                    config)
+    fences = r"  - pymdownx\.superfences:\n      custom_fences:\n(?:        .*\n)+"
+    config = re.sub(fences, "  - pymdownx.superfences\n", config)
     config = re.sub(r"\n(?:  # [^\n]*\n)*  - notebooks:\n(?:      .*\n)+", "\n", config)
     config = re.sub(r"\n  - Notebooks:\n(?:      - .*\n)+", "\n", config)
     (root / "mkdocs-floor.yml").write_text(config.replace("strict: true", "strict: false"))
