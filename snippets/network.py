@@ -117,12 +117,10 @@ class Network:
                 (self.sizes, self.hidden, self.output, self.output_scale):
             raise ValueError(f"other: networks of different architectures cannot be added (sizes {self.sizes} "
                              f"and {other.sizes})")
-        return self.with_params([W + V for W, V in zip(self.weights, other.weights, strict=True)],
-                                [b + c for b, c in zip(self.biases, other.biases, strict=True)])
+        return with_flat_params(self, params(self) + params(other))
 
     def __mul__(self, t: float) -> Network:
-        t = as_finite_float("t", t)
-        return self.with_params([t * W for W in self.weights], [t * b for b in self.biases])
+        return with_flat_params(self, as_finite_float("t", t) * params(self))
 
     __rmul__ = __mul__
 

@@ -72,9 +72,9 @@ def network_second_derivative_along_line(x: np.ndarray, theta: Network, directio
     f'' = 2 dv^T (tanh'(u) * a) + v^T (tanh''(u) * a^2), where tanh' = 1 - tanh^2 and
     tanh'' = -2 tanh (1 - tanh^2). A GLM's eta has second derivative 0 along every line.
     """
-    _same_shape("theta", theta, "direction", direction)
-    (W, v), (b, _) = one_hidden_layer_params(theta, name="theta")
-    (dW, dv), (db, _) = one_hidden_layer_params(direction, name="direction")
+    _same_shape("theta", theta, "direction", direction)  # both one-hidden-layer tanh networks
+    (W, v), (b, _) = theta.weights, theta.biases
+    (dW, dv), (db, _) = direction.weights, direction.biases
     x = as_real_array("x", x, ndim=1, length=W.shape[1])
     u, a = W @ x + b, dW @ x + db
     h = np.tanh(u)

@@ -115,10 +115,21 @@ def test_bad_registrations_are_refused(name: str, alt: str, caption: str, messag
         figure(name, alt=alt, caption=caption)
 
 
-@pytest.mark.parametrize("reason", ["big", "", 25])
+@pytest.mark.parametrize("reason", ["big", "", 25, "four words are short"])
 def test_a_size_exemption_needs_a_reason(reason: object) -> None:
     with pytest.raises(ValueError, match=r"^larger_because: figure 'ok-name' needs a reason of a few words"):
         figure("ok-name", alt="a" * 50, caption="c", larger_because=reason)
+
+
+def test_five_words_make_a_reason_and_forty_characters_an_alt_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(figures_module, "_REGISTRY", {})  # leave the real registry untouched
+
+    @figure("edge-case", alt="a" * 40, caption="c", larger_because="a raster of many pixels")
+    def draw() -> Figure:
+        return Figure()
+
+    spec = figures_module._REGISTRY["edge-case"]
+    assert (spec.name, spec.larger_because) == ("edge-case", "a raster of many pixels")
 
 
 def test_one_name_for_two_functions_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -85,6 +85,13 @@ def test_bad_input_is_named(call, error: type[Exception], message: str) -> None:
         call()
 
 
+def test_the_second_derivative_wants_one_input_vector() -> None:
+    rng = np.random.default_rng(6)
+    theta, direction = random_params(rng, 2, 3), random_params(rng, 2, 3)
+    with pytest.raises(ValueError, match="^x: expected a 1-dimensional"):
+        network_second_derivative_along_line(np.ones((2, 1)), theta, direction)
+
+
 def test_network_parameters_add_and_scale_layer_by_layer() -> None:
     rng = np.random.default_rng(5)
     theta1, theta2 = random_params(rng, 3, 4), random_params(rng, 3, 4)
