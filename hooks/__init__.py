@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sitekit import cache
 from sitekit.context import Site, nav_pages
 
 
 def project_root(config) -> Path:
     """The project folder: the one that holds mkdocs.yml (config is MkDocs' MkDocsConfig)."""
     return Path(config.config_file_path).parent
+
+
+def cache_dir(config, kind: str) -> Path:
+    """The build's cache folder for one kind of entry (sitekit.cache.folder)."""
+    return cache.folder(project_root(config), kind)
 
 
 def site_of(config) -> Site:

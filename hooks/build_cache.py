@@ -38,8 +38,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from hooks import project_root
-from sitekit import cache, memo
+from hooks import cache_dir
+from sitekit import cache
 
 log = logging.getLogger("mkdocs.hooks.build_cache")
 
@@ -73,7 +73,7 @@ def _installed(directory: str) -> bool:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if not verified():
         return config
-    theme, directory = config.theme, memo.cache_dir(project_root(config), "theme")
+    theme, directory = config.theme, cache_dir(config, "theme")
     installed = [d for d in theme.dirs if _installed(d)]
     others = [d for d in theme.dirs if not _installed(d)]
     if not installed:
@@ -126,7 +126,7 @@ class VerifiedBytecodeCache(jinja2.BytecodeCache):
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files) -> jinja2.Environment:
     if not verified():
         return env
-    directory = memo.cache_dir(project_root(config), "templates")
+    directory = cache_dir(config, "templates")
     directory.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = VerifiedBytecodeCache(directory)
     return env
@@ -147,7 +147,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     if plugin is None or not plugin.config.enabled or not verified():
         return
     # Under the library versions alone (cache.key()): each page's entries are keyed inside it.
-    path = cache.entry(memo.cache_dir(project_root(config), "search"), "entries", cache.key(), "json")
+    path = cache.entry(cache_dir(config, "search"), "entries", cache.key(), "json")
     if _search["path"] != path:  # the first build of this process: read what earlier ones left
         _search.update(path=path, stored=cache.read_json(path) or {})
     _search.update(used={}, parsed=0)

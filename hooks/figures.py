@@ -11,7 +11,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-from hooks import project_root
+from hooks import cache_dir
 from sitekit import figures, memo
 
 log = logging.getLogger("mkdocs.hooks.figures")
@@ -24,14 +24,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    directory = memo.cache_dir(project_root(config), "figures")
-    directory.mkdir(parents=True, exist_ok=True)
-    keys = figures.figure_keys()
-    missing = figures.missing(directory, keys)
-    if missing:
-        figures.start_rendering(missing, keys, directory)
-    else:  # nothing to draw after all: let a prepared worker go
-        figures.stop_workers(wait=False)
+    directory = cache_dir(config, "figures")
+    keys, missing = figures.start_drawing(directory)
     log.info("figures: rendered %d (%s), %d from cache", len(missing), ", ".join(missing) or "none",
              len(keys) - len(missing))
     for name, key in keys.items():

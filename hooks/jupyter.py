@@ -42,13 +42,12 @@ defer_import("mkdocs_jupyter.convert")
 
 from mkdocs_jupyter import plugin as _mkdocs_jupyter  # noqa: E402
 
-from hooks import project_root  # noqa: E402
-from sitekit import memo  # noqa: E402
+from hooks import cache_dir  # noqa: E402
 
 
 class Plugin(_mkdocs_jupyter.Plugin):
     def on_config(self, config):
-        self.config["cache_dir"] = str(memo.cache_dir(project_root(config), "mkdocs-jupyter"))
+        self.config["cache_dir"] = str(cache_dir(config, "mkdocs-jupyter"))
         return config
 
 

@@ -16,15 +16,14 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from hooks import project_root
-from sitekit import memo
+from hooks import cache_dir
 from sitekit.formulas import FONT_URI, formulas_for, write_math_font
 from sitekit.search_text import rewrite_search_index
 
 
 def formulas(config: MkDocsConfig):
     """The build's typeset formulas (sitekit.pages typesets through the same object)."""
-    return formulas_for(memo.cache_dir(project_root(config), "math"))
+    return formulas_for(cache_dir(config, "math"))
 
 
 @event_priority(50)  # before the search plugin reads the page; hooks/pages.py puts it back after
@@ -45,10 +44,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     # The search index holds the notebook pages' formulas as TeX: results show readers plain text.
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.exists():
-        rewrite_search_index(index, memo.cache_dir(project_root(config), "search-text"))
+        rewrite_search_index(index, cache_dir(config, "search-text"))
     typeset = formulas(config)
     typeset.save()
-    write_math_font(Path(config.site_dir), typeset.in_use(), memo.cache_dir(project_root(config), "math-font"))
+    write_math_font(Path(config.site_dir), typeset.in_use(), cache_dir(config, "math-font"))
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

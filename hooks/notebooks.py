@@ -41,7 +41,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from hooks import project_root
+from hooks import cache_dir
 from sitekit import cache, launch, memo, wheel
 from sitekit.examples import cache_key
 from sitekit.figures import figure_path
@@ -218,7 +218,7 @@ def executed_notebooks(config: MkDocsConfig, notebooks: list[Notebook]) -> tuple
     """Path of each executed .ipynb (KEY/notebooks/NAME.ipynb in the cache), from the cache where its
     key matches; and the names of the notebooks executed now."""
     root = Path(config.config_file_path).parent
-    directory = memo.cache_dir(project_root(config), "notebooks")
+    directory = cache_dir(config, "notebooks")
     keys = {nb.name: cached_execution_key(nb) for nb in notebooks}
     paths = {nb.name: directory / keys[nb.name] / nb.ipynb_uri for nb in notebooks}
     missing = [nb for nb in notebooks if not cache.is_valid(paths[nb.name])]
@@ -285,7 +285,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = Path(config.config_file_path).parent
     version = wheel.project_metadata(root)["version"]
     install_source = install_cell_source(config.site_url or "/", version)
-    published = memo.cache_dir(project_root(config), "notebooks-published")
+    published = cache_dir(config, "notebooks-published")
     paths = {name: published_notebook(path, install_source, published, name) for name, path in paths.items()}
     # The wheel the install cell names, served by the site.
     files.append(File.generated(config, f"{WHEEL_DIR}/{wheel.wheel_name(version)}",

@@ -12,8 +12,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from hooks import project_root, site_of
-from sitekit import context, examples, memo, shortcodes
+from hooks import cache_dir, site_of
+from sitekit import context, examples, shortcodes
 from sitekit.cite import add_cite_buttons
 from sitekit.formulas import formulas_for
 
@@ -21,7 +21,7 @@ log = logging.getLogger("mkdocs.hooks.pages")
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    shortcodes.forget_results(memo.cache_dir(project_root(config), "values"))
+    shortcodes.forget_results(cache_dir(config, "values"))
     examples.counts.update(ran=0, cached=0)
 
 
@@ -37,10 +37,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 @event_priority(-50)  # after the search plugin has read the page with its formulas as TeX (hooks/math.py)
-def on_page_context(context, page: Page, config: MkDocsConfig, nav):
-    page.content = formulas_for(memo.cache_dir(project_root(config), "math")).restore_after_search(page.file.src_uri,
-                                                                                                  page.content)
-    return context
+def on_page_context(template_context, page: Page, config: MkDocsConfig, nav):
+    page.content = formulas_for(cache_dir(config, "math")).restore_after_search(page.file.src_uri, page.content)
+    return template_context
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-from hooks import project_root
+from hooks import cache_dir
 from sitekit import memo
 
 log = logging.getLogger("mkdocs.hooks.setup")
@@ -61,7 +61,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for name in [n for n in sys.modules if n == "snippets" or n.startswith("snippets.")]:
         del sys.modules[name]
     root = Path(config.config_file_path).parent
-    memo.begin(memo.cache_dir(project_root(config), "memo"), root / "snippets")
+    memo.begin(cache_dir(config, "memo"), root / "snippets")
     return config
 
 

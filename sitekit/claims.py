@@ -149,14 +149,12 @@ def link_claim_titles(content: str, titles: dict[str, str], site: Site, page: Pa
 
 def claims_index_markdown(page_src: str, site: Site) -> str:
     """Every claim on the site, page by page in nav order: a link, the statement, the tests."""
-    tests = tests_by_claim(site)
     here = Path(page_src).parent.as_posix()
     blocks = []
-    for src in site.nav:
-        for claim in parse_claims((site.docs_dir / src).read_text(), src):
-            target = Path(src).as_posix() if here in ("", ".") else f"../{src}"
-            checked = ", ".join(f"`{node}`" for node in sorted(tests.get(claim.id, []))) or "**no test**"
-            blocks.append(f"**[{claim.anchor}]({target}#{claim.anchor})**: {claim.title}\n"
-                          f"{{: .claim-index-title }}\n\n{claim.statement}\n\n"
-                          f"<small>Checked by {checked}</small>")
+    for claim in site_claims(site):
+        target = claim.page if here in ("", ".") else f"../{claim.page}"
+        checked = ", ".join(f"`{node}`" for node in claim.tests) or "**no test**"
+        blocks.append(f"**[{claim.anchor}]({target}#{claim.anchor})**: {claim.title}\n"
+                      f"{{: .claim-index-title }}\n\n{claim.statement}\n\n"
+                      f"<small>Checked by {checked}</small>")
     return "\n\n---\n\n".join(blocks)

@@ -10,7 +10,6 @@ asks `for_markdown(md)` and gets the same answer from either.
 from __future__ import annotations
 
 import os
-import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,10 +37,6 @@ class Site:
 class Page:
     src: str  # docs-relative source path, e.g. "glm.md"
     url: str  # site-relative URL, e.g. "glm/" ("" for the home page)
-
-    def relative(self, path: str) -> str:
-        """`path` (docs-relative) as a link from this page's source file."""
-        return posixpath.relpath(path, posixpath.dirname(self.src) or ".")
 
 
 def page_url(src: str) -> str:

@@ -147,16 +147,25 @@ def missing(directory: Path, keys: dict[str, str]) -> list[str]:
                   if not all(cache.is_valid(p) for p in cache_paths(directory, name, key).values()))
 
 
-def write_figures(site_dir: Path, directory: Path) -> list[str]:
-    """Every registered figure into site_dir/figures/, drawn where the cache (`directory`) lacks
-    it; the names drawn. For a generator that runs no MkDocs hooks (Zensical), after its build."""
+def start_drawing(directory: Path) -> tuple[dict[str, str], list[str]]:
+    """Every figure's cache key, and the figures the cache folder lacks, which workers start
+    drawing now (finish_rendering waits for them); with none to draw, a prepared worker is let go."""
     directory.mkdir(parents=True, exist_ok=True)
     keys = figure_keys()
     to_draw = missing(directory, keys)
-    (site_dir / FIGURE_DIR).mkdir(parents=True, exist_ok=True)
     if to_draw:
         start_rendering(to_draw, keys, directory)
-        finish_rendering(site_dir)
+    else:
+        stop_workers(wait=False)
+    return keys, to_draw
+
+
+def write_figures(site_dir: Path, directory: Path) -> list[str]:
+    """Every registered figure into site_dir/figures/, drawn where the cache (`directory`) lacks
+    it; the names drawn. For a generator that runs no MkDocs hooks (Zensical), after its build."""
+    keys, to_draw = start_drawing(directory)
+    (site_dir / FIGURE_DIR).mkdir(parents=True, exist_ok=True)
+    finish_rendering(site_dir)
     for name, key in keys.items():
         if name not in to_draw:
             for variant, path in cache_paths(directory, name, key).items():

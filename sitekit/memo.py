@@ -18,14 +18,6 @@ from sitekit import cache as cache_io
 _memo: dict = {"directory": None, "key": None, "entries": {}, "dirty": False}
 
 
-def cache_dir(project: Path, kind: str) -> Path:
-    """Where the build keeps what it computed, by kind (sitekit.cache.folder)."""
-    return cache_io.folder(project, kind)
-
-
-version = cache_io.version  # the installed version of a distribution (sitekit.cache)
-
-
 PIPELINE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "hooks")
 
 
@@ -39,7 +31,6 @@ def tree_digest(snippets_dir: Path) -> str:
 
 def begin(cache_dir: Path, snippets_dir: Path) -> None:
     """Start a build: load the memo of this source tree, if an earlier build left one."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
     key = tree_digest(snippets_dir)
     entries = cache_io.read_json(cache_io.entry(cache_dir, "memo", key, "json")) or {}
     _memo.update(directory=cache_dir, key=key, entries=entries, dirty=False)
