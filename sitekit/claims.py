@@ -147,14 +147,40 @@ def link_claim_titles(content: str, titles: dict[str, str], site: Site, page: Pa
     return CLAIM_TITLE_HTML.sub(link, content)
 
 
+PAGE_HEADING = re.compile(r"^# (?P<title>.+?)(?:\s*\{[^}]*\})?\s*$", re.MULTILINE)
+
+
+def page_heading(markdown: str, src: str) -> str:
+    """The text of a page's level-1 heading, without its attribute list."""
+    match = PAGE_HEADING.search(markdown)
+    if match is None:
+        raise ValueError(f"{src}: no level-1 heading")
+    return match.group("title")
+
+
 def claims_index_markdown(page_src: str, site: Site) -> str:
-    """Every claim on the site, page by page in nav order: a link, the statement, the tests."""
+    """Every claim on the site, under the title of its page, in nav order: its title linked to its
+    box, its id, the tests that check it. The statements stay in the boxes (and in claims.json):
+    247 formulas on one page made it the heaviest page of the site on a phone."""
     here = Path(page_src).parent.as_posix()
-    blocks = []
+    by_page: dict[str, list[Claim]] = {}
     for claim in site_claims(site):
-        target = claim.page if here in ("", ".") else f"../{claim.page}"
-        checked = ", ".join(f"`{node}`" for node in claim.tests) or "**no test**"
-        blocks.append(f"**[{claim.anchor}]({target}#{claim.anchor})**: {claim.title}\n"
-                      f"{{: .claim-index-title }}\n\n{claim.statement}\n\n"
-                      f"<small>Checked by {checked}</small>")
-    return "\n\n---\n\n".join(blocks)
+        by_page.setdefault(claim.page, []).append(claim)
+    sections = []
+    for src, claims in by_page.items():
+        target = src if here in ("", ".") else f"../{src}"
+        stem = Path(src).with_suffix("").as_posix().replace("/", "-")
+        heading = page_heading((site.docs_dir / src).read_text(), src)
+        entries = []
+        for claim in claims:
+            by_file: dict[str, list[str]] = {}
+            for node in claim.tests:
+                file, _, name = node.partition("::")
+                by_file.setdefault(file, []).append(f"`{name}`")
+            checked = "; ".join(f"`{file}`: {', '.join(names)}" for file, names in by_file.items())
+            entries.append(f"- [{claim.title}]({target}#{claim.anchor})<br>"
+                           f"<small>`{claim.anchor}`, checked by {checked or '**no test**'}</small>")
+        anchor = "claims-overview" if stem == "index" else f"claims-{stem}"
+        sections.append(f"## {heading} {{#{anchor}}}\n\n<div class=\"claims-index\" markdown>\n\n"
+                        + "\n".join(entries) + "\n\n</div>")
+    return "\n\n".join(sections)

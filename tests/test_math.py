@@ -44,3 +44,11 @@ def test_a_prime_is_drawn_at_full_size_after_its_letter() -> None:
     # As a superscript, Chromium draws the prime glyph at script size: a speck above the letter.
     assert mathml("b''(\\theta)", False).startswith('<math><mi>b</mi><mo lspace="0" rspace="0">″</mo>')
     assert "<msup>" in mathml("x^2", False)  # other superscripts are untouched
+
+
+def test_an_operator_name_is_one_identifier() -> None:
+    # math-core's empty <mspace/> before the name draws nothing; without it, two elements fewer per name.
+    assert mathml("\\exp x", False) == ('<math><mrow><mi>exp</mi><mo lspace="0.1667em">&ApplyFunction;</mo>'
+                                        "<mi>x</mi></mrow></math>")
+    assert "<mspace/>" not in mathml("\\operatorname{Var}(y) + \\log \\mu", False)
+    assert "<mspace " in mathml("a\\,b", False)  # spaces that are spaces stay

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -88,6 +88,31 @@ def test_claims_json_lists_each_claim_with_its_url_and_tests(built_site: Path) -
         box = soup(page).find(id=f"claim-{entry['id']}")
         assert box is not None and "claim" in box["class"], f"no claim box for {entry['id']} in {page}"
         assert box.find("a", class_="headerlink", href=f"#claim-{entry['id']}") is not None
+
+
+def test_the_claims_page_lists_each_claim_once_under_its_page_with_its_id_and_tests(built_site: Path) -> None:
+    index = json.loads((built_site / "claims.json").read_text())
+    article = soup(built_site / "claims" / "index.html").find("article")
+    entries = article.select(".claims-index li")
+    assert len(entries) == len(index)
+    for entry in index:
+        anchor = f"claim-{entry['id']}"
+        listed = [li for li in entries if li.find("a")["href"].endswith(f"#{anchor}")]
+        assert len(listed) == 1, f"{anchor} listed {len(listed)} times"
+        item = listed[0]
+        link = item.find("a")["href"]
+        assert urljoin("/claims/", link) == urlsplit(entry["url"]).path + f"#{anchor}"
+        # under the heading of the page that states it
+        section = item.find_parent("div", class_="claims-index").find_previous_sibling("h2")
+        target = soup(built_site / urlsplit(entry["url"]).path.lstrip("/") / "index.html")
+        assert section.contents[0].strip() == target.find("h1").contents[0].strip()
+        small = item.find("small").get_text()
+        assert anchor in small
+        for node in entry["tests"]:
+            file, _, name = node.partition("::")
+            assert file in small and name in small, f"{node} missing under {anchor}"
+    # the statements stay in the boxes: the index has no formulas (the heaviest page on a phone before)
+    assert article.find("math") is None
 
 
 # --- anchors ------------------------------------------------------------------------------------
