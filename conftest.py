@@ -244,6 +244,7 @@ def project(tmp_path: Path) -> Path:
     copy = tmp_path / "project"
     shutil.copytree(ROOT / "hooks", copy / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "sitekit", copy / "sitekit", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "overrides", copy / "overrides")
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")  # the version of the snippets wheel
     shutil.copytree(ROOT / "docs" / "assets", copy / "docs" / "assets")
     shutil.copy(ROOT / "docs" / "glossary.yml", copy / "docs" / "glossary.yml")

@@ -28,7 +28,7 @@ from pathlib import Path
 from tests.helpers import build_env
 
 ROOT = Path(__file__).resolve().parent.parent
-COPY = ("docs", "snippets", "hooks", "sitekit", "tests", "mkdocs.yml", "pyproject.toml", "CITATION.cff")
+COPY = ("docs", "snippets", "hooks", "sitekit", "overrides", "tests", "mkdocs.yml", "pyproject.toml", "CITATION.cff")
 # The edit toggles a harmless line into (and out of) separation_gradient_descent, drawn by one figure.
 EDITED = ("snippets/glm.py",
           "    learning_rate = as_finite_float(\"learning_rate\", learning_rate, positive=True)\n"

@@ -216,6 +216,19 @@ def test_conditions_for_materials_remote_loads_never_hold(built_site: Path) -> N
         assert not soup(page).select(".mermaid, pre.mermaid"), f"{page}: a mermaid diagram loads mermaid from a CDN"
 
 
+def test_every_script_file_is_deferred_and_the_theme_bundle_runs_first(built_site: Path) -> None:
+    # overrides/main.html: a script that does not wait for the parse runs before the first paint.
+    for page in html_pages(built_site):
+        scripts = soup(page).find_all("script", src=True)
+        assert scripts, page
+        undeferred = [s["src"] for s in scripts if not s.has_attr("defer")]
+        assert not undeferred, f"{page.relative_to(built_site)}: scripts that hold back the first paint: {undeferred}"
+        # the site's scripts subscribe to the theme's document$: in document order, the bundle first
+        assert "/javascripts/bundle." in scripts[0]["src"], page
+    # no instant navigation: its start-up cost on a first visit, measured, is in mkdocs.yml
+    assert not re.search(r"^\s*- navigation\.instant\b", (ROOT / "mkdocs.yml").read_text(), re.MULTILINE)
+
+
 def test_the_remote_load_scanner_finds_what_it_should(tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     page.write_text('<link rel="stylesheet" href="https://cdn.example/k.css"><img src="//cdn.example/i.png">'
