@@ -65,7 +65,9 @@ def figure_markdown(page_src: str, name: str) -> str:
         # Each image is a link to its SVG, so that a tap or a click opens the figure full size.
         f"  [![{alt}]({light}#only-light){{ loading=lazy }}]({light}){{ .figure-zoom .figure-zoom--light }}\n"
         f"  [![{alt}]({dark}#only-dark){{ loading=lazy }}]({dark}){{ .figure-zoom .figure-zoom--dark }}\n"
-        f'  <figcaption markdown="span">{spec.caption}</figcaption>\n'
+        # The caption's tag at the start of its line: indented, the two spaces before it would end the
+        # images' line with a hard line break, an empty line (and an element) between figure and caption.
+        f'<figcaption markdown="span">{spec.caption}</figcaption>\n'
         f"</figure>"
     )
 

@@ -432,7 +432,7 @@ def draw_symmetric_minima_segment() -> Figure:
         a, b = params(star), params(other)
         losses = [mean_squared_loss(with_flat_params(star, (1 - s) * a + s * b), star) for s in t]
         ax.plot(t, losses, linestyle=line, label=label)
-    ax.set(xlabel="position $t$ on the segment $(1 - t)\\,\\theta^* + t\\,\\theta'$", ylabel="mean squared loss")
+    ax.set(xlabel="position $t$ on the segment $(1 - t)\\,\\theta^* + t\\,\\theta\u2032$", ylabel="mean squared loss")
     ax.legend(loc="upper right")
     return fig
 

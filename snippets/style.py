@@ -38,6 +38,10 @@ RC_PARAMS = {
     "figure.figsize": (6.4, 3.6),
     "figure.dpi": 100,
     "savefig.transparent": True,
+    # Text stays text, drawn by the reader's browser. Mathtext takes a prime (f'', \\prime) from
+    # Computer Modern's cmsy10, where the prime is the character "0": a browser without that font
+    # draws a 0. Primes are written as the characters \u2032 and \u2033 instead; tests/test_figures.py
+    # checks that every text of every figure is in the one font family.
     "svg.fonttype": "none",
     "svg.hashsalt": "nn-glm",
     "font.family": "sans-serif",

@@ -389,7 +389,7 @@ def draw_approximation_error_rates() -> Figure:
     ax.loglog(errors["widths"], errors["relu"], marker="o", label="ReLU interpolant")
     ax.loglog(errors["widths"], errors["staircase"], marker="s", linestyle="--", label="sigmoid staircase")
     ax.loglog(errors["widths"], errors["relu_bound"], linestyle=":", color=style.FOREGROUND, linewidth=1,
-              label="bound $\\|f''\\|/(8N^2)$")
+              label="bound $\\|f\u2033\\|/(8N^2)$")  # primes as characters: style.RC_PARAMS
     ax.set(xlabel="hidden units $N$", ylabel="sup error on $[0, 1]$")
     # Ticks at the widths themselves: log-scale minor labels ("3x10^1 4x10^1") collide.
     ax.set_xticks(errors["widths"], [str(n) for n in errors["widths"]])

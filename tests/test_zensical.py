@@ -90,3 +90,15 @@ def test_the_files_the_pages_need_are_the_same(built_site: Path, zensical_site: 
     assert sorted(p.relative_to(zensical_site) for p in (zensical_site / "figures").glob("*.svg")) == figures
     for path in [*figures, Path("claims.json"), Path("assets/fonts/stix-two-math.woff2"), Path("assets/fonts/LICENSE")]:
         assert (zensical_site / path).read_bytes() == (built_site / path).read_bytes(), path
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_each_page_defers_its_scripts_as_the_mkdocs_build_does(url: str, built_site: Path, zensical_site: Path) -> None:
+    # overrides/main.html is a theme override both generators read (custom_dir in mkdocs.yml).
+    def scripts(site: Path) -> list[tuple[str, bool]]:
+        page = BeautifulSoup((site / url / "index.html").read_text(), "html.parser")
+        return [(script["src"].rsplit("/", 1)[-1].split(".")[0], script.has_attr("defer"))
+                for script in page.find_all("script", src=True)]
+
+    assert scripts(zensical_site) == scripts(built_site)
+    assert all(deferred for _, deferred in scripts(zensical_site))
