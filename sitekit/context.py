@@ -116,9 +116,14 @@ _ConfigLoader.add_constructor("!ENV", _env)
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: suffix)
 
 
+def read_config(root: Path) -> dict:
+    """The project's mkdocs.yml as a dict (see _ConfigLoader for its tags)."""
+    return yaml.load((root / "mkdocs.yml").read_text(), _ConfigLoader)  # noqa: S506 (a SafeLoader)
+
+
 def site_from_config(root: Path) -> Site:
     """The Site of the project at `root`, from its mkdocs.yml: for the site stages that run outside
     a generator's build (after Zensical's)."""
-    config = yaml.load((root / "mkdocs.yml").read_text(), _ConfigLoader)  # noqa: S506 (a SafeLoader)
+    config = read_config(root)
     return Site(root=root, docs_dir=root / config.get("docs_dir", "docs"), site_url=config.get("site_url") or "/",
                 site_name=config["site_name"], nav=nav_pages(config.get("nav")))

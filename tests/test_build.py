@@ -417,3 +417,14 @@ def test_one_key_scheme_and_one_pruning_rule(tmp_path: Path, monkeypatch: pytest
     assert cache.folder(tmp_path, "values") == tmp_path / ".build-cache" / "values"
     monkeypatch.setenv("SITE_CACHE_DIR", str(tmp_path / "elsewhere"))
     assert cache.folder(tmp_path, "values") == tmp_path / "elsewhere" / "values"
+
+
+def test_make_serve_watches_every_folder_the_build_reads() -> None:
+    from sitekit.context import read_config
+
+    config = read_config(ROOT)
+    watched = set(config["watch"])
+    # the pipeline, the mathematics and the theme override; docs/ and mkdocs.yml are watched anyway
+    read = {"snippets", "sitekit", "hooks", config["theme"]["custom_dir"]}
+    assert read <= watched, f"edits here would not reach the served page: {sorted(read - watched)}"
+    assert {hook.split("/")[0] for hook in config["hooks"]} <= watched

@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 
 from hooks.anchors import parse, published_anchors, read_lock, resolves
 from sitekit.claims import node_ids_by_claim, parse_claims
+from sitekit.context import read_config
 from snippets.figures import registry
 from tests.markdown_fences import ROOT
 
@@ -226,7 +227,7 @@ def test_every_script_file_is_deferred_and_the_theme_bundle_runs_first(built_sit
         # the site's scripts subscribe to the theme's document$: in document order, the bundle first
         assert "/javascripts/bundle." in scripts[0]["src"], page
     # no instant navigation: its start-up cost on a first visit, measured, is in mkdocs.yml
-    assert not re.search(r"^\s*- navigation\.instant\b", (ROOT / "mkdocs.yml").read_text(), re.MULTILINE)
+    assert "navigation.instant" not in read_config(ROOT)["theme"]["features"]
 
 
 def test_the_remote_load_scanner_finds_what_it_should(tmp_path: Path) -> None:
