@@ -158,6 +158,15 @@ def page_heading(markdown: str, src: str) -> str:
     return match.group("title")
 
 
+def tests_by_file(node_ids: list[str]) -> str:
+    """pytest node ids as Markdown, each file named once: `tests/a.py`: `test_x`, `test_y`; ..."""
+    by_file: dict[str, list[str]] = {}
+    for node in node_ids:
+        file, _, name = node.partition("::")
+        by_file.setdefault(file, []).append(f"`{name}`")
+    return "; ".join(f"`{file}`: {', '.join(names)}" for file, names in by_file.items()) or "**no test**"
+
+
 def claims_index_markdown(page_src: str, site: Site) -> str:
     """Every claim on the site, under the title of its page, in nav order: its title linked to its
     box, its id, the tests that check it. The statements stay in the boxes (and in claims.json):
@@ -171,15 +180,8 @@ def claims_index_markdown(page_src: str, site: Site) -> str:
         target = src if here in ("", ".") else f"../{src}"
         stem = Path(src).with_suffix("").as_posix().replace("/", "-")
         heading = page_heading((site.docs_dir / src).read_text(), src)
-        entries = []
-        for claim in claims:
-            by_file: dict[str, list[str]] = {}
-            for node in claim.tests:
-                file, _, name = node.partition("::")
-                by_file.setdefault(file, []).append(f"`{name}`")
-            checked = "; ".join(f"`{file}`: {', '.join(names)}" for file, names in by_file.items())
-            entries.append(f"- [{claim.title}]({target}#{claim.anchor})<br>"
-                           f"<small>`{claim.anchor}`, checked by {checked or '**no test**'}</small>")
+        entries = [f"- [{claim.title}]({target}#{claim.anchor})<br>"
+                   f"<small>`{claim.anchor}`, checked by {tests_by_file(claim.tests)}</small>" for claim in claims]
         anchor = "claims-overview" if stem == "index" else f"claims-{stem}"
         sections.append(f"## {heading} {{#{anchor}}}\n\n<div class=\"claims-index\" markdown>\n\n"
                         + "\n".join(entries) + "\n\n</div>")

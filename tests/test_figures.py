@@ -80,13 +80,16 @@ def test_svgs_carry_no_date_and_a_transparent_background(rendered: dict[str, dic
             assert not white, f"{name}: white background"
 
 
+FIGURE_FONT = style.RC_PARAMS["font.sans-serif"][0]
+
+
 def test_every_text_of_every_figure_is_in_the_figure_font(rendered: dict[str, dict[str, bytes]]) -> None:
     # A glyph mathtext takes from Computer Modern (cmsy10's prime is the character "0") is drawn by
     # the browser as whatever that character is in the fonts it has: f'' read as f00.
     for name, variants in rendered.items():
         for svg in variants.values():
             families = set(re.findall(r"font-family[=:]\s*\"?'?([^'\";,]+)", svg.decode()))
-            assert families <= {"DejaVu Sans"}, f"{name}: text in {sorted(families - {'DejaVu Sans'})}"
+            assert families <= {FIGURE_FONT}, f"{name}: text in {sorted(families - {FIGURE_FONT})}"
 
 
 def test_dark_variant_swaps_every_light_palette_colour(rendered: dict[str, dict[str, bytes]]) -> None:

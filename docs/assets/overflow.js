@@ -1,7 +1,7 @@
 /* Wide tables and long display formulas scroll sideways on a narrow screen. Where one does, this
    says so: its hidden edge fades out (site.css, data-overflow-left/right), and it becomes a
    focusable, labelled region so that keyboard readers can scroll it too. Runs on every page
-   Material shows (document$, which also emits after a page change should instant navigation return). */
+   Material shows (document$). */
 (function () {
   "use strict";
   var SELECTOR = ".md-typeset .math-display, .md-typeset .md-typeset__scrollwrap, .md-typeset .figure-zoom";

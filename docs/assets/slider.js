@@ -70,7 +70,7 @@
     widget.hidden = false;
   }
 
-  // Every page Material shows (document$, also after an instant page change, were that feature on); each widget once.
+  // Every page Material shows (document$); each widget once.
   function setUpAll() {
     document.querySelectorAll("[data-slider]:not([data-slider-ready])").forEach(function (widget) {
       widget.setAttribute("data-slider-ready", "");
