@@ -1,6 +1,6 @@
 """A "cite" control on every section heading: copies a ready-to-paste Markdown link (title, site
 name, canonical permalink) for Q&A answers, and shows the plain URL. The text is computed here, at
-build time, from site_url (env SITE_URL); assets/cite.js only copies it and shows it.
+build time, from site_url (env SITE_URL); assets/site.js only copies it and shows it.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def figure_markdown(page_src: str, name: str) -> str:
 
 def slider_html(page_src: str, target: str, static_figure: str, label: str) -> str:
     """An interactive figure: a range input over frames that `module:function` computes at build
-    time (through cached_call, like values), drawn in the browser by assets/slider.js; the static
+    time (through cached_call, like values), drawn in the browser by assets/site.js; the static
     figure stays for readers without JavaScript (the script hides it once the slider is ready)."""
     frames = cached_call(target)
     function_name = target.partition(":")[2]
