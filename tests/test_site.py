@@ -387,6 +387,25 @@ def test_the_one_page_version_has_the_chapters_in_nav_order_after_its_contents(b
         assert page.find(id=widget["data-static"]), widget["data-static"]
 
 
+def test_the_navigation_reaches_every_page_and_lists_the_notebooks_on_a_notebook_page(built_site: Path) -> None:
+    """navigation.prune: the Notebooks section is one link (to its first notebook) on other pages,
+    all six notebooks on a notebook page; every page of the nav stays one click away."""
+    def nav_links(url: str) -> list[str]:
+        page = soup(built_site / url / "index.html")
+        links = page.select("nav.md-nav--primary a.md-nav__link[href]")
+        return [urljoin("/" + url, a["href"]).lstrip("/") for a in links if not a["href"].startswith("#")]
+    urls = nav_urls()
+    notebooks = [url for url in urls if url.startswith("notebooks/")]
+    chapters = [url for url in urls if url not in notebooks]
+    assert len(notebooks) == 6
+    for url in chapters:
+        links = nav_links(url)
+        assert set(chapters) <= set(links), url
+        assert [link for link in links if link.startswith("notebooks/")] == notebooks[:1], url
+    for url in notebooks:
+        assert set(urls) <= set(nav_links(url)), url
+
+
 def test_the_search_index_has_readable_text_not_tex(built_site: Path) -> None:
     index = json.loads((built_site / "search" / "search_index.json").read_text())
     tent = [doc["text"] for doc in index["docs"] if "The tent map" in doc["text"]]
