@@ -309,19 +309,23 @@ def test_plain_code_keeps_every_character_in_its_colour_in_the_theme(pattern: st
     from pathlib import Path
 
     from sitekit.plain_code import COLOUR_OF_TOKEN, PLAIN_TOKENS
+    from tests.markdown_fences import ROOT
     stylesheets = sorted(Path(sysconfig.get_paths()["purelib"]).glob(pattern))
     assert stylesheets, f"no stylesheet {pattern}"
     for stylesheet in stylesheets:
         text = stylesheet.read_text(encoding="utf-8")
         colours = theme_code_colours(text)
-        # The name colour is the code's own in both palettes, so names and constants need no span.
-        assert "--md-code-hl-name-color:var(--md-code-fg-color)" in text
+        # The name colour is the code's own in both palettes (the theme's palette stylesheet beside
+        # this one, and the site's), so names and constants need no span.
+        palettes = [*stylesheet.parent.glob("*.css"), ROOT / "docs" / "assets" / "site.css"]
+        names = [m for css in palettes for m in re.findall(r"--md-code-hl-name-color:\s*([^;}]*)", css.read_text())]
+        assert len(names) >= 2 and set(names) == {"var(--md-code-fg-color)"}, names
         assert {colours[t] for t in ("n", "kc")} == {"--md-code-hl-name-color"} and not {"w", "sa"} & set(colours)
         # Tokens this module puts in one colour group are drawn alike by the theme, and vice versa.
         for a in COLOUR_OF_TOKEN:
             for b in COLOUR_OF_TOKEN:
                 assert (COLOUR_OF_TOKEN[a] == COLOUR_OF_TOKEN[b]) == (colours[a] == colours[b]), (a, b)
-        sources = "".join(path.read_text(encoding="utf-8") for path in sorted(Path("snippets").glob("*.py")))
+        sources = "".join(path.read_text(encoding="utf-8") for path in sorted((ROOT / "snippets").glob("*.py")))
         fence = f"```python\n{sources}\n```\n\nInline `#!python f\"{{x!r}} and {{y}}\"`."
         highlighting = ["pymdownx.superfences", "pymdownx.highlight", "pymdownx.inlinehilite"]
         full = markdown.Markdown(extensions=highlighting).convert(fence)
