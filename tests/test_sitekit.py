@@ -331,7 +331,9 @@ def test_plain_code_keeps_every_character_in_its_colour_in_the_theme(pattern: st
         full = markdown.Markdown(extensions=highlighting).convert(fence)
         plain = markdown.Markdown(extensions=[*highlighting, "sitekit.plain_code"]).convert(fence)
         before, after = colour_per_character(full, colours), colour_per_character(plain, colours)
-        assert [c for c, _ in before] == [c for c, _ in after]
+        def text(html: str) -> str:
+            return re.sub(r"<[^>]+>", "", html)
+        assert text(plain) == text(full)  # every character, whitespace included
         lighter = {colours["p"], colours["o"]}  # punctuation and operators take the code's colour on purpose
         changed = [(c, k, m) for (c, k), (_, m) in zip(before, after, strict=True) if k != m]
         assert changed and all(k in lighter and m == "fg" for _, k, m in changed), changed[:5]
