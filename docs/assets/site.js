@@ -1,6 +1,5 @@
-/* The site's own scripts, one file so that a page loads one script of ours, not three. Each part
-   runs on every page Material shows (document$, or once without it) and touches only its own
-   elements. Styles for all three are in site.css. */
+/* The site's own scripts, one file so that a page loads one script of ours, not three. The three
+   parts are independent of each other; their styles are in site.css. */
 
 /* Interactive figures: a range input steps through frames that were computed when the site was
    built (sitekit/shortcodes.py, slider). No computation happens here, only drawing. Without
