@@ -41,7 +41,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from hooks import cache_dir
+from hooks import cache_dir, project_root
 from sitekit import cache, launch, memo, wheel
 from sitekit.examples import cache_key
 from sitekit.figures import figure_path
@@ -217,7 +217,7 @@ def _describe_figures(nb, notebook: Notebook) -> None:
 def executed_notebooks(config: MkDocsConfig, notebooks: list[Notebook]) -> tuple[dict[str, Path], list[str]]:
     """Path of each executed .ipynb (KEY/notebooks/NAME.ipynb in the cache), from the cache where its
     key matches; and the names of the notebooks executed now."""
-    root = Path(config.config_file_path).parent
+    root = project_root(config)
     directory = cache_dir(config, "notebooks")
     keys = {nb.name: cached_execution_key(nb) for nb in notebooks}
     paths = {nb.name: directory / keys[nb.name] / nb.ipynb_uri for nb in notebooks}
@@ -282,7 +282,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     head_commit.cache_clear()  # a rebuild under `make serve` may follow a commit
     launch_links.cache_clear()
     paths, ran = executed_notebooks(config, notebooks)
-    root = Path(config.config_file_path).parent
+    root = project_root(config)
     version = wheel.project_metadata(root)["version"]
     install_source = install_cell_source(config.site_url or "/", version)
     published = cache_dir(config, "notebooks-published")
@@ -445,7 +445,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
         notebook = files.get_file_from_path(ipynb_uri(name))
         if notebook is None:
             return html_text
-        links = launch_links(config.extra.get("repository"), Path(config.config_file_path).parent,
+        links = launch_links(config.extra.get("repository"), project_root(config),
                              Path(notebook.abs_src_path), name)
         return html_text.replace("</h1>", "</h1>" + notebook_link(page, notebook, links), 1)
     if src != ipynb_uri(name):
@@ -470,7 +470,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     if chapter is None:
         raise PluginError(f"notebook {name}.py has no chapter docs/{name}.md to belong to")
     chapter_title = chapter.page.title if chapter.page and chapter.page.title else name
-    root = Path(config.config_file_path).parent
+    root = project_root(config)
     source = source_url(config.extra.get("repository"), root, name)
     links = launch_links(config.extra.get("repository"), root, Path(page.file.abs_src_path), name)
     banner = chapter_banner(chapter.url_relative_to(page.file), chapter_title, f"{name}.ipynb", source, links)

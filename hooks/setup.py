@@ -13,7 +13,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-from hooks import cache_dir
+from hooks import cache_dir, project_root
 from sitekit import memo
 
 log = logging.getLogger("mkdocs.hooks.setup")
@@ -50,7 +50,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     checked_site_url(config.site_url)
     # The sitemap's dates come from SOURCE_DATE_EPOCH: pin it so two builds are byte-identical.
     if "SOURCE_DATE_EPOCH" not in os.environ:
-        epoch = last_commit_epoch(Path(config.config_file_path).parent)
+        epoch = last_commit_epoch(project_root(config))
         if epoch is None:
             log.info("sitemap dates: not a git checkout and SOURCE_DATE_EPOCH is not set; using "
                      "2024-11-01 (set SOURCE_DATE_EPOCH to the sources' date to choose)")
@@ -60,7 +60,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # to snippets/ is what the next build imports. numpy and matplotlib stay loaded.
     for name in [n for n in sys.modules if n == "snippets" or n.startswith("snippets.")]:
         del sys.modules[name]
-    root = Path(config.config_file_path).parent
+    root = project_root(config)
     memo.begin(cache_dir(config, "memo"), root / "snippets")
     return config
 
