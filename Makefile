@@ -21,6 +21,9 @@ serve: $(INSTALLED)  ## the site on http://127.0.0.1:8000, rebuilt and reloaded 
 
 SITE_DIR ?= site
 COVERAGE_DATA := .build-cache/coverage
+# pytest-xdist: two workers, one a core; they share the site builds and the browser pass
+# (conftest.py). `make test WORKERS=` runs the suite in one process.
+WORKERS ?= -n 2
 
 build: $(INSTALLED)  ## the static site in site/, replaced only by a build that succeeded
 	rm -rf $(SITE_DIR).partial
@@ -30,12 +33,12 @@ build: $(INSTALLED)  ## the static site in site/, replaced only by a build that 
 test: $(INSTALLED)  ## the whole suite: lint, every test under coverage, then the coverage gates
 	$(BIN)/ruff check .
 	rm -rf $(COVERAGE_DATA)
-	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage run -m pytest $(WORKERS)
 	$(BIN)/coverage combine --quiet
 	$(BIN)/python bench/coverage_gate.py
 
 test-fast: $(INSTALLED)  ## the tests that need no site build, in seconds
-	$(BIN)/python -m pytest -m "not site"
+	$(BIN)/python -m pytest -m "not site" $(WORKERS)
 
 anchors: build  ## add the anchors of a fresh build to anchors.lock
 	$(BIN)/python -m hooks.anchors update site

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import PROJECT_SNIPPETS, build_env
-from tests.markdown_fences import ROOT, SiteMarkdownIt, displayed_code
-
-EXECUTED_FENCES = pytest.StashKey[list[str]]()
+from tests.markdown_fences import ROOT, SiteMarkdownIt
 
 # The notebooks are Python files, but not modules to import: tests/test_notebooks.py executes them.
 collect_ignore_glob = ["docs/notebooks/*"]
@@ -28,16 +29,24 @@ def pytest_markdown_docs_markdown_it() -> SiteMarkdownIt:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[EXECUTED_FENCES] = []
+    if hasattr(config, "workerinput"):  # an xdist worker: the run's shared folder
+        _shared.append(Path(config.workerinput[SHARED_DIR]))
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
-    # Remember the code of every Markdown fence that ran and passed, for test_site's comparison.
-    report = yield
-    if report.when == "call" and report.passed and item.get_closest_marker("markdown-docs"):
-        item.config.stash[EXECUTED_FENCES].append(displayed_code(item.code))
-    return report
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """pytest-xdist's hook in the controller, once per worker it starts: every worker gets the
+    same shared folder, removed when the controller's session ends."""
+    if not _shared:
+        _shared.append(Path(tempfile.mkdtemp(prefix="nn-glm-run-")))
+        _scratch.append(_shared[0])
+    node.workerinput[SHARED_DIR] = str(_shared[0])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controller, or a run without xdist
+        for path in _scratch:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _build_command(site_dir: Path, cache_dir: Path | None) -> tuple[list[str], dict[str, str]]:
@@ -60,26 +69,37 @@ def build_site(site_dir: Path, *, cache_dir: Path | None = None) -> subprocess.C
 
 class BackgroundBuild:
     """A site build started as soon as the session knows it needs it (or as soon as the build it
-    waits for has finished): it runs on the second core while the first runs the tests that need no
-    site (pytest itself uses one core)."""
+    waits for has finished), in the folder `root`: it runs on a core of its own while the tests that
+    need no site go on. Under pytest-xdist the workers of one run share each build: the worker that
+    claims it first (`owner`) runs it and writes its exit status beside it; the others wait for that
+    file."""
 
-    def __init__(self, root: Path, cache_dir: Path | None, after: BackgroundBuild | None = None) -> None:
+    def __init__(self, root: Path, cache_dir: Path | None, after: BackgroundBuild | None = None,
+                 *, owner: bool = True) -> None:
         self.site, self.log, self.cache_dir = root / "site", root / "build.log", cache_dir
+        self._status = root / "returncode"
         self.process: subprocess.Popen | None = None
-        self._thread = threading.Thread(target=self._run, args=(cache_dir, after), daemon=True)
+        self._thread = threading.Thread(target=self._run if owner else self._await, args=(after,), daemon=True)
         self._thread.start()
 
-    def _run(self, cache_dir: Path | None, after: BackgroundBuild | None) -> None:
-        if after is not None:
-            after.wait()
-        command, env = _build_command(self.site, cache_dir)
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
-            self.process.wait()
+    def _run(self, after: BackgroundBuild | None) -> None:
+        returncode = -1
+        try:
+            if after is not None and after.wait() != 0:
+                return
+            command, env = _build_command(self.site, self.cache_dir)
+            with self.log.open("w") as log:
+                self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+                returncode = self.process.wait()
+        finally:
+            self._status.write_text(str(returncode))
+
+    def _await(self, after: BackgroundBuild | None) -> None:
+        _wait_for(self._status, f"the site build in {self.site.parent}")
 
     def wait(self) -> int:
         self._thread.join()
-        return self.process.returncode if self.process is not None else -1
+        return int(self._status.read_text()) if self._status.exists() else -1
 
     def result(self) -> tuple[Path, str]:
         returncode = self.wait()
@@ -88,39 +108,94 @@ class BackgroundBuild:
             pytest.fail(f"mkdocs build failed:\n{log[-4000:]}")
         return self.site, log
 
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+    def stop(self, *, finish: bool) -> None:
+        """At the end of the session: wait for the build where other workers may still read it
+        (`finish`), else stop it."""
+        if finish:
+            self._thread.join()
+        elif self.process is not None and self.process.poll() is None:
             self.process.kill()
+
+
+# How long a worker waits for what another worker of the run computes (a build from nothing under
+# coverage takes about a minute on two cores).
+SHARED_TIMEOUT_S = 1200
+
+
+def _wait_for(path: Path, what: str) -> None:
+    deadline = time.monotonic() + SHARED_TIMEOUT_S
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: not finished after {SHARED_TIMEOUT_S} s")
+        time.sleep(0.2)
+
+
+def _outcome(compute: Callable[[], object]) -> tuple[str, object]:
+    try:
+        return "value", compute()
+    except BaseException as error:  # noqa: BLE001 - handed to the test that asks for the result
+        return "error", "".join(traceback.format_exception(error))
+
+
+def _write_outcome(path: Path, outcome: tuple[str, object]) -> None:
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(pickle.dumps(outcome))
+    partial.replace(path)
+
+
+def _read_outcome(path: Path) -> object:
+    kind, value = pickle.loads(path.read_bytes())
+    if kind == "error":
+        pytest.fail(f"failed in the process of this run that computed it:\n{value}", pytrace=False)
+    return value
 
 
 class BackgroundTask:
     """`target(site)` run in a thread as soon as a background build has finished: the browser pass
-    takes the core that build leaves free while pytest goes on with the tests that need no browser."""
+    takes the core that build leaves free while pytest goes on with the tests that need no browser.
+    Its outcome is pickled to `result_file`, which the other workers of an xdist run read."""
 
-    def __init__(self, target: Callable[[Path], object], build: BackgroundBuild) -> None:
-        self._value: object = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(target, build), daemon=True)
+    def __init__(self, target: Callable[[Path], object], build: BackgroundBuild, result_file: Path,
+                 *, owner: bool = True) -> None:
+        self._file, self._target, self._build = result_file, target, build
+        self._thread = threading.Thread(target=self._run if owner else self._await, daemon=True)
         self._thread.start()
 
-    def _run(self, target: Callable[[Path], object], build: BackgroundBuild) -> None:
-        if build.wait() != 0:
-            return  # the built_site fixture reports the failed build
-        try:
-            self._value = target(build.site)
-        except BaseException as error:  # noqa: BLE001 - handed to the test that asks for the result
-            self._error = error
+    def _run(self) -> None:
+        if self._build.wait() != 0:
+            outcome: tuple[str, object] = ("failed build", None)  # the built_site fixture reports it
+        else:
+            outcome = _outcome(lambda: self._target(self._build.site))
+        _write_outcome(self._file, outcome)
+
+    def _await(self) -> None:
+        _wait_for(self._file, "the browser pass")
 
     def result(self) -> object:
         self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
+        return _read_outcome(self._file)
+
+
+def run_once(name: str, compute: Callable[[], object]) -> object:
+    """compute() for a session fixture: under xdist in one worker of the run, whose outcome the
+    other workers wait for and read (a build into a fixed folder must not run twice at once)."""
+    if not _shared:
+        return compute()
+    path = _shared[0] / f"{name}.pickle"
+    if claim(name):
+        _write_outcome(path, _outcome(compute))
+    else:
+        _wait_for(path, name)
+    return _read_outcome(path)
 
 
 _background: dict[str, BackgroundBuild] = {}
 _tasks: dict[str, BackgroundTask] = {}
 _scratch: list[Path] = []
+# The folder the workers of an xdist run share (their builds and the browser pass), made by the
+# controller and handed to each worker in its workerinput; None without xdist.
+SHARED_DIR = "nn_glm_shared_dir"
+_shared: list[Path] = []
 
 
 def repository_cache() -> Path:
@@ -129,10 +204,26 @@ def repository_cache() -> Path:
 
 def scratch_dir(name: str) -> Path:
     """A new folder for a background build, removed when the session ends. (The builds start when
-    collection finishes, before any fixture can hand out pytest's tmp_path_factory.)"""
+    collection finishes, before any fixture can hand out pytest's tmp_path_factory.) Under xdist,
+    the run's shared folder of that name, made by whichever worker gets there first."""
+    if _shared:
+        path = _shared[0] / name
+        path.mkdir(exist_ok=True)
+        return path
     path = Path(tempfile.mkdtemp(prefix=f"nn-glm-{name}-"))
     _scratch.append(path)
     return path
+
+
+def claim(name: str) -> bool:
+    """Whether this process runs `name` (without xdist always; under xdist the first worker to ask)."""
+    if not _shared:
+        return True
+    try:
+        (_shared[0] / f"{name}.owner").mkdir()
+    except FileExistsError:
+        return False
+    return True
 
 
 def start_site_builds(needed: set[str]) -> None:
@@ -142,16 +233,17 @@ def start_site_builds(needed: set[str]) -> None:
     build from nothing with one from the cache it left)."""
     fresh_root = scratch_dir("fresh")
     if "fresh_site" in needed or not (repository_cache() / "memo").is_dir():
-        _background["fresh_site"] = BackgroundBuild(fresh_root, fresh_root / "cache")
+        _background["fresh_site"] = BackgroundBuild(fresh_root, fresh_root / "cache", owner=claim("fresh_site"))
     if "built_site" in needed:
         after = _background.get("fresh_site") if not (repository_cache() / "memo").is_dir() else None
         cache = fresh_root / "cache" if after is not None else None
-        _background["built_site"] = BackgroundBuild(scratch_dir("built"), cache, after)
+        _background["built_site"] = BackgroundBuild(scratch_dir("built"), cache, after, owner=claim("built_site"))
 
 
 # Fixtures that build a site (or drive a browser over one): a test using any of them is a "site"
 # test, and `pytest -m "not site"` runs the fast rest.
 SITE_FIXTURES = {"built_site", "fresh_site", "site_cache", "site_server", "visits", "background_task", "project",
+                 "cold_project", "project_template", "fresh_environment",
                  "zensical_site",
                  "browser", "browser_available"}
 
@@ -160,9 +252,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if SITE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.site)
-    # The browser tests last: their page visits run in the background from the moment the site is
+    # The tests that read a built site after the rest, so that the builds run while the others do;
+    # the browser tests last: their page visits run in the background from the moment the site is
     # built (BackgroundTask), and the interactive ones would compete with them for the cores.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    def order(item: pytest.Item) -> tuple[bool, bool]:
+        reads_site = bool({"built_site", "fresh_site", "site_cache"} & set(getattr(item, "fixturenames", ())))
+        return item.get_closest_marker("browser") is not None, reads_site
+
+    items.sort(key=order)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -173,14 +270,26 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         from tests.helpers import CHROMIUM, visit_every_page
 
         if Path(CHROMIUM).exists():  # else the browser tests skip (or, under CI, fail) themselves
-            _tasks["visits"] = BackgroundTask(visit_every_page, _background["built_site"])
+            _tasks["visits"] = BackgroundTask(visit_every_page, _background["built_site"],
+                                              scratch_dir("visits") / "result.pickle", owner=claim("visits"))
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # Under xdist another worker may still read a build this one runs: let it finish, unless the
+    # run was interrupted.
+    finish = bool(_shared) and exitstatus != pytest.ExitCode.INTERRUPTED
     for build in _background.values():
-        build.stop()
-    for path in _scratch:
-        shutil.rmtree(path, ignore_errors=True)
+        build.stop(finish=finish)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collects what tests hand on for the terminal summary (in the xdist controller too)."""
+    for name, value in report.user_properties:
+        if name == "page_sizes":
+            _summary.setdefault("page_sizes", {}).update(value)
+
+
+_summary: dict[str, dict] = {}
 
 
 def _site(name: str) -> tuple[Path, str]:
@@ -221,27 +330,18 @@ def background_task(built_site: Path) -> Callable[[str, Callable[[Path], object]
     return result
 
 
-@pytest.fixture(scope="session")
-def executed_fences(request: pytest.FixtureRequest) -> list[str]:
-    return request.config.stash[EXECUTED_FENCES]
-
-
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     """The bytes each page downloads on a phone's first view (gzip-compressed), from the browser tests."""
-    from tests.helpers import PAGE_SIZES
-
-    sizes = config.stash.get(PAGE_SIZES, None)
+    sizes = _summary.get("page_sizes")
     if sizes:
         terminalreporter.section("page weight: what a first view downloads, gzip-compressed")
         for path, size in sorted(sizes.items(), key=lambda item: -item[1]):
             terminalreporter.write_line(f"{size / 1024:9.1f} KiB  {path}")
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the build's inputs cut down to the first page; building inside it imports the
-    copy's snippets and hooks, so tests can break them without touching the repository."""
-    copy = tmp_path / "project"
+def make_project(copy: Path) -> Path:
+    """A copy of the build's inputs cut down to the first page, in `copy`; building inside it imports
+    the copy's snippets and hooks, so tests can break them without touching the repository."""
     shutil.copytree(ROOT / "hooks", copy / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "sitekit", copy / "sitekit", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "overrides", copy / "overrides")
@@ -260,6 +360,33 @@ def project(tmp_path: Path) -> Path:
                     flags=re.MULTILINE)
     (copy / "mkdocs.yml").write_text(config)
     return copy
+
+
+@pytest.fixture(scope="session")
+def project_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cut-down copy, built once per session (per xdist worker): its cache holds what its first
+    build computed (the first page's figure, example and formulas, the theme's listing)."""
+    from tests.helpers import mkdocs_build
+
+    template = make_project(tmp_path_factory.mktemp("template") / "project")
+    result = mkdocs_build(template)
+    if result.returncode != 0:
+        pytest.fail(f"the project copy does not build:\n{result.stderr[-3000:]}")
+    shutil.rmtree(template / "site")
+    return template
+
+
+@pytest.fixture
+def project(project_template: Path, tmp_path: Path) -> Path:
+    """The cut-down copy with the cache its first build filled: a build in it computes only what
+    the test changes (tests of what a build does from nothing take cold_project)."""
+    return Path(shutil.copytree(project_template, tmp_path / "project"))
+
+
+@pytest.fixture
+def cold_project(tmp_path: Path) -> Path:
+    """The cut-down copy with an empty cache, as a clean clone has it."""
+    return make_project(tmp_path / "project")
 
 
 @pytest.fixture(autouse=True)

@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
 from tests.markdown_fences import ROOT
 
 # MkDocs 2's announcement, printed by Material, is silenced for every build the tests start (the
@@ -30,9 +28,35 @@ BUILD_ENV = dict(line.split("=", 1) for line in (ROOT / "build.env").read_text()
                  if line.strip() and not line.startswith("#"))
 
 
-def build_env(**extra: str) -> dict[str, str]:
-    """The environment for a build the tests start: this process's, quietened, plus `extra`."""
-    return {**os.environ, **BUILD_ENV, **extra}
+def build_env(*, measured: bool = True, **extra: str) -> dict[str, str]:
+    """The environment for a build the tests start: this process's, quietened, plus `extra`.
+
+    Under `make test` (coverage's subprocess patch) a build of the repository is measured for the
+    pipeline only (`measured`): snippets/ is measured in the tests' own processes, and tracing its
+    numerical code in every build the suite starts doubled the builds' time. A build of a project
+    copy (`measured=False`) runs the copy's files, which coverage does not count: it is not
+    measured at all."""
+    env = {**os.environ, **BUILD_ENV, **extra}
+    if "COVERAGE_PROCESS_CONFIG" in env:
+        del env["COVERAGE_PROCESS_CONFIG"]
+        if measured:
+            env["COVERAGE_PROCESS_START"] = str(pipeline_coverage_config())
+    return env
+
+
+@functools.cache
+def pipeline_coverage_config() -> Path:
+    """A coverage configuration for the builds the suite starts: this run's settings and data
+    file, measuring sitekit/ and hooks/ (their subprocesses too: figure workers, kernels)."""
+    import coverage
+
+    running = coverage.Coverage.current()
+    data_file = Path(running.config.data_file if running else ROOT / ".build-cache" / "coverage" / "data").resolve()
+    path = data_file.parent / f"pipeline.{os.getpid()}.coveragerc"  # beside the data, which make test removes
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"[run]\nsource =\n    {ROOT / 'sitekit'}\n    {ROOT / 'hooks'}\nparallel = true\n"
+                    f"patch = subprocess\ndata_file = {data_file}\n")
+    return path
 
 
 # The first page and the modules it needs: enough to exercise every part of the pipeline quickly.
@@ -40,7 +64,7 @@ PROJECT_SNIPPETS = ("__init__.py", "_checks.py", "figures.py", "style.py", "netw
 
 
 def mkdocs_build(project: Path, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = build_env(SITE_CACHE_DIR=str(cache or project / ".build-cache"))
+    env = build_env(measured=False, SITE_CACHE_DIR=str(cache or project / ".build-cache"))
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
                           capture_output=True, text=True)
 
@@ -295,7 +319,3 @@ def visit_every_page(site: Path) -> dict[tuple[str, str, str], dict]:
         return asyncio.run(run_all(base))
 
 
-
-
-# The bytes of each page's first view, recorded by the budget test for the terminal summary.
-PAGE_SIZES = pytest.StashKey[dict]()

@@ -18,7 +18,6 @@ import pytest
 from tests.helpers import (
     BUDGET,
     CHROMIUM,
-    PAGE_SIZES,
     RAW_TEX,
     Visit,
     chromium_args,
@@ -46,9 +45,10 @@ def browser_available() -> None:
         pytest.skip(reason)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser(browser_available: None, visits: dict):
-    # After the asynchronous pass (`visits`), one synchronous browser per interactive test.
+    # After the asynchronous pass (`visits`), one synchronous browser for the interactive tests
+    # (of this xdist worker); each test opens a context of its own and closes it.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -95,7 +95,7 @@ def test_article_pages_stay_within_the_page_budget(visits: dict, request: pytest
     phone = {path: result for (path, scheme, viewport), result in visits.items()
              if scheme == "light" and viewport == "phone" and path not in BUDGET["not_article_pages"]}
     sizes = {path: sum(result["first_view_bytes"].values()) for path, result in phone.items()}
-    request.config.stash.setdefault(PAGE_SIZES, {}).update(sizes)
+    request.node.user_properties.append(("page_sizes", sizes))  # for the terminal summary
     problems = []
     for path, result in phone.items():
         ceiling = {**BUDGET["general"], **BUDGET["over_budget"].get(path, {})}

@@ -58,8 +58,8 @@ def append_to_index(project: Path, markdown: str) -> None:
     index.write_text(index.read_text() + "\n" + textwrap.dedent(markdown))
 
 
-def test_the_copy_builds(project: Path) -> None:
-    result = mkdocs_build(project)
+def test_the_copy_builds(cold_project: Path) -> None:
+    result = mkdocs_build(cold_project)
     assert result.returncode == 0, result.stderr[-3000:]
 
 
@@ -125,22 +125,22 @@ def test_a_claim_without_a_test_fails_the_strict_build(project: Path) -> None:
     assert result.returncode != 0 and "untested-statement" in result.stderr
 
 
-def test_warm_rebuild_draws_nothing_and_an_edit_redraws_only_what_it_reaches(project: Path) -> None:
-    (project / "snippets" / "cachetest.py").write_text(CACHE_TEST_MODULE)
-    first = mkdocs_build(project)
+def test_warm_rebuild_draws_nothing_and_an_edit_redraws_only_what_it_reaches(cold_project: Path) -> None:
+    (cold_project / "snippets" / "cachetest.py").write_text(CACHE_TEST_MODULE)
+    first = mkdocs_build(cold_project)
     assert first.returncode == 0, first.stderr[-3000:]
     assert sorted(rendered(first.stderr)) == ["cache-a", "cache-b", "parameter-lines"]
 
-    warm = mkdocs_build(project)
+    warm = mkdocs_build(cold_project)
     assert rendered(warm.stderr) == []
 
-    edit(project / "snippets" / "cachetest.py", "return [0, 1, 0]", "return [0, 2, 0]")
-    after_edit = mkdocs_build(project)
+    edit(cold_project / "snippets" / "cachetest.py", "return [0, 1, 0]", "return [0, 2, 0]")
+    after_edit = mkdocs_build(cold_project)
     assert rendered(after_edit.stderr) == ["cache-a"]
 
     # A comment or blank line changes no bytecode: nothing to redraw.
-    edit(project / "snippets" / "cachetest.py", "def curve_b():", "def curve_b():\n    # the valley")
-    assert rendered(mkdocs_build(project).stderr) == []
+    edit(cold_project / "snippets" / "cachetest.py", "def curve_b():", "def curve_b():\n    # the valley")
+    assert rendered(mkdocs_build(cold_project).stderr) == []
 
 
 def test_rebuilds_in_one_process_pick_up_snippets_edits(project: Path) -> None:
@@ -163,7 +163,7 @@ def test_rebuilds_in_one_process_pick_up_snippets_edits(project: Path) -> None:
         after = once()
         print("CHANGED" if before != after else "UNCHANGED")
     ''')
-    env = build_env(SITE_CACHE_DIR=str(project / ".build-cache"))
+    env = build_env(measured=False, SITE_CACHE_DIR=str(project / ".build-cache"))
     result = subprocess.run([sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip() == "CHANGED"
@@ -182,29 +182,29 @@ def test_an_executed_example_that_raises_fails_the_build_and_says_why(project: P
     assert "example broke on purpose" in result.stderr
 
 
-def test_examples_run_once_and_rerun_when_what_they_import_changes(project: Path) -> None:
-    first = mkdocs_build(project)
+def test_examples_run_once_and_rerun_when_what_they_import_changes(cold_project: Path) -> None:
+    first = mkdocs_build(cold_project)
     assert re.search(r"examples: ran 1, 0 from cache", first.stderr), first.stderr[-2000:]
-    assert re.search(r"examples: ran 0, 1 from cache", mkdocs_build(project).stderr)
+    assert re.search(r"examples: ran 0, 1 from cache", mkdocs_build(cold_project).stderr)
     # The example imports linear_predictor: change its code, and the example runs again.
-    edit(project / "snippets" / "overview.py", "return float(x @ beta)", "return float(beta @ x)")
-    assert re.search(r"examples: ran 1, 0 from cache", mkdocs_build(project).stderr)
+    edit(cold_project / "snippets" / "overview.py", "return float(x @ beta)", "return float(beta @ x)")
+    assert re.search(r"examples: ran 1, 0 from cache", mkdocs_build(cold_project).stderr)
 
 
-def test_search_entries_are_reused_until_a_page_changes(project: Path) -> None:
-    first = mkdocs_build(project)
+def test_search_entries_are_reused_until_a_page_changes(cold_project: Path) -> None:
+    first = mkdocs_build(cold_project)
     assert first.returncode == 0, first.stderr[-3000:]
     assert re.search(r"search: indexed [1-9]\d* pages, 0 from cache", first.stderr), first.stderr[-2000:]
-    index = (project / "site" / "search" / "search_index.json").read_bytes()
+    index = (cold_project / "site" / "search" / "search_index.json").read_bytes()
 
-    warm = mkdocs_build(project)
+    warm = mkdocs_build(cold_project)
     assert re.search(r"search: indexed 0 pages, [1-9]\d* from cache", warm.stderr), warm.stderr[-2000:]
-    assert (project / "site" / "search" / "search_index.json").read_bytes() == index
+    assert (cold_project / "site" / "search" / "search_index.json").read_bytes() == index
 
-    append_to_index(project, "A sentence with the word quillwort in it.\n")
-    edited = mkdocs_build(project)
+    append_to_index(cold_project, "A sentence with the word quillwort in it.\n")
+    edited = mkdocs_build(cold_project)
     assert re.search(r"search: indexed 1 pages, ", edited.stderr), edited.stderr[-2000:]
-    assert "quillwort" in (project / "site" / "search" / "search_index.json").read_text()
+    assert "quillwort" in (cold_project / "site" / "search" / "search_index.json").read_text()
 
 
 def site_files(project: Path) -> set[str]:
@@ -212,35 +212,35 @@ def site_files(project: Path) -> set[str]:
     return {path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()}
 
 
-def test_theme_files_are_listed_once_and_a_custom_dir_stays_live(project: Path) -> None:
-    assert mkdocs_build(project).returncode == 0
-    [listing] = (project / ".build-cache" / "theme").glob("*.json")
-    cold = site_files(project)
+def test_theme_files_are_listed_once_and_a_custom_dir_stays_live(cold_project: Path) -> None:
+    assert mkdocs_build(cold_project).returncode == 0
+    [listing] = (cold_project / ".build-cache" / "theme").glob("*.json")
+    cold = site_files(cold_project)
     assert "assets/images/favicon.png" in cold and any(n.startswith("assets/javascripts/bundle.") for n in cold)
 
-    assert mkdocs_build(project).returncode == 0
-    assert site_files(project) == cold
+    assert mkdocs_build(cold_project).returncode == 0
+    assert site_files(cold_project) == cold
     # The build reads the listing: a name taken out of it is not copied.
     from sitekit import cache  # written as the build writes it, with its digest
 
     cache.write_text(listing, listing.read_text().replace('"assets/images/favicon.png", ', ""))
-    assert mkdocs_build(project).returncode == 0
-    assert site_files(project) == cold - {"assets/images/favicon.png"}
+    assert mkdocs_build(cold_project).returncode == 0
+    assert site_files(cold_project) == cold - {"assets/images/favicon.png"}
 
-    # A project's own theme folder (the copy's mkdocs.yml names overrides/) is listed afresh on every build.
-    assert "\n  custom_dir: overrides" in (project / "mkdocs.yml").read_text()
-    (project / "overrides" / "assets").mkdir(parents=True)
-    (project / "overrides" / "assets" / "first.txt").write_text("one\n")
-    assert mkdocs_build(project).returncode == 0
-    (project / "overrides" / "assets" / "second.txt").write_text("two\n")
-    assert mkdocs_build(project).returncode == 0
-    assert {"assets/first.txt", "assets/second.txt"} <= site_files(project)
-    assert list((project / ".build-cache" / "theme").glob("*.json")) == [listing]
+    # A cold_project's own theme folder (the copy's mkdocs.yml names overrides/) is listed afresh on every build.
+    assert "\n  custom_dir: overrides" in (cold_project / "mkdocs.yml").read_text()
+    (cold_project / "overrides" / "assets").mkdir(parents=True)
+    (cold_project / "overrides" / "assets" / "first.txt").write_text("one\n")
+    assert mkdocs_build(cold_project).returncode == 0
+    (cold_project / "overrides" / "assets" / "second.txt").write_text("two\n")
+    assert mkdocs_build(cold_project).returncode == 0
+    assert {"assets/first.txt", "assets/second.txt"} <= site_files(cold_project)
+    assert list((cold_project / ".build-cache" / "theme").glob("*.json")) == [listing]
 
 
-def test_theme_templates_are_compiled_once_into_the_cache(project: Path) -> None:
-    assert mkdocs_build(project).returncode == 0
-    compiled = list((project / ".build-cache" / "templates").glob("*.cache"))
+def test_theme_templates_are_compiled_once_into_the_cache(cold_project: Path) -> None:
+    assert mkdocs_build(cold_project).returncode == 0
+    compiled = list((cold_project / ".build-cache" / "templates").glob("*.cache"))
     assert len(compiled) > 10  # Material's base, main, partials...
 
 

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from sitekit.figures import VARIANTS, drawn, figure_path, minified_svg
 from snippets import figures as figures_module
 from snippets import style
-from snippets.figures import FigureSpec, figure, registry, render_named, render_svg
+from snippets.figures import FigureSpec, figure, prepare_drawing, registry, render_named, render_svg
 from tests.markdown_fences import ROOT
 
 FIGURE_BYTES = 25_000  # the most a figure file may weigh without saying why
@@ -194,3 +194,11 @@ def test_an_alt_text_with_fields_needs_its_values() -> None:
     with pytest.raises(TypeError, match="alt_values"):
         figure("x-fields", alt="A plot whose error reaches {error} after some iterations of the method.",
                caption="c", alt_values={"error": 1})
+
+
+def test_a_drawing_worker_prepares_with_the_svg_backend_and_every_chapter() -> None:
+    # A build's worker calls prepare_drawing() while it waits for its first figure: afterwards the
+    # SVG backend is loaded and every chapter's figures are registered.
+    prepare_drawing()
+    assert "matplotlib.backends.backend_svg" in sys.modules
+    assert {spec.draw.__module__ for spec in registry().values()} >= {"snippets.overview", "snippets.universal"}

@@ -9,6 +9,7 @@ from snippets.glm_again import (
     fit_penalised_logistic_newton,
     last_layer_summary,
     lazy_summary,
+    lazy_table,
     ntk_network,
     random_feature_design,
     random_features_summary,
@@ -96,3 +97,12 @@ def test_two_moons_are_two_half_circles_plus_noise() -> None:
     assert upper[:, 0].min() < -0.99 and upper[:, 0].max() > 0.99  # angles spread over [0, pi]
     noisy, _ = two_moons(400, noise=0.25)
     assert np.std(noisy - X) == pytest.approx(0.25, rel=0.1)
+
+
+def test_the_lazy_table_names_each_number_by_what_and_width() -> None:
+    # The page reads the lazy-regime numbers as gap_50, relative_change_400, ...
+    table, summary = lazy_table(), lazy_summary()
+    assert len(table) == sum(len(row) for row in summary.values())
+    for width, row in summary.items():
+        for key, value in row.items():
+            assert table[f"{key}_{width}"] == value

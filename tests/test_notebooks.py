@@ -12,13 +12,13 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 
-from conftest import EXECUTED_FENCES
 from hooks.notebooks import INSTALL_TAG, PINNED, WHEEL_DIR, NotebookError, execute, find_notebooks, wheel_url
 from sitekit import cache, wheel
 from snippets.figures import registry
@@ -75,7 +75,7 @@ def test_a_build_from_nothing_executes_every_notebook(fresh_site: tuple[Path, st
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_every_notebook_executes_and_the_site_shows_exactly_its_outputs(
-        name: str, fresh_site: tuple[Path, str], built_site: Path, request: pytest.FixtureRequest) -> None:
+        name: str, fresh_site: tuple[Path, str], built_site: Path) -> None:
     # fresh_site executed every notebook in this session; built_site may have taken them from the
     # cache. The same outputs in both: what the site shows is what the code computes now.
     fresh = nbformat.read(fresh_site[0] / "notebooks" / name / f"{name}.ipynb", as_version=4)
@@ -85,8 +85,6 @@ def test_every_notebook_executes_and_the_site_shows_exactly_its_outputs(
     assert [c.source for c in code_cells] == [c.source for c in notebook_cells(name) if c.cell_type == "code"]
     published = nbformat.read(built_site / "notebooks" / name / f"{name}.ipynb", as_version=4)
     assert outputs(published) == outputs(fresh), f"{name}: the site's outputs differ from a fresh run"
-    # The notebook's code cells ran in this session: test_site's check of shown code counts them.
-    request.config.stash[EXECUTED_FENCES].extend(c.source for c in code_cells)
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
@@ -289,10 +287,35 @@ def test_the_snippets_wheel_holds_the_package_and_nothing_else(built_site: Path)
     assert path.read_bytes() == wheel.wheel_bytes(ROOT)  # the same bytes from the same sources
 
 
+@pytest.fixture(scope="session")
+def fresh_environment(tmp_path_factory: pytest.TempPathFactory) -> Callable[[tuple[str, ...]], Path]:
+    """fresh_environment(arguments): the Python of a new virtual environment holding exactly what
+    `pip install arguments` installs, plus the kernel a reader's Jupyter brings. Notebooks with the
+    same install line share one (running a notebook installs nothing); its installs are made once."""
+    made: dict[tuple[str, ...], Path] = {}
+
+    def environment(arguments: tuple[str, ...]) -> Path:
+        if arguments not in made:
+            venv = tmp_path_factory.mktemp("venv")
+            env = dict(os.environ, UV_PYTHON_DOWNLOADS="never", VIRTUAL_ENV=str(venv))
+            subprocess.run([uv(), "venv", "--quiet", "--allow-existing", "--python", sys.executable, str(venv)],
+                           check=True, env=env)
+            python = venv / "bin" / "python"
+            subprocess.run([uv(), "pip", "install", "--quiet", "--python", str(python), *arguments],
+                           check=True, env=env)
+            # Jupyter's part, which the reader has: a kernel in that environment.
+            subprocess.run([uv(), "pip", "install", "--quiet", "--python", str(python),
+                            f"ipykernel=={cache.version('ipykernel')}"], check=True, env=env)
+            made[arguments] = python
+        return made[arguments]
+
+    return environment
+
+
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_a_downloaded_notebook_runs_in_a_fresh_environment_with_what_it_installs(
         name: str, built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        request: pytest.FixtureRequest) -> None:
+        fresh_environment: Callable[[tuple[str, ...]], Path]) -> None:
     import asyncio
 
     from nbclient import NotebookClient
@@ -308,15 +331,7 @@ def test_a_downloaded_notebook_runs_in_a_fresh_environment_with_what_it_installs
     # The same install, with the wheel from the built site's folder instead of the canonical URL.
     local = built_site / WHEEL_DIR / wheel.wheel_name(version)
     arguments = [a.replace(canonical, local.as_uri()) for a in arguments]
-    venv = tmp_path / "venv"
-    env = dict(os.environ, UV_PYTHON_DOWNLOADS="never", VIRTUAL_ENV=str(venv))
-    subprocess.run([uv(), "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, env=env)
-    python = venv / "bin" / "python"
-    subprocess.run([uv(), "pip", "install", "--quiet", "--python", str(python), *arguments], check=True, env=env)
-    # Jupyter's part, which the reader has: a kernel in that environment.
-    subprocess.run([uv(), "pip", "install", "--quiet", "--python", str(python),
-                    f"ipykernel=={cache.version('ipykernel')}"],
-                   check=True, env=env)
+    python = fresh_environment(tuple(arguments))
     kernels = tmp_path / "kernels" / "fresh"
     kernels.mkdir(parents=True)
     (kernels / "kernel.json").write_text(json.dumps({
@@ -341,8 +356,6 @@ def test_a_downloaded_notebook_runs_in_a_fresh_environment_with_what_it_installs
             pytest.fail(f"{name}.ipynb imports {error.evalue.split()[-1]}, which its install cell "
                         f"({' '.join(arguments)}) does not provide")
         raise
-    # The install cell ran too, as its pip command: the check of shown code counts it.
-    request.config.stash[EXECUTED_FENCES].append(next(c for c in downloaded.cells if c.cell_type == "code").source)
     expected = [c for c in downloaded.cells if INSTALL_TAG not in c.metadata.get("tags", [])]
     for ran, shown in zip(run.cells, expected, strict=True):
         if ran.cell_type == "code":

@@ -7,14 +7,16 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
 from hooks.anchors import parse, published_anchors, read_lock, resolves
+from hooks.notebooks import INSTALL_TAG
 from sitekit.claims import node_ids_by_claim, parse_claims
 from sitekit.context import read_config
 from snippets.figures import registry
-from tests.markdown_fences import ROOT
+from tests.markdown_fences import ROOT, displayed_code
 
 DOCS = ROOT / "docs"
 MARKDOWN_PAGES = sorted(p for p in DOCS.rglob("*.md"))
@@ -311,14 +313,38 @@ def code_blocks(site: Path, selector: str) -> list[str]:
     return [block.get_text() for page in html_pages(site) for block in soup(page).select(selector)]
 
 
-def test_every_python_block_in_the_site_was_executed_by_the_suite(built_site: Path, executed_fences: list[str]) -> None:
-    if not executed_fences:
-        pytest.skip("the Markdown fences did not run in this session: run the whole suite (make test)")
+# The tests that run a notebook's code cells (as the site publishes them) and its install cell.
+NOTEBOOK_RUNS = {"test_every_notebook_executes_and_the_site_shows_exactly_its_outputs": "code",
+                 "test_a_downloaded_notebook_runs_in_a_fresh_environment_with_what_it_installs": "install"}
+
+
+def code_this_session_runs(items: list[pytest.Item], site: Path) -> list[str]:
+    """The code the tests of this session run: each Markdown fence collected as a test
+    (pytest-markdown-docs runs it; the session fails unless it passes), and each published
+    notebook's code cells and install cell where the test that runs them is collected. Read from
+    the collection, not recorded as tests run, so that it holds in every pytest-xdist worker."""
+    code = [displayed_code(item.code) for item in items if item.get_closest_marker("markdown-docs")]
+    for item in items:
+        part = NOTEBOOK_RUNS.get(getattr(item, "originalname", ""))
+        if part is None:
+            continue
+        name = item.callspec.params["name"]
+        cells = nbformat.read(site / "notebooks" / name / f"{name}.ipynb", as_version=4).cells
+        install = [INSTALL_TAG in c.metadata.get("tags", []) for c in cells]
+        code += [c.source for c, is_install in zip(cells, install, strict=True)
+                 if c.cell_type == "code" and is_install == (part == "install")]
+    return code
+
+
+def test_every_python_block_in_the_site_is_run_by_the_suite(built_site: Path, request: pytest.FixtureRequest) -> None:
+    run = code_this_session_runs(request.session.items, built_site)
+    if not any(item.get_closest_marker("markdown-docs") for item in request.session.items):
+        pytest.skip("the Markdown fences are not in this session: run the whole suite (make test)")
     shown = code_blocks(built_site, "div.language-python pre code")
     assert shown, "no Python code block in the site"
-    normalised = [fence.strip() for fence in executed_fences]
+    normalised = [fence.strip() for fence in run]
     missing = [block for block in shown if not any(block.strip() in fence for fence in normalised)]
-    assert not missing, "code shown on the site that no test executed:\n\n" + "\n---\n".join(missing)
+    assert not missing, "code shown on the site that no test of this session runs:\n\n" + "\n---\n".join(missing)
 
 
 def test_printed_outputs_were_computed_at_build_time(built_site: Path) -> None:

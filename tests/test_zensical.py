@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import run_once
 from sitekit import cache
 from sitekit.context import page_url, site_from_config
 from sitekit.leftovers import find_leftovers
@@ -32,7 +33,12 @@ PAGES = [page_url(src) for src in site_from_config(ROOT).nav if src != "print.md
 
 @pytest.fixture(scope="session")
 def zensical_site(site_cache: Path) -> Path:
-    """`python -m sitekit.zensical_site` with the cache the MkDocs build filled (nothing is drawn)."""
+    """`python -m sitekit.zensical_site` with the cache the MkDocs build filled (nothing is drawn),
+    once per run (its folder is fixed)."""
+    return run_once("zensical_site", lambda: build_with_zensical(site_cache))
+
+
+def build_with_zensical(site_cache: Path) -> Path:
     env = {**os.environ, "SITE_CACHE_DIR": str(site_cache)}
     # `zensical build --clean` deletes Zensical's cache folder whole: never the project's.
     survivor = ROOT / cache.FOLDER / "kept-by-a-zensical-build"
