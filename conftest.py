@@ -162,6 +162,9 @@ class BackgroundTask:
         self._thread.start()
 
     def _run(self) -> None:
+        # Under `make test`, coverage traces every thread; this one drives a browser and runs no code
+        # of the repository, and tracing its event loop cost a fifth of the browser pass's CPU.
+        sys.settrace(None)
         if self._build.wait() != 0:
             outcome: tuple[str, object] = ("failed build", None)  # the built_site fixture reports it
         else:

@@ -54,8 +54,6 @@ for _name in ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter"):
 NOTEBOOK_DIR = "notebooks"
 CELL_TIMEOUT = 600  # seconds; a cell that runs longer than this is a bug, not a slow machine
 KERNEL_START_ATTEMPTS = 2
-# Raise when what execute() makes of a kernel's outputs changes: cached notebooks are then run again.
-OUTPUT_FORMAT = 3  # 2: consecutive stream outputs joined; 3: each figure output names its registered figure
 
 
 class NotebookError(PluginError):
@@ -96,12 +94,14 @@ def execution_key(notebook: Notebook) -> str:
                  if f"{spec.draw.__module__}.{spec.draw.__name__}" in drawn]
     # The percent-format file is Python as it stands (jupytext keeps magics as comments), so the
     # examples' key, over the code and the fingerprints of what it imports, applies unchanged.
-    return cache.key(f"python={sys.version_info[:3]} format={OUTPUT_FORMAT}", cache_key(text), *alt_texts)
+    # This module executes the notebook and shapes its outputs: its source is part of the key.
+    return cache.key(f"python={sys.version_info[:3]}", cache.source_digest(sys.modules[__name__]), cache_key(text),
+                     *alt_texts)
 
 
 def cached_execution_key(notebook: Notebook) -> str:
     """execution_key, from the memo while snippets/ is unchanged: a warm build imports nothing."""
-    text_key = cache.digest(notebook.source.read_bytes() + f"format={OUTPUT_FORMAT}".encode())[:cache.KEY_LENGTH]
+    text_key = cache.digest(notebook.source.read_bytes())[:cache.KEY_LENGTH]
     key = memo.get("notebooks", text_key)
     if key is None:
         key = execution_key(notebook)

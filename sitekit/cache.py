@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import inspect
 import json
 import logging
 import os
 import re
+import types
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -60,6 +62,15 @@ def key(*inputs: str | bytes) -> str:
     h = hashlib.sha256(library_versions().encode())
     for part in inputs:
         h.update(b"\0" + (part if isinstance(part, bytes) else part.encode()))
+    return h.hexdigest()[:KEY_LENGTH]
+
+
+def source_digest(*modules: types.ModuleType) -> str:
+    """A digest of the source of the pipeline modules that compute an entry: part of its key, so
+    that an edit of how an entry is made recomputes it (no version number to remember to raise)."""
+    h = hashlib.sha256()
+    for module in modules:
+        h.update(inspect.getsource(module).encode())
     return h.hexdigest()[:KEY_LENGTH]
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -72,15 +73,16 @@ def drawn(name: str) -> dict[str, bytes]:
 
 
 def figure_keys() -> dict[str, str]:
-    """{figure name: cache key}: the fingerprint of its code with the minifier's settings. From the
+    """{figure name: cache key}: the fingerprint of its code and the source of this module. From the
     memo while snippets/ and sitekit/ are unchanged (nothing imported), else from the registry
     (snippets imported; matplotlib is not needed for this)."""
     keys = memo.get("figures", "fingerprints")
     if keys is None:
         from snippets.figures import registry
 
-        minifier = f"{sorted(SCOUR_OPTIONS.items())} {LONG_DECIMAL.pattern} {DOCTYPE.pattern}"
-        keys = {name: cache.key(fingerprint(spec.draw), minifier) for name, spec in registry().items()}
+        # This module draws and minifies each figure (`drawn`): its source is part of every key.
+        pipeline = cache.source_digest(sys.modules[__name__])
+        keys = {name: cache.key(fingerprint(spec.draw), pipeline) for name, spec in registry().items()}
         memo.put("figures", "fingerprints", keys)
     return keys
 

@@ -1,7 +1,8 @@
 """Fingerprints of code: a hash of what a function runs inside the snippets package.
 
 A function's fingerprint covers its bytecode, names and constants, and recursively every snippets
-function, class and constant it reaches, plus the numpy and matplotlib versions. Comments and
+function, class and constant it reaches (a class through every member: methods, properties'
+getters and setters, class attributes, dataclass defaults), plus the cached libraries' versions. Comments and
 layout do not count; memory addresses never do, so fingerprints agree across processes. Figures,
 computed values and executed examples are cached under them.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import inspect
 import types
@@ -60,10 +62,9 @@ def fingerprint(draw: types.FunctionType) -> str:
     return digest
 
 
-def _fingerprint(draw: types.FunctionType) -> str:
-    if isinstance(draw, type):  # a class: its methods
-        return hashlib.sha256(repr(sorted(vars(draw))).encode() + _class_digest(draw)).hexdigest()[:16]
-    draw = inspect.unwrap(draw)  # functools.cache and other wrappers: the function inside
+def _fingerprint(draw: types.FunctionType | type) -> str:
+    if not isinstance(draw, type):
+        draw = inspect.unwrap(draw)  # functools.cache and other wrappers: the function inside
     # Every library whose results the build caches (one list, sitekit/cache.py): an upgrade of any
     # of them (statsmodels too, which the fitter is compared with) computes everything again.
     import numpy  # here, not at import: a build that reuses its memo never loads numpy
@@ -71,42 +72,70 @@ def _fingerprint(draw: types.FunctionType) -> str:
     h = hashlib.sha256(library_versions().encode())
     seen: set[int] = set()
 
-    def visit(obj: object, via_globals: dict) -> None:
+    def visit(obj: types.FunctionType | type) -> None:
+        """A function: its code, defaults and every global it names. A class: each member, so that
+        whatever a method, property or attribute runs or holds (helpers included) counts."""
         if id(obj) in seen:
             return
         seen.add(id(obj))
+        h.update(f"{obj.__module__}.{obj.__qualname__}".encode())
         if isinstance(obj, types.FunctionType):
-            h.update(f"{obj.__module__}.{obj.__qualname__}".encode())
             _code_digest(obj.__code__, h)
             for default in obj.__defaults__ or ():
                 visit_value(default, obj)  # defaults can be functions or arrays: never their repr
+            for default in (obj.__kwdefaults__ or {}).values():
+                visit_value(default, obj)
             for name in sorted(_code_names(obj.__code__)):
                 if name in obj.__globals__:
                     visit_value(obj.__globals__[name], obj)
-        elif isinstance(obj, type):
-            h.update(f"{obj.__module__}.{obj.__qualname__}".encode())
-            for attr in sorted(vars(obj)):
-                value = vars(obj)[attr]
-                h.update(attr.encode())
-                if isinstance(value, (staticmethod, classmethod)):
-                    value = value.__func__
-                if isinstance(value, types.FunctionType):
-                    visit(value, via_globals)
+            for cell in obj.__closure__ or ():  # a function made by another (a returned map)
+                with contextlib.suppress(ValueError):  # an empty cell
+                    visit_value(cell.cell_contents, obj)
+            return
+        for attr, member in sorted(vars(obj).items()):
+            h.update(attr.encode())
+            visit_member(member)
 
-    def visit_value(value: object, user: types.FunctionType) -> None:
+    def visit_member(member: object) -> None:
+        if isinstance(member, (staticmethod, classmethod)):
+            member = member.__func__
+        if isinstance(member, property):  # the getter, setter and deleter
+            for accessor in (member.fget, member.fset, member.fdel):
+                if isinstance(accessor, types.FunctionType):
+                    visit(accessor)
+        elif isinstance(member, functools.cached_property):
+            visit(member.func)
+        elif isinstance(member, types.FunctionType):
+            visit(member)
+        elif isinstance(member, dict):  # __dataclass_fields__: each field's default and factory
+            for key in sorted(member, key=repr):
+                h.update(repr(key).encode())
+                visit_member(member[key])
+        elif isinstance(member, dataclasses.Field):
+            for value in (member.default, member.default_factory):
+                if value is not dataclasses.MISSING:
+                    visit_value(value, None)
+        elif isinstance(member, type) and _is_ours(member):
+            visit(member)
+        else:
+            visit_value(member, None)
+
+    def visit_value(value: object, user: types.FunctionType | None) -> None:
         # Hash what a value *is*, never its repr: a repr can carry memory addresses, which
         # change from process to process and would make every build a cold one.
         if callable(value) and hasattr(value, "__wrapped__"):
             value = inspect.unwrap(value)  # a cached function: follow the function itself
         if isinstance(value, types.ModuleType):
-            if _is_ours(value):
+            if _is_ours(value) and user is not None:
                 # `module.attr`: follow each attribute the user names on that module.
                 h.update(value.__name__.encode())
                 for attr in sorted(_code_names(user.__code__)):
                     if hasattr(value, attr):
                         visit_value(getattr(value, attr), user)
+            else:
+                h.update(value.__name__.encode())
         elif isinstance(value, (types.FunctionType, type)) and _is_ours(value):
-            visit(value, user.__globals__)
+            visit(value)
         elif callable(value) and hasattr(value, "__qualname__") or isinstance(value, numpy.ufunc):
             h.update(f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value.__name__)}".encode())
         elif isinstance(value, dict):
@@ -118,6 +147,7 @@ def _fingerprint(draw: types.FunctionType) -> str:
                 visit_value(item, user)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             h.update(type(value).__qualname__.encode())
+            visit(type(value))  # its methods and properties too
             for f in dataclasses.fields(value):
                 h.update(f.name.encode())
                 visit_value(getattr(value, f.name), user)
@@ -128,7 +158,7 @@ def _fingerprint(draw: types.FunctionType) -> str:
         else:
             h.update(type(value).__qualname__.encode())
 
-    visit(draw, draw.__globals__)
+    visit(draw)
     # The renderer and the style module shape every figure.
     from snippets import figures, style
 
@@ -145,15 +175,3 @@ def fingerprint_value(value: object) -> str:
     if isinstance(value, types.ModuleType):
         return hashlib.sha256(inspect.getsource(value).encode()).hexdigest()[:16]
     return hashlib.sha256(type(value).__qualname__.encode()).hexdigest()[:16]
-
-
-
-
-def _class_digest(cls: type) -> bytes:
-    h = hashlib.sha256(f"{cls.__module__}.{cls.__qualname__}".encode())
-    for _name, value in sorted(vars(cls).items()):
-        if isinstance(value, (staticmethod, classmethod)):
-            value = value.__func__
-        if isinstance(value, types.FunctionType):
-            _code_digest(value.__code__, h)
-    return h.digest()

@@ -32,8 +32,8 @@ def build_env(*, measured: bool = True, **extra: str) -> dict[str, str]:
     """The environment for a build the tests start: this process's, quietened, plus `extra`.
 
     Under `make test` (coverage's subprocess patch) a build of the repository is measured for the
-    pipeline only (`measured`): snippets/ is measured in the tests' own processes, and tracing its
-    numerical code in every build the suite starts doubled the builds' time. A build of a project
+    pipeline only (`measured`, pipeline_coverage_config): snippets/ is measured in the tests' own
+    processes, and tracing its numerical code in every build the suite starts doubled their time. A build of a project
     copy (`measured=False`) runs the copy's files, which coverage does not count: it is not
     measured at all."""
     env = {**os.environ, **BUILD_ENV, **extra}
@@ -46,8 +46,10 @@ def build_env(*, measured: bool = True, **extra: str) -> dict[str, str]:
 
 @functools.cache
 def pipeline_coverage_config() -> Path:
-    """A coverage configuration for the builds the suite starts: this run's settings and data
-    file, measuring sitekit/ and hooks/ (their subprocesses too: figure workers, kernels)."""
+    """A coverage configuration for the builds the suite starts: this run's data file, measuring
+    sitekit/ and hooks/ in the build's own process. Not in the processes a build starts: its
+    notebook kernels run no pipeline code, and what its figure workers run (`sitekit.figures.drawn`)
+    the tests run in their own processes; tracing them cost more than a tenth of the suite."""
     import coverage
 
     running = coverage.Coverage.current()
@@ -55,7 +57,7 @@ def pipeline_coverage_config() -> Path:
     path = data_file.parent / f"pipeline.{os.getpid()}.coveragerc"  # beside the data, which make test removes
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"[run]\nsource =\n    {ROOT / 'sitekit'}\n    {ROOT / 'hooks'}\nparallel = true\n"
-                    f"patch = subprocess\ndata_file = {data_file}\n")
+                    f"data_file = {data_file}\n")
     return path
 
 

@@ -28,6 +28,23 @@ from tests.helpers import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+@pytest.fixture(autouse=True)
+def unmeasured() -> Iterator[None]:
+    """Coverage paused for each test here (under `make test`): a browser test runs no code of the
+    repository in this process, and tracing Playwright's calls only made it slower."""
+    import coverage
+
+    running = coverage.Coverage.current()
+    if running is None:
+        yield
+        return
+    running.stop()
+    try:
+        yield
+    finally:
+        running.start()
+
+
 @pytest.fixture(scope="session")
 def site_server(built_site: Path) -> Iterator[str]:
     """The built site on http://127.0.0.1:PORT, for the duration of the session."""

@@ -143,6 +143,44 @@ def test_warm_rebuild_draws_nothing_and_an_edit_redraws_only_what_it_reaches(col
     assert rendered(mkdocs_build(cold_project).stderr) == []
 
 
+PROPERTY_TEST_MODULE = '''\
+"""A figure that reads a property of a class, and one that does not."""
+from matplotlib.figure import Figure
+from snippets.figures import figure
+
+
+class Curve:
+    @property
+    def heights(self):
+        return [0, 1, 0]
+
+
+@figure("property-a", alt="A test figure drawn from the heights property of Curve, a tent.", caption="a")
+def draw_a():
+    fig = Figure()
+    fig.subplots().plot(Curve().heights)
+    return fig
+
+
+@figure("property-b", alt="A test figure drawn from a list of its own, a valley of three points.", caption="b")
+def draw_b():
+    fig = Figure()
+    fig.subplots().plot([1, 0, 1])
+    return fig
+'''
+
+
+def test_an_edit_to_a_property_redraws_the_figure_that_reads_it(project: Path) -> None:
+    (project / "snippets" / "propertytest.py").write_text(PROPERTY_TEST_MODULE)
+    first = mkdocs_build(project)
+    assert sorted(rendered(first.stderr)) == ["property-a", "property-b"], first.stderr[-3000:]
+    before = (project / "site" / "figures" / "property-a.svg").read_bytes()
+    edit(project / "snippets" / "propertytest.py", "return [0, 1, 0]", "return [0, 3, 0]")
+    after_edit = mkdocs_build(project)
+    assert rendered(after_edit.stderr) == ["property-a"]
+    assert (project / "site" / "figures" / "property-a.svg").read_bytes() != before
+
+
 def test_rebuilds_in_one_process_pick_up_snippets_edits(project: Path) -> None:
     # `mkdocs serve` rebuilds in one long-lived process; the build hook must reload snippets/.
     (project / "snippets" / "cachetest.py").write_text(CACHE_TEST_MODULE)

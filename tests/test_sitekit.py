@@ -344,3 +344,139 @@ def test_plain_code_keeps_every_character_in_its_colour_in_the_theme(pattern: st
         neighbours = re.findall(r'<span class="([a-z0-9]+)">[^<]*</span>\s*<span class="([a-z0-9]+)">', plain)
         assert neighbours and all(COLOUR_OF_TOKEN.get(a) != COLOUR_OF_TOKEN.get(b) for a, b in neighbours)
 
+
+
+# --- fingerprints: everything a result depends on in snippets/, and nothing else ----------------
+
+FINGERPRINT_PROBE = '''\
+import dataclasses
+import functools
+
+SCALE = 2.0
+
+
+def helper(x):
+    return x + 1
+
+
+class WithProperty:
+    @property
+    def size(self):
+        return 3
+
+
+class WithSetter:
+    def __init__(self):
+        self._v = 0
+
+    @property
+    def v(self):
+        return self._v
+
+    @v.setter
+    def v(self, value):
+        self._v = value * 1
+
+
+class WithAttribute:
+    LIMIT = 10
+
+
+class WithHelper:
+    def grown(self):
+        return helper(1)
+
+
+class WithCachedProperty:
+    @functools.cached_property
+    def total(self):
+        return 4
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    steps: int = 10
+    names: tuple = dataclasses.field(default_factory=lambda: ("a",))
+
+
+def uses_property():
+    return WithProperty().size
+
+
+def uses_setter():
+    box = WithSetter()
+    box.v = 1
+    return box.v
+
+
+def uses_attribute():
+    return WithAttribute.LIMIT
+
+
+def uses_helper_of_a_method():
+    return WithHelper().grown()
+
+
+def uses_cached_property():
+    return WithCachedProperty().total
+
+
+def uses_dataclass_default():
+    return Settings().steps
+
+
+def uses_constant():
+    return SCALE
+
+
+def independent():
+    return 0
+'''
+
+# Each edit of the probe, and the functions (or the class, fingerprinted itself) it must reach.
+FINGERPRINT_EDITS = {
+    "property getter": (("        return 3\n", "        return 4\n"), {"uses_property"}),
+    "property setter": (("self._v = value * 1", "self._v = value * 2"), {"uses_setter"}),
+    "class attribute": (("LIMIT = 10", "LIMIT = 11"), {"uses_attribute"}),
+    "helper called by a method": (("return x + 1", "return x + 2"), {"uses_helper_of_a_method", "WithHelper"}),
+    "cached property": (("        return 4\n\n\n@data", "        return 5\n\n\n@data"), {"uses_cached_property"}),
+    "dataclass default": (("steps: int = 10", "steps: int = 12"), {"uses_dataclass_default"}),
+    "dataclass default factory": (('("a",)', '("b",)'), {"uses_dataclass_default"}),
+    "module constant": (("SCALE = 2.0", "SCALE = 3.0"), {"uses_constant"}),
+}
+PROBED = ["uses_property", "uses_setter", "uses_attribute", "uses_helper_of_a_method", "uses_cached_property",
+          "uses_dataclass_default", "uses_constant", "independent", "WithHelper"]
+
+
+def probe_fingerprints(source: str, tmp_path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The fingerprint of each probed name of `source`, loaded as a module of the snippets package."""
+    import importlib.util
+    import sys
+
+    from sitekit.fingerprint import _fingerprint
+
+    path = tmp_path / f"probe_{abs(hash(source))}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("snippets._fingerprint_probe", path)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    return {name: _fingerprint(getattr(module, name)) for name in PROBED}
+
+
+@pytest.mark.parametrize("edit", FINGERPRINT_EDITS)
+def test_an_edit_changes_exactly_the_fingerprints_that_depend_on_it(edit: str, tmp_path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    (old, new), dependent = FINGERPRINT_EDITS[edit]
+    assert FINGERPRINT_PROBE.count(old) == 1, old
+    before = probe_fingerprints(FINGERPRINT_PROBE, tmp_path, monkeypatch)
+    after = probe_fingerprints(FINGERPRINT_PROBE.replace(old, new), tmp_path, monkeypatch)
+    assert {name for name in PROBED if before[name] != after[name]} == dependent
+
+
+def test_a_fingerprint_is_the_same_when_nothing_changed(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Loaded twice (new objects, new addresses): the same fingerprints, and a comment changes none.
+    first = probe_fingerprints(FINGERPRINT_PROBE, tmp_path, monkeypatch)
+    assert probe_fingerprints(FINGERPRINT_PROBE + "\n", tmp_path, monkeypatch) == first
+    commented = FINGERPRINT_PROBE.replace("SCALE = 2.0\n", "SCALE = 2.0  # the scale\n")
+    assert probe_fingerprints(commented, tmp_path, monkeypatch) == first
