@@ -28,8 +28,8 @@ def formulas(config: MkDocsConfig):
 
 @event_priority(50)  # before the search plugin reads the page; hooks/pages.py puts it back after
 def on_page_context(context, page: Page, config: MkDocsConfig, nav):
-    # Material's search indexes the formulas as TeX (made readable after the build), as it did
-    # before they were typeset: "∂ℓ/∂η" rather than the MathML's "∂ℓ∂η".
+    # Material's search indexes each formula as its TeX (made readable after the build): "∂ℓ/∂η"
+    # rather than the text of its MathML, "∂ℓ∂η".
     page.content = formulas(config).hide_for_search(page.file.src_uri, page.content)
     return context
 

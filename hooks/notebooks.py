@@ -48,8 +48,7 @@ from sitekit.figures import figure_path
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 # mkdocs-jupyter reports every conversion and copy at INFO; this hook's one summary line says enough.
-for _name in ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter"):
-    logging.getLogger(_name).setLevel(logging.WARNING)
+JUPYTER_PLUGIN_LOGGERS = ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter")
 
 NOTEBOOK_DIR = "notebooks"
 CELL_TIMEOUT = 600  # seconds; a cell that runs longer than this is a bug, not a slow machine
@@ -278,6 +277,8 @@ def published_notebook(executed: Path, install_source: str, directory: Path, nam
 
 @event_priority(100)  # before mkdocs-jupyter's on_files, which turns .ipynb files into pages
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for name in JUPYTER_PLUGIN_LOGGERS:  # for this build, not whoever imports this module
+        logging.getLogger(name).setLevel(logging.WARNING)
     notebooks = find_notebooks(Path(config.docs_dir))
     head_commit.cache_clear()  # a rebuild under `make serve` may follow a commit
     launch_links.cache_clear()

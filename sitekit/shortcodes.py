@@ -83,8 +83,8 @@ def slider_html(page_src: str, target: str, static_figure: str, label: str) -> s
         raise ValueError(f"{target}: every series and the readouts need one frame per slider value ({n})")
     slug = function_name.replace("_", "-")
     initial = int(frames["initial"])
-    # The frames travel in an attribute, not in a <script> element: Material's instant navigation
-    # re-creates a page's scripts without their attributes, which would run the JSON as code.
+    # The frames travel in an attribute, which is data to every reader of the page; a <script>
+    # element of JSON is code to anything that re-creates a page's scripts without their type.
     data = html.escape(json.dumps(frames, separators=(",", ":")))
     return (
         f'<div class="slider-widget" id="slider-{slug}" data-slider data-static="figure-{static_figure}" '
