@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from snippets import style
+from snippets._cache import cached
 from snippets._checks import as_finite_float, as_instance, as_positive_int, as_real_array, as_sequence
 from snippets.figures import figure, new_figure
 from snippets.network import sigmoid
@@ -337,7 +337,7 @@ class Dataset:
     source: str
 
 
-@cache
+@cached
 def spector_data() -> Dataset:
     """Spector and Mazzeo (1980): did a new teaching method (PSI) raise grades? n = 32 students."""
     from statsmodels.datasets import spector
@@ -348,7 +348,7 @@ def spector_data() -> Dataset:
                    "Spector and Mazzeo (1980), as shipped with statsmodels")
 
 
-@cache
+@cached
 def cpunish_data() -> Dataset:
     """Executions by US state in 1997 (17 states) against income, poverty and region: counts."""
     from statsmodels.datasets import cpunish
@@ -362,13 +362,13 @@ def cpunish_data() -> Dataset:
                    "US capital punishment data (1997), as shipped with statsmodels")
 
 
-@cache
+@cached
 def spector_fit() -> GLMFit:
     data = spector_data()
     return fit_glm_irls(data.X, data.y, "bernoulli")
 
 
-@cache
+@cached
 def cpunish_fit() -> GLMFit:
     data = cpunish_data()
     return fit_glm_irls(data.X, data.y, "poisson")
@@ -432,7 +432,7 @@ def separation_gradient_descent(steps: int = 30_000, learning_rate: float = 1.0)
     return np.arange(1, steps + 1), trace
 
 
-@cache
+@cached
 def cloglog_comparison() -> dict[str, float]:
     """Fisher scoring against Newton on the Spector data with the (non-canonical) cloglog link."""
     data = spector_data()
@@ -445,7 +445,7 @@ def cloglog_comparison() -> dict[str, float]:
     }
 
 
-@cache
+@cached
 def statsmodels_agreement() -> float:
     """Largest relative difference from statsmodels' GLM over the coefficients and standard errors
     of the two real-data fits on the page."""

@@ -7,12 +7,12 @@ f(x; theta) = m^{-1/2} sum_j v_j tanh(w_j x + b_j) and f_lin its first-order Tay
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from snippets import style
+from snippets._cache import cached
 from snippets._checks import as_finite_float, as_int_sequence, as_positive_int, as_real_array
 from snippets.figures import figure, new_figure
 from snippets.network import (
@@ -95,7 +95,7 @@ def random_fourier_features(X: np.ndarray, M: int, seed: int = 0) -> np.ndarray:
     return np.sqrt(2 / M) * np.cos(X @ W.T + b)
 
 
-@cache
+@cached
 def random_fourier_kernel_errors(widths: tuple[int, ...] = (100, 1000, 10000), n: int = 50) -> dict[int, float]:
     """{"M": largest entry of |Z Z^T - K|} on n points of two_moons, K the Gaussian kernel matrix."""
     widths = as_int_sequence("widths", widths)
@@ -104,7 +104,7 @@ def random_fourier_kernel_errors(widths: tuple[int, ...] = (100, 1000, 10000), n
     return {str(M): float(np.max(np.abs((Z := random_fourier_features(X, M)) @ Z.T - K))) for M in widths}
 
 
-@cache
+@cached
 def random_features_summary(lam: float = 0.05, steps: int = 3000) -> dict[str, float]:
     """Newton against gradient descent from two random starts, on a GLM with frozen random features."""
     steps = as_positive_int("steps", steps)
@@ -135,7 +135,7 @@ def hidden_features(net: Network, X: np.ndarray) -> np.ndarray:
     return np.column_stack([np.ones(len(activations[-1])), activations[-1]])
 
 
-@cache
+@cached
 def trained_and_refit(steps: int = 3000, ridge: float = 1e-6) -> tuple[Network, np.ndarray]:
     """An 8-unit tanh network with a sigmoid output trained on two_moons(), and the coefficients of
     its last layer refitted as a ridge-penalised logistic regression on its hidden features."""
@@ -195,7 +195,7 @@ def train_network_and_linearisation(width: int, *, steps: int = 300, learning_ra
 # --8<-- [end:lazy]
 
 
-@cache
+@cached
 def lazy_summary() -> dict[int, dict[str, float]]:
     """Per width: sup gap between trained network and trained linearisation on 101 test points,
     relative parameter change ||theta_T - theta_0|| / ||theta_0||, and the network's training loss."""

@@ -7,12 +7,12 @@ without hidden layers has weights w and bias b, so its linear predictor is z = X
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from snippets import style
+from snippets._cache import cached
 from snippets._checks import as_finite_float, as_positive_int, as_real_array, one_of
 from snippets.figures import figure, new_figure
 from snippets.glm import ConvergenceError, SeparationError, cpunish_data, fit_glm_irls, spector_data, spector_fit
@@ -37,7 +37,7 @@ def lipschitz_step(Z: np.ndarray, curvature_bound: float) -> float:
 
 
 # --8<-- [start:sigmoid-neuron]
-@cache
+@cached
 def sigmoid_neuron_on_grades(steps: int = 5000) -> dict[str, np.ndarray | float]:
     """Train mu = sigmoid(w^T x + b) by gradient descent on the mean cross-entropy, on the grade data.
 
@@ -136,7 +136,7 @@ def simulated_three_classes(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np
     return Z, np.eye(3)[labels]
 
 
-@cache
+@cached
 def softmax_against_multinomial(steps: int = 6000) -> dict[str, float]:
     """Softmax layer (K = 3 full columns) by gradient descent against Newton with a reference class."""
     Z, Y = simulated_three_classes()

@@ -8,13 +8,13 @@ predictor eta = X beta + Z u.
 from __future__ import annotations
 
 import itertools
-from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from snippets import style
+from snippets._cache import cached
 from snippets._checks import (
     as_finite_float,
     as_instance,
@@ -182,7 +182,7 @@ def rotated_gaussian(n: int = 500, variances=(5.0, 3.0, 1.0, 0.5), seed: int = 0
     return X - X.mean(axis=0), U
 
 
-@cache
+@cached
 def linear_autoencoder(k: int = 2, steps: int = 3000, learning_rate: float = 0.02) -> dict[str, float]:
     """Train x -> B A x (identity activations, k < d units) by gradient descent on the squared error.
 
@@ -240,7 +240,7 @@ def midpoint(a: Network, b: Network) -> Network:
     return with_flat_params(a, (params(a) + params(b)) / 2)
 
 
-@cache
+@cached
 def symmetry_summary() -> dict[str, float]:
     """How many copies, how far their outputs stray, and the loss at two midpoints."""
     star = teacher()
@@ -309,7 +309,7 @@ def relu_rescaling_tangent(net: Network) -> np.ndarray:
     return np.array(tangents)
 
 
-@cache
+@cached
 def fisher_spectrum(seed: int = 5, d: int = 2, M: int = 6, n: int = 300) -> dict[str, float]:
     """Singular values of J = df/dtheta (relative to the largest) for ReLU and tanh, and the GLM's."""
     d, M, n = as_positive_int("d", d), as_positive_int("M", M), as_positive_int("n", n)
@@ -353,7 +353,7 @@ def ridge_sum_net(X: np.ndarray) -> np.ndarray:
     return sigmoid(np.tanh(X[:, 0] + X[:, 1]) - np.tanh(X[:, 0] - X[:, 1]))
 
 
-@cache
+@cached
 def single_index_summary(seed: int = 6) -> dict[str, float]:
     rng = np.random.default_rng(seed)
     Xd = rng.standard_normal((200, 2))

@@ -7,13 +7,13 @@ units; sigma the logistic function; T the tent map; T^k its k-fold composition.
 
 from __future__ import annotations
 
-from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from snippets import style
+from snippets._cache import cached
 from snippets._checks import (
     as_callable,
     as_finite_float,
@@ -68,7 +68,7 @@ def sup_error(net: Network, f=target, grid: np.ndarray = GRID) -> float:
     return float(np.max(np.abs(predict(net, grid[:, None])[:, 0] - f(grid))))
 
 
-@cache
+@cached
 def approximation_errors(widths: tuple[int, ...] = WIDTHS) -> dict[str, list[float]]:
     """Sup errors of both constructions at each width, and the bound ||f''|| / (8 N^2) for the ReLU one."""
     second_derivative_bound = 4 * np.pi**2 + 2  # |f''| = |-4 pi^2 sin(2 pi x) + 2| <= 4 pi^2 + 2
@@ -108,7 +108,7 @@ def interpolating_relu(x: np.ndarray, y: np.ndarray) -> Network:
 # --8<-- [end:interpolate-noise]
 
 
-@cache
+@cached
 def noise_interpolation(n: int = 30, n_test: int = 2000, seed: int = 0) -> dict[str, float]:
     """Fit pure noise exactly, then measure the error on fresh noise: universality is not learning."""
     n, n_test = as_positive_int("n", n, minimum=2), as_positive_int("n_test", n_test)
@@ -123,7 +123,7 @@ def noise_interpolation(n: int = 30, n_test: int = 2000, seed: int = 0) -> dict[
     }
 
 
-@cache
+@cached
 def polynomial_regression_errors(degrees: tuple[int, ...] = (2, 4, 8, 12, 16, 20)) -> dict[str, list[float]]:
     """Sup error of least-squares polynomial fits (Chebyshev basis) of growing degree to f on [0, 1]."""
     degrees = as_int_sequence("degrees", degrees, minimum=0)
@@ -162,7 +162,7 @@ def random_feature_fit(activation: str, width: int, seed: int = 0, n: int = 400)
     }
 
 
-@cache
+@cached
 def polynomial_activation_summary() -> dict[str, float]:
     x = np.linspace(-1, 1, 400)
     quadratic = np.polyval(np.polyfit(x, polynomial_target(x), 2), x)
@@ -219,7 +219,7 @@ def local_affine_map(net: Network, x: np.ndarray) -> tuple[np.ndarray, np.ndarra
 # --8<-- [end:local-affine]
 
 
-@cache
+@cached
 def piecewise_linear_summary(seed: int = 9) -> dict[str, float]:
     net = small_relu_2d(seed)
     rng = np.random.default_rng(seed)
@@ -283,7 +283,7 @@ def sawtooth_pieces(k: int) -> int:
     return int(count_pieces(sawtooth(x, k)))
 
 
-@cache
+@cached
 def shallow_max_pieces(widths: tuple[int, ...] = (1, 2, 5, 10, 20), nets: int = 10, seed: int = 0) -> dict[int, int]:
     """Most pieces seen on [0, 1] among random one-hidden-layer ReLU networks of each width."""
     widths = as_int_sequence("widths", widths)

@@ -16,6 +16,7 @@ whose cost grows exponentially); test_every_public_function_is_checked keeps thi
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import importlib
 import inspect
@@ -376,3 +377,55 @@ def test_the_edge_of_each_domain_is_where_the_checks_put_it(function: Callable, 
     with pytest.raises(DOCUMENTED) as raised:
         function(**{**VALID[function], argument: refused})
     assert argument in named(str(raised.value))
+
+
+# --- cached summaries: what a caller gets is its own ---------------------------------------------
+
+def cached_functions() -> list[Callable]:
+    """Every cached public function of snippets/ (the chapters' summaries)."""
+    found = []
+    for info in pkgutil.iter_modules(snippets.__path__):
+        module = importlib.import_module(f"snippets.{info.name}")
+        found += [obj for name, obj in vars(module).items()
+                  if not name.startswith("_") and callable(getattr(obj, "cache_clear", None))
+                  and getattr(obj, "__module__", None) == module.__name__ and "__mutmut_" not in name]
+    return found
+
+
+def scribble(value: object) -> None:
+    """Change in place everything in `value` that can be changed, as a reader's notebook might."""
+    if isinstance(value, np.ndarray):
+        if value.flags.writeable:
+            value[...] = 7
+    elif isinstance(value, dict):
+        for item in value.values():
+            scribble(item)
+        value.clear()
+    elif isinstance(value, list):
+        for item in value:
+            scribble(item)
+        value.clear()
+    elif isinstance(value, tuple):
+        for item in value:
+            scribble(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            scribble(getattr(value, f.name))
+
+
+@pytest.mark.parametrize("function", cached_functions(), ids=label)
+def test_a_cached_value_cannot_be_changed_by_its_caller(function: Callable) -> None:
+    arguments = VALID.get(function, {})
+    first = function(**arguments)
+    kept = copy.deepcopy(first)
+    scribble(first)
+    assert same(function(**arguments), kept), f"{label(function)}: a caller's change reached the cache"
+
+
+def test_a_list_or_array_serves_where_a_cached_function_takes_a_tuple() -> None:
+    expected = universal.polynomial_regression_errors(degrees=(2, 4))
+    assert same(universal.polynomial_regression_errors(degrees=[2, 4]), expected)
+    assert same(universal.polynomial_regression_errors(degrees=np.array([2, 4])), expected)
+    # An argument that cannot be a key reaches the function's own check, which names it.
+    with pytest.raises(TypeError, match="degrees"):
+        universal.polynomial_regression_errors(degrees={2: 4})
