@@ -196,7 +196,7 @@ _background: dict[str, BackgroundBuild] = {}
 _tasks: dict[str, BackgroundTask] = {}
 _scratch: list[Path] = []
 # The folder the workers of an xdist run share (their builds and the browser pass), made by the
-# controller and handed to each worker in its workerinput; None without xdist.
+# controller and handed to each worker in its workerinput; empty without xdist.
 SHARED_DIR = "nn_glm_shared_dir"
 _shared: list[Path] = []
 
