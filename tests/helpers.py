@@ -33,9 +33,9 @@ def build_env(*, measured: bool = True, **extra: str) -> dict[str, str]:
 
     Under `make test` (coverage's subprocess patch) a build of the repository is measured for the
     pipeline only (`measured`, pipeline_coverage_config): snippets/ is measured in the tests' own
-    processes, and tracing its numerical code in every build the suite starts doubled their time. A build of a project
-    copy (`measured=False`) runs the copy's files, which coverage does not count: it is not
-    measured at all."""
+    processes, and tracing its numerical code in every build the suite starts doubled their time.
+    A build of a project copy (`measured=False`) runs the copy's files, which coverage does not
+    count: it is not measured at all."""
     env = {**os.environ, **BUILD_ENV, **extra}
     if "COVERAGE_PROCESS_CONFIG" in env:
         del env["COVERAGE_PROCESS_CONFIG"]

@@ -324,22 +324,20 @@ def code_this_session_runs(items: list[pytest.Item], site: Path) -> list[str]:
     notebook's code cells and install cell where the test that runs them is collected. Read from
     the collection, not recorded as tests run, so that it holds in every pytest-xdist worker."""
     code = [displayed_code(item.code) for item in items if item.get_closest_marker("markdown-docs")]
-    for item in items:
-        part = NOTEBOOK_RUNS.get(getattr(item, "originalname", ""))
-        if part is None:
-            continue
-        name = item.callspec.params["name"]
-        cells = nbformat.read(site / "notebooks" / name / f"{name}.ipynb", as_version=4).cells
-        install = [INSTALL_TAG in c.metadata.get("tags", []) for c in cells]
-        code += [c.source for c, is_install in zip(cells, install, strict=True)
-                 if c.cell_type == "code" and is_install == (part == "install")]
+    runs = {(item.callspec.params["name"], NOTEBOOK_RUNS[item.originalname]) for item in items
+            if getattr(item, "originalname", "") in NOTEBOOK_RUNS}
+    for name in sorted({name for name, _ in runs}):
+        for cell in nbformat.read(site / "notebooks" / name / f"{name}.ipynb", as_version=4).cells:
+            part = "install" if INSTALL_TAG in cell.metadata.get("tags", []) else "code"
+            if cell.cell_type == "code" and (name, part) in runs:
+                code.append(cell.source)
     return code
 
 
 def test_every_python_block_in_the_site_is_run_by_the_suite(built_site: Path, request: pytest.FixtureRequest) -> None:
-    run = code_this_session_runs(request.session.items, built_site)
     if not any(item.get_closest_marker("markdown-docs") for item in request.session.items):
         pytest.skip("the Markdown fences are not in this session: run the whole suite (make test)")
+    run = code_this_session_runs(request.session.items, built_site)
     shown = code_blocks(built_site, "div.language-python pre code")
     assert shown, "no Python code block in the site"
     normalised = [fence.strip() for fence in run]
