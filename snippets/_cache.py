@@ -9,6 +9,8 @@ from typing import TypeVar
 
 import numpy as np
 
+from snippets._boundary import checked
+
 F = TypeVar("F", bound=Callable)
 
 
@@ -18,6 +20,7 @@ def cached(function: F) -> F:
     page) gets. Lists and arrays among the arguments are read as tuples (a sequence of widths may
     be given either way); an argument that still cannot be a cache key is passed on uncached, for
     the function's own checks to answer."""
+    function = checked(function)  # a value is checked when it is computed, not when it is remembered
     remembered = functools.cache(function)
 
     @functools.wraps(function)

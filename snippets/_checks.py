@@ -7,12 +7,10 @@ import numbers
 import numpy as np
 
 
-def as_real_array(name: str, value: object, *, ndim: int | None = None, length: int | None = None,
-                  allow_bool: bool = False) -> np.ndarray:
+def as_real_array(name: str, value: object, *, ndim: int | None = None, allow_bool: bool = False) -> np.ndarray:
     """`value` as a finite, non-empty float array, or a TypeError/ValueError that names the argument.
 
-    `length` is the expected size of the first axis. Booleans are refused unless `allow_bool` (a 0/1
-    response may be given as True/False)."""
+    Booleans are refused unless `allow_bool` (a 0/1 response may be given as True/False)."""
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name}: expected an array of real numbers, got {type(value).__name__}")
     try:
@@ -27,8 +25,6 @@ def as_real_array(name: str, value: object, *, ndim: int | None = None, length: 
         raise ValueError(f"{name}: expected a {ndim}-dimensional array, got shape {array.shape}")
     if array.size == 0:
         raise ValueError(f"{name}: expected at least one value, got shape {array.shape}")
-    if length is not None and (array.ndim == 0 or array.shape[0] != length):
-        raise ValueError(f"{name}: expected length {length} along the first axis, got shape {array.shape}")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name}: contains NaN or infinite values")
     return array

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 
 from snippets import style
+from snippets._boundary import Array, Positive, PositiveInt, Response, Seed, enforce_annotations
 from snippets._cache import cached
-from snippets._checks import as_finite_float, as_instance, as_positive_int, as_real_array, as_sequence
+from snippets._checks import as_instance, as_sequence
 from snippets.figures import figure, new_figure
 from snippets.network import sigmoid
 
@@ -141,24 +142,65 @@ def resolve_family_and_link(family: str, link: str | None) -> tuple[Family, Link
     return fam, LINKS[link]
 
 
-def check_design_and_response(X: object, y: object, family: Family) -> tuple[np.ndarray, np.ndarray]:
-    """X (n x p, full column rank) and y (n,) in the family's support, or a ValueError naming which."""
-    as_instance("family", family, Family)
-    X = as_real_array("X", X, ndim=2)
-    y = as_real_array("y", y, ndim=1, allow_bool=True)
+# --- what the fitters accept, declared once for all of them ------------------------------------
+
+def _family_named(family: str | Family) -> str:
+    return family if isinstance(family, str) else family.name
+
+
+def _taken_by_family(link: str | None, family: str) -> str | None:
+    if link is not None and (not isinstance(link, str) or link not in FAMILIES[family].links):
+        return f"the {family} family takes one of {list(FAMILIES[family].links)}, got {link!r}"
+    return None
+
+
+def _determines_the_coefficients(X: np.ndarray) -> str | None:
     n, p = X.shape
-    if y.shape[0] != n:
-        raise ValueError(f"X, y: X has {n} rows but y has {y.shape[0]} entries")
     if n < p:
-        raise ValueError(f"X: {n} rows cannot determine {p} coefficients")
+        return f"{n} rows cannot determine {p} coefficients"
     rank = np.linalg.matrix_rank(X)
     if rank < p:
-        raise ValueError(f"X: rank-deficient (rank {rank} < {p} columns); drop or combine collinear columns")
+        return f"rank-deficient (rank {rank} < {p} columns); drop or combine collinear columns"
+    return None
+
+
+def _leaves_a_dispersion(X: np.ndarray, family: str) -> str | None:
+    if FAMILIES[family].estimates_dispersion and X.shape[0] <= X.shape[1]:
+        return (f"the {family} family estimates the dispersion from n - p residual degrees of freedom; "
+                f"n = {X.shape[0]} rows and p = {X.shape[1]} columns leave none")
+    return None
+
+
+def _in_support(y: np.ndarray, family: str | Family) -> str | None:
+    name = _family_named(family)
+    if name == "bernoulli" and not np.all((y == 0) | (y == 1)):
+        return "the bernoulli family needs every y in {0, 1}"
+    if name == "poisson" and not np.all((y >= 0) & (y == np.round(y))):
+        return "the poisson family needs non-negative integer counts"
+    return None
+
+
+def _a_mean_of_the_family(mu: np.ndarray, family: Family) -> str | None:
+    if family.name == "bernoulli" and not np.all((mu >= 0) & (mu <= 1)):
+        return "the bernoulli family needs means mu in [0, 1]"
+    if family.name == "poisson" and not np.all(mu >= 0):
+        return "the poisson family needs non-negative means mu"
+    return None
+
+
+def _deviance_support(y: np.ndarray, family: Family) -> str | None:
     if family.name == "bernoulli" and not np.all((y == 0) | (y == 1)):
-        raise ValueError("y: the bernoulli family needs every y in {0, 1}")
-    if family.name == "poisson" and not np.all((y >= 0) & (y == np.round(y))):
-        raise ValueError("y: the poisson family needs non-negative integer counts")
-    return X, y
+        return "the bernoulli family needs y in {0, 1}"
+    if family.name == "poisson" and not np.all(y >= 0):
+        return "the poisson family needs non-negative counts y"
+    return None
+
+
+FamilyName = Literal[tuple(FAMILIES)]
+LinkName = Annotated[str | None, _taken_by_family]  # the family's canonical link when None
+# A design that determines p coefficients (n >= p, full column rank), and a response of its family.
+Design = Array("n p", _determines_the_coefficients, _leaves_a_dispersion)
+GLMResponse = Response("n", _in_support)
 
 
 def _clip_mean(mu: np.ndarray, family: Family) -> np.ndarray:
@@ -169,46 +211,26 @@ def _clip_mean(mu: np.ndarray, family: Family) -> np.ndarray:
     return mu
 
 
-def _check_model(X: object, beta: object, family: object, link: object) -> tuple[np.ndarray, np.ndarray]:
-    """X (n x p) and beta (p,) as arrays, with a Family and a Link, or an error naming the argument."""
-    as_instance("family", family, Family), as_instance("link", link, Link)
-    X, beta = as_real_array("X", X, ndim=2), as_real_array("beta", beta, ndim=1)
-    if beta.shape[0] != X.shape[1]:
-        raise ValueError(f"beta: expected {X.shape[1]} coefficients (the columns of X), got {beta.shape[0]}")
-    return X, beta
-
-
-def score(X: np.ndarray, y: np.ndarray, beta: np.ndarray, family: Family, link: Link) -> np.ndarray:
+def score(X: Array("n p"), y: Response("n"), beta: Array("p"), family: Family, link: Link) -> np.ndarray:
     """U(beta) = X^T [(y - mu) / V(mu) * dmu/deta], the gradient of the log-likelihood (phi = 1).
 
     For a canonical link (dmu/deta = V(mu)) this is X^T (y - mu).
     """
-    X, beta = _check_model(X, beta, family, link)
-    y = as_real_array("y", y, ndim=1, length=X.shape[0], allow_bool=True)
     eta = X @ beta
     mu = _clip_mean(link.g_inv(eta), family)
     return X.T @ ((y - mu) / family.variance(mu) * link.dmu_deta(eta))
 
 
-def fisher_information(X: np.ndarray, beta: np.ndarray, family: Family, link: Link) -> np.ndarray:
+def fisher_information(X: Array("n p"), beta: Array("p"), family: Family, link: Link) -> np.ndarray:
     """I(beta) = X^T W X with weights w = (dmu/deta)^2 / V(mu) (phi = 1)."""
-    X, beta = _check_model(X, beta, family, link)
     eta = X @ beta
     mu = _clip_mean(link.g_inv(eta), family)
     w = link.dmu_deta(eta) ** 2 / family.variance(mu)
     return X.T @ (w[:, None] * X)
 
 
-def deviance(y: np.ndarray, mu: np.ndarray, family: Family) -> float:
+def deviance(y: Response("n", _deviance_support), mu: Array("n", _a_mean_of_the_family), family: Family) -> float:
     """D = sum of unit deviances: twice the log-likelihood gap to the saturated model (phi = 1)."""
-    as_instance("family", family, Family)
-    y, mu = as_real_array("y", y, ndim=1, allow_bool=True), as_real_array("mu", mu, ndim=1)
-    if y.shape != mu.shape:
-        raise ValueError(f"y, mu: expected the same length, got {y.shape[0]} and {mu.shape[0]}")
-    if family.name == "bernoulli" and not (np.all((mu >= 0) & (mu <= 1)) and np.all((y == 0) | (y == 1))):
-        raise ValueError("y, mu: the bernoulli family needs y in {0, 1} and means mu in [0, 1]")
-    if family.name == "poisson" and not (np.all(mu >= 0) and np.all(y >= 0)):
-        raise ValueError("y, mu: the poisson family needs non-negative counts y and means mu")
     return float(np.sum(family.unit_deviance(y, _clip_mean(mu, family))))
 
 
@@ -218,36 +240,40 @@ def _separates(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> bool:
     return bool(np.all((2 * y - 1) * (X @ beta) > 0))
 
 
-# --8<-- [start:irls]
-def fit_glm_irls(X, y, family: str = "bernoulli", link: str | None = None, *,
-                 tol: float = 1e-10, max_iter: int = 50) -> GLMFit:
-    """Maximum likelihood by iteratively reweighted least squares (Fisher scoring), from beta = 0.
+def _record_iteration(iteration: int, X: np.ndarray, y: np.ndarray, beta: np.ndarray, family: Family,
+                      link: Link) -> Iteration:
+    # The fit's bookkeeping: the deviance and the norm of the score after a step, and the stop when
+    # the step has found a separating direction (the estimate does not exist; IRLS would run off).
+    if family.name == "bernoulli" and _separates(X, y, beta):
+        raise SeparationError("y: a linear combination of the columns of X separates the 0s from the 1s "
+                              "completely, so the maximum likelihood estimate does not exist")
+    return Iteration(iteration, beta, deviance(y, link.g_inv(X @ beta), family),
+                     float(np.linalg.norm(score(X, y, beta, family, link))))
 
-    Each step regresses the working response z = eta + (y - mu) * deta/dmu on X with weights
-    w = (dmu/deta)^2 / V(mu). Stops when no coefficient moves by more than tol * (1 + max|beta|).
-    """
-    fam, lnk = resolve_family_and_link(family, link)
-    X, y = check_design_and_response(X, y, fam)
-    max_iter = as_positive_int("max_iter", max_iter)
-    tol = as_finite_float("tol", tol, positive=True)
-    if fam.estimates_dispersion and X.shape[0] <= X.shape[1]:
-        raise ValueError(f"X: the {fam.name} family estimates the dispersion from n - p residual degrees of "
-                         f"freedom; n = {X.shape[0]} rows and p = {X.shape[1]} columns leave none")
-    beta = np.zeros(X.shape[1])
-    path = []
+
+# --8<-- [start:irls]
+def irls_step(X: Array("n p"), y: Response("n"), beta: Array("p"), family: Family, link: Link) -> np.ndarray:
+    """One Fisher-scoring step from beta: the weighted least-squares regression of the working
+    response z = eta + (y - mu) * deta/dmu on X, with weights w = (dmu/deta)^2 / V(mu)."""
+    eta = X @ beta
+    mu = _clip_mean(link.g_inv(eta), family)
+    # Every link here is increasing; the floor keeps 1/(dmu/deta) finite far out in the tails.
+    dmu_deta = np.maximum(link.dmu_deta(eta), MU_FLOOR)
+    z = eta + (y - mu) / dmu_deta
+    sqrt_w = np.sqrt(dmu_deta**2 / family.variance(mu))
+    return np.linalg.lstsq(sqrt_w[:, None] * X, sqrt_w * z, rcond=None)[0]
+
+
+def fit_glm_irls(X: Design, y: GLMResponse, family: FamilyName = "bernoulli", link: LinkName = None, *,
+                 tol: Positive = 1e-10, max_iter: PositiveInt = 50) -> GLMFit:
+    """Maximum likelihood by iteratively reweighted least squares, from beta = 0, until no
+    coefficient moves by more than tol * (1 + max|beta|); standard errors from phi I(beta)^-1."""
+    fam = FAMILIES[family]
+    lnk = LINKS[fam.canonical_link if link is None else link]
+    beta, path = np.zeros(X.shape[1]), []
     for iteration in range(1, max_iter + 1):
-        eta = X @ beta
-        mu = _clip_mean(lnk.g_inv(eta), fam)
-        # Every link here is increasing; the floor keeps 1/(dmu/deta) finite far out in the tails.
-        dmu_deta = np.maximum(lnk.dmu_deta(eta), MU_FLOOR)
-        z = eta + (y - mu) / dmu_deta
-        sqrt_w = np.sqrt(dmu_deta**2 / fam.variance(mu))
-        beta, previous = np.linalg.lstsq(sqrt_w[:, None] * X, sqrt_w * z, rcond=None)[0], beta
-        dev = deviance(y, lnk.g_inv(X @ beta), fam)
-        path.append(Iteration(iteration, beta, dev, float(np.linalg.norm(score(X, y, beta, fam, lnk)))))
-        if fam.name == "bernoulli" and _separates(X, y, beta):
-            raise SeparationError("y: a linear combination of the columns of X separates the 0s from the 1s "
-                                  "completely, so the maximum likelihood estimate does not exist")
+        beta, previous = irls_step(X, y, beta, fam, lnk), beta
+        path.append(_record_iteration(iteration, X, y, beta, fam, lnk))
         if np.max(np.abs(beta - previous)) <= tol * (1 + np.max(np.abs(beta))):
             break
     else:
@@ -262,15 +288,13 @@ def fit_glm_irls(X, y, family: str = "bernoulli", link: str | None = None, *,
 # --8<-- [end:irls]
 
 
-def negative_log_likelihood(X: np.ndarray, y: np.ndarray, beta: np.ndarray, family: str = "bernoulli",
-                            link: str | None = None) -> float:
+def negative_log_likelihood(X: Design, y: GLMResponse, beta: Array("p"), family: FamilyName = "bernoulli",
+                            link: LinkName = None) -> float:
     """-log L(beta) up to terms free of beta: sum_i [b(theta_i) - y_i theta_i] (phi = 1).
 
     theta = (b')^{-1}(mu); for the canonical link theta = eta.
     """
     fam, lnk = resolve_family_and_link(family, link)
-    X, y = check_design_and_response(X, y, fam)
-    beta = as_real_array("beta", beta, ndim=1, length=X.shape[1])
     eta = X @ beta
     if lnk.name == fam.canonical_link:
         theta = eta
@@ -280,19 +304,16 @@ def negative_log_likelihood(X: np.ndarray, y: np.ndarray, beta: np.ndarray, fami
     return float(np.sum(fam.b(theta) - y * theta))
 
 
-def fit_glm_newton(X, y, family: str = "bernoulli", link: str | None = None, *,
-                   tol: float = 1e-12, max_iter: int = 50, step: float = 1e-6) -> list[np.ndarray]:
+def fit_glm_newton(X: Design, y: GLMResponse, family: FamilyName = "bernoulli", link: LinkName = None, *,
+                   tol: Positive = 1e-12, max_iter: PositiveInt = 50, step: Positive = 1e-6) -> list[np.ndarray]:
     """Newton-Raphson on the log-likelihood, from beta = 0, with the *observed* information.
 
     The observed information -dU/dbeta is taken by central differences of the analytic score.
     Returns the path of iterates (the last is the estimate).
     """
     fam, lnk = resolve_family_and_link(family, link)
-    X, y = check_design_and_response(X, y, fam)
-    tol = as_finite_float("tol", tol, positive=True)
-    step = as_finite_float("step", step, positive=True)
     beta, path = np.zeros(X.shape[1]), []
-    for _ in range(as_positive_int("max_iter", max_iter)):
+    for _ in range(max_iter):
         information = observed_information(X, y, beta, fam, lnk, step)
         try:
             beta = beta + np.linalg.solve(information, score(X, y, beta, fam, lnk))
@@ -311,11 +332,9 @@ def fit_glm_newton(X, y, family: str = "bernoulli", link: str | None = None, *,
     raise ConvergenceError(f"max_iter: Newton did not converge in {max_iter} iterations")
 
 
-def observed_information(X: np.ndarray, y: np.ndarray, beta: np.ndarray, family: Family, link: Link,
-                         step: float = 1e-6) -> np.ndarray:
+def observed_information(X: Array("n p"), y: Response("n"), beta: Array("p"), family: Family, link: Link,
+                         step: Positive = 1e-6) -> np.ndarray:
     """-dU/dbeta at beta, by central differences of the score (p x p, symmetrised)."""
-    X, beta = _check_model(X, beta, family, link)
-    step = as_finite_float("step", step, positive=True)
     p = beta.shape[0]
     columns = [(score(X, y, beta - step * e, family, link) - score(X, y, beta + step * e, family, link)) / (2 * step)
                for e in np.eye(p)]
@@ -390,9 +409,9 @@ def coefficient_table(fit: GLMFit, columns: tuple[str, ...]) -> str:
 # --- demonstrations used on the page ---------------------------------------------------------
 
 
-def simulated_logistic(n: int = 400, p: int = 4, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def simulated_logistic(n: PositiveInt = 400, p: PositiveInt = 4, seed: Seed = 1
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(X, y, true beta): an intercept and p - 1 standard normal covariates, y ~ Bernoulli(sigmoid(X beta))."""
-    n, p = as_positive_int("n", n), as_positive_int("p", p)
     rng = np.random.default_rng(seed)
     X = np.column_stack([np.ones(n), rng.standard_normal((n, p - 1))])
     beta = np.linspace(-1, 1.5, p)
@@ -400,7 +419,7 @@ def simulated_logistic(n: int = 400, p: int = 4, seed: int = 1) -> tuple[np.ndar
     return X, y, beta
 
 
-def irls_errors(seed: int = 1) -> list[float]:
+def irls_errors(seed: Seed = 1) -> list[float]:
     """max |beta_t - beta_hat| after each IRLS step before the last on simulated logistic data (n = 400, p = 4)."""
     X, y, _ = simulated_logistic(seed=seed)
     fit = fit_glm_irls(X, y, "bernoulli", tol=1e-15)
@@ -416,14 +435,13 @@ def irls_convergence_summary() -> dict[str, float]:
             "last": errors[-1], "iterations": len(errors)}
 
 
-def separation_gradient_descent(steps: int = 30_000, learning_rate: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def separation_gradient_descent(steps: PositiveInt = 30_000, learning_rate: Positive = 1.0
+                                ) -> tuple[np.ndarray, np.ndarray]:
     """Gradient descent on the mean logistic loss of x = (-2, -1, 1, 2), y = (0, 0, 1, 1), no intercept.
 
     The data are separated by w > 0, so the loss has no minimiser and w_t grows like log t.
     Returns (t, w_t) for t = 1 .. steps.
     """
-    steps = as_positive_int("steps", steps)
-    learning_rate = as_finite_float("learning_rate", learning_rate, positive=True)
     x, y = np.array([-2.0, -1.0, 1.0, 2.0]), np.array([0.0, 0.0, 1.0, 1.0])
     w, trace = 0.0, np.empty(steps)
     for t in range(steps):
@@ -554,3 +572,6 @@ def draw_separation_drift() -> Figure:
     ax.set(xlabel="step $t$", ylabel="weight $w_t$")
     ax.legend(loc="upper left")
     return fig
+
+
+enforce_annotations(globals())

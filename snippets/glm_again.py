@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
+from snippets._boundary import Array, Labels, NonNegative, Positive, PositiveInt, Seed, enforce_annotations
 from snippets._cache import cached
-from snippets._checks import as_finite_float, as_int_sequence, as_positive_int, as_real_array
 from snippets.figures import figure, new_figure
 from snippets.network import (
     Network,
@@ -32,9 +32,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def two_moons(n: int = 200, noise: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def two_moons(n: PositiveInt = 200, noise: NonNegative = 0.25, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """(X, y): two interleaved half circles with Gaussian noise, n / 2 points each, labels 0 and 1."""
-    n, noise = as_positive_int("n", n), as_finite_float("noise", noise, nonnegative=True)
     rng = np.random.default_rng(seed)
     angle = rng.uniform(0, np.pi, n)
     y = (np.arange(n) % 2).astype(float)
@@ -44,26 +43,18 @@ def two_moons(n: int = 200, noise: float = 0.25, seed: int = 0) -> tuple[np.ndar
 
 
 # --8<-- [start:penalised-logistic]
-def penalised_logistic_objective(Phi: np.ndarray, y: np.ndarray, beta: np.ndarray, lam: float) -> float:
+def penalised_logistic_objective(Phi: Array("n k"), y: Labels("n"), beta: Array("k"), lam: NonNegative) -> float:
     """Mean Bernoulli negative log-likelihood of eta = Phi beta, plus (lam / 2) ||beta||^2."""
-    Phi, y = as_real_array("Phi", Phi, ndim=2), as_real_array("y", y, ndim=1, allow_bool=True)
-    beta, lam = as_real_array("beta", beta, ndim=1), as_finite_float("lam", lam, nonnegative=True)
-    if y.shape[0] != Phi.shape[0] or beta.shape[0] != Phi.shape[1]:
-        raise ValueError(f"Phi, y, beta: expected one label per row of Phi ({Phi.shape[0]}) and one coefficient "
-                         f"per column ({Phi.shape[1]}), got {y.shape[0]} and {beta.shape[0]}")
     eta = Phi @ beta
     return float(np.mean(np.logaddexp(0, eta) - y * eta) + lam / 2 * beta @ beta)
 
 
-def fit_penalised_logistic_newton(Phi: np.ndarray, y: np.ndarray, lam: float, *, max_iter: int = 100) -> np.ndarray:
+def fit_penalised_logistic_newton(Phi: Array("n k"), y: Labels("n"), lam: Positive, *,
+                                  max_iter: PositiveInt = 100) -> np.ndarray:
     """The unique minimiser of the objective above (lam > 0 makes it strictly convex), by Newton."""
-    Phi, y = as_real_array("Phi", Phi, ndim=2), as_real_array("y", y, ndim=1, allow_bool=True)
-    lam = as_finite_float("lam", lam, positive=True)
-    if y.shape[0] != Phi.shape[0] or not np.all((y == 0) | (y == 1)):
-        raise ValueError(f"y: expected {Phi.shape[0]} labels in {{0, 1}} (one per row of Phi)")
     n, k = Phi.shape
     beta = np.zeros(k)
-    for _ in range(as_positive_int("max_iter", max_iter)):
+    for _ in range(max_iter):
         mu = sigmoid(Phi @ beta)
         gradient = Phi.T @ (mu - y) / n + lam * beta
         hessian = Phi.T @ ((mu * (1 - mu))[:, None] * Phi) / n + lam * np.eye(k)
@@ -75,39 +66,35 @@ def fit_penalised_logistic_newton(Phi: np.ndarray, y: np.ndarray, lam: float, *,
 # --8<-- [end:penalised-logistic]
 
 
-def random_feature_design(X: np.ndarray, M: int = 30, seed: int = 1) -> np.ndarray:
-    """Phi = [1, tanh(X W^T + b)] with W, b drawn once from N(0, 1) and then frozen."""
-    X, M = as_real_array("X", X, ndim=2), as_positive_int("M", M)
+def random_feature_design(X: Array("n d"), M: PositiveInt = 30, seed: Seed = 1) -> np.ndarray:
+    """Phi = [1, tanh(X W^T + b)] (n x (M + 1)) with W, b drawn once from N(0, 1) and then frozen."""
     rng = np.random.default_rng(seed)
     W, b = rng.standard_normal((M, X.shape[1])), rng.standard_normal(M)
     return np.column_stack([np.ones(len(X)), np.tanh(X @ W.T + b)])
 
 
-def random_fourier_features(X: np.ndarray, M: int, seed: int = 0) -> np.ndarray:
+def random_fourier_features(X: Array("n d"), M: PositiveInt, seed: Seed = 0) -> np.ndarray:
     """z(x) = sqrt(2/M) cos(W x + b), W with rows w_j ~ N(0, I), b_j ~ U[0, 2 pi]: shape (n, M).
 
     E[z(x)^T z(x')] = exp(-||x - x'||^2 / 2), the Gaussian kernel, whose Fourier transform is N(0, I)
     (Rahimi and Recht)."""
-    X = as_real_array("X", X, ndim=2)
-    M = as_positive_int("M", M)
     rng = np.random.default_rng(seed)
     W, b = rng.standard_normal((M, X.shape[1])), rng.uniform(0, 2 * np.pi, M)
     return np.sqrt(2 / M) * np.cos(X @ W.T + b)
 
 
 @cached
-def random_fourier_kernel_errors(widths: tuple[int, ...] = (100, 1000, 10000), n: int = 50) -> dict[int, float]:
+def random_fourier_kernel_errors(widths: tuple[PositiveInt, ...] = (100, 1000, 10000), n: PositiveInt = 50
+                                 ) -> dict[int, float]:
     """{"M": largest entry of |Z Z^T - K|} on n points of two_moons, K the Gaussian kernel matrix."""
-    widths = as_int_sequence("widths", widths)
     X = two_moons(n)[0]
     K = np.exp(-np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1) / 2)
     return {str(M): float(np.max(np.abs((Z := random_fourier_features(X, M)) @ Z.T - K))) for M in widths}
 
 
 @cached
-def random_features_summary(lam: float = 0.05, steps: int = 3000) -> dict[str, float]:
+def random_features_summary(lam: Positive = 0.05, steps: PositiveInt = 3000) -> dict[str, float]:
     """Newton against gradient descent from two random starts, on a GLM with frozen random features."""
-    steps = as_positive_int("steps", steps)
     X, y = two_moons()
     Phi = random_feature_design(X)
     newton = fit_penalised_logistic_newton(Phi, y, lam)
@@ -129,26 +116,24 @@ def random_features_summary(lam: float = 0.05, steps: int = 3000) -> dict[str, f
             "accuracy": float(np.mean((Phi @ newton > 0) == (y == 1)))}
 
 
-def hidden_features(net: Network, X: np.ndarray) -> np.ndarray:
+def hidden_features(net: Network, X: Array("n d")) -> np.ndarray:
     """[1, h_L(x)]: the last hidden layer's activations with an intercept column."""
     _, _, activations = forward(net, X)
     return np.column_stack([np.ones(len(activations[-1])), activations[-1]])
 
 
 @cached
-def trained_and_refit(steps: int = 3000, ridge: float = 1e-6) -> tuple[Network, np.ndarray]:
+def trained_and_refit(steps: PositiveInt = 3000, ridge: Positive = 1e-6) -> tuple[Network, np.ndarray]:
     """An 8-unit tanh network with a sigmoid output trained on two_moons(), and the coefficients of
     its last layer refitted as a ridge-penalised logistic regression on its hidden features."""
-    ridge = as_finite_float("ridge", ridge, positive=True)
     X, y = two_moons()
     net = init_network([2, 8, 1], "tanh", "sigmoid", seed=3, scale=1.0)
     trained, _ = train_gradient_descent(net, X, y, learning_rate=0.5, steps=steps)
     return trained, fit_penalised_logistic_newton(hidden_features(trained, X), y, ridge)
 
 
-def last_layer_summary(steps: int = 3000, ridge: float = 1e-6) -> dict[str, float]:
+def last_layer_summary(steps: PositiveInt = 3000, ridge: Positive = 1e-6) -> dict[str, float]:
     """Train an 8-unit tanh network with a sigmoid output, then refit its last layer as a GLM."""
-    ridge = as_finite_float("ridge", ridge, positive=True)
     X, y = two_moons()
     trained, beta_refit = trained_and_refit(steps, ridge)
     Phi = hidden_features(trained, X)
@@ -171,14 +156,14 @@ LAZY_Y = np.sin(np.pi * LAZY_X[:, 0])
 LAZY_TEST = np.linspace(-1, 1, 101)[:, None]
 
 
-def ntk_network(width: int, seed: int = 0) -> Network:
+def ntk_network(width: PositiveInt, seed: Seed = 0) -> Network:
     """f(x) = m^{-1/2} (v^T tanh(w x + b) + c), all parameters N(0, 1): the NTK parameterisation."""
-    width = as_positive_int("width", width)
     return init_network([1, width, 1], "tanh", "identity", seed=seed, scale=1.0, output_scale=1 / np.sqrt(width))
 
 
 # --8<-- [start:lazy]
-def train_network_and_linearisation(width: int, *, steps: int = 300, learning_rate: float = 0.5, seed: int = 0):
+def train_network_and_linearisation(width: PositiveInt, *, steps: PositiveInt = 300, learning_rate: Positive = 0.5,
+                                    seed: Seed = 0):
     """Gradient descent on (1/2n) sum (f - y)^2 for the network and for its linearisation at theta_0.
 
     The linearisation f_lin(theta) = f(theta_0) + J_0 (theta - theta_0) is linear in theta, so its
@@ -268,3 +253,6 @@ def draw_last_layer_refit() -> Figure:
     ax.set(xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
     ax.legend(loc="lower left", fontsize=9)
     return fig
+
+
+enforce_annotations(globals())

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_callable, as_finite_float, as_positive_int, as_real_array
+from snippets._boundary import Array, Function, NonNegativeInt, PositiveInt, Real, Seed, enforce_annotations
 from snippets.figures import figure, new_figure
 from snippets.glm import fit_glm_irls
 from snippets.network import sigmoid
@@ -21,61 +21,44 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 # --8<-- [start:affine]
-def affine_map(A: np.ndarray, c: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+def affine_map(A: Array("q p"), c: Array("q")) -> Callable[[np.ndarray], np.ndarray]:
     """x -> A x + c. Linear exactly when c = 0."""
-    A, c = as_real_array("A", A, ndim=2), as_real_array("c", c, ndim=1)
-    if c.shape[0] != A.shape[0]:
-        raise ValueError(f"A, c: A has {A.shape[0]} rows but c has {c.shape[0]} entries")
     return lambda x: A @ x + c
 
 
-def superposition_defect(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, z: np.ndarray,
-                         a: float, b: float) -> np.ndarray:
+def superposition_defect(f: Function, x: Array("*s"), z: Array("*s"), a: Real, b: Real) -> np.ndarray:
     """f(a x + b z) - a f(x) - b f(z): zero for every a, b, x, z exactly when f is linear."""
-    f, x, z = as_callable("f", f), as_real_array("x", x), as_real_array("z", z)
-    a, b = as_finite_float("a", a), as_finite_float("b", b)
-    if x.shape != z.shape:
-        raise ValueError(f"x, z: expected the same shape, got {x.shape} and {z.shape}")
     return f(a * x + b * z) - a * f(x) - b * f(z)
 
 
-def compose_affine(A1: np.ndarray, c1: np.ndarray, A2: np.ndarray, c2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def compose_affine(A1: Array("q p"), c1: Array("q"), A2: Array("r q"), c2: Array("r")
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """(A, c) with A2 (A1 x + c1) + c2 = A x + c: a composition of affine maps is affine."""
-    A1, A2 = as_real_array("A1", A1, ndim=2), as_real_array("A2", A2, ndim=2)
-    c1, c2 = as_real_array("c1", c1, ndim=1), as_real_array("c2", c2, ndim=1)
-    if c1.shape[0] != A1.shape[0] or A2.shape[1] != A1.shape[0] or c2.shape[0] != A2.shape[0]:
-        raise ValueError(f"A1, c1, A2, c2: shapes {A1.shape}, {c1.shape}, {A2.shape}, {c2.shape} do not compose "
-                         "(A2 needs as many columns as A1 has rows; each c as many entries as its A has rows)")
     return A2 @ A1, A2 @ c1 + c2
 # --8<-- [end:affine]
 
 
 # --8<-- [start:polynomial]
-def polynomial_design(x: np.ndarray, degree: int) -> np.ndarray:
-    """Phi = [1, x, x^2, ..., x^degree]: fixed, known basis functions of the input."""
-    x = as_real_array("x", x, ndim=1)
-    return np.vander(x, as_positive_int("degree", degree, minimum=0) + 1, increasing=True)
+def polynomial_design(x: Array("n"), degree: NonNegativeInt) -> np.ndarray:
+    """Phi = [1, x, x^2, ..., x^degree] (n x (degree + 1)): fixed, known basis functions of the input."""
+    return np.vander(x, degree + 1, increasing=True)
 
 
-def least_squares(Phi: np.ndarray, y: np.ndarray) -> np.ndarray:
+def least_squares(Phi: Array("n k"), y: Array("n")) -> np.ndarray:
     """beta_hat = argmin ||y - Phi beta||^2: one linear solve, because Phi beta is linear in beta."""
-    Phi, y = as_real_array("Phi", Phi, ndim=2), as_real_array("y", y, ndim=1)
-    if Phi.shape[0] != y.shape[0]:
-        raise ValueError(f"Phi, y: Phi has {Phi.shape[0]} rows but y has {y.shape[0]} entries")
     return np.linalg.lstsq(Phi, y, rcond=None)[0]
 
 
-def squared_error_hessian(Phi: np.ndarray) -> np.ndarray:
-    """The Hessian of ||y - Phi beta||^2 in beta: 2 Phi^T Phi, the same at every beta."""
-    Phi = as_real_array("Phi", Phi, ndim=2)
+def squared_error_hessian(Phi: Array("n k")) -> np.ndarray:
+    """The Hessian of ||y - Phi beta||^2 in beta: 2 Phi^T Phi (k x k), the same at every beta."""
     return 2 * Phi.T @ Phi
 # --8<-- [end:polynomial]
 
 
-def cubic_example(n: int = 200, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def cubic_example(n: PositiveInt = 200, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """(x, y) with y = 1 - 2x + 0.5 x^3 + N(0, 0.5^2) noise, x uniform on [-2, 2]."""
     rng = np.random.default_rng(seed)
-    x = rng.uniform(-2, 2, as_positive_int("n", n))
+    x = rng.uniform(-2, 2, n)
     return x, 1 - 2 * x + 0.5 * x**3 + 0.5 * rng.standard_normal(x.shape[0])
 
 
@@ -97,17 +80,14 @@ def xor_product_feature_coefficients() -> np.ndarray:
     return least_squares(Phi, XOR_Y)
 
 
-def xor_relu_network(X: np.ndarray) -> np.ndarray:
+def xor_relu_network(X: Array("n 2")) -> np.ndarray:
     """Two ReLU units h = (relu(x1 + x2), relu(x1 + x2 - 1)), output h1 - 2 h2: features it computes."""
-    X = as_real_array("X", X, ndim=2)
-    if X.shape[1] != 2:
-        raise ValueError(f"X: expected 2 columns (x1, x2), got {X.shape[1]}")
     s = X[:, 0] + X[:, 1]
     return np.maximum(s, 0) - 2 * np.maximum(s - 1, 0)
 # --8<-- [end:xor]
 
 
-def affine_demo(seed: int = 0) -> dict[str, float]:
+def affine_demo(seed: Seed = 0) -> dict[str, float]:
     """The superposition defects of a linear and an affine map, and the composition error."""
     rng = np.random.default_rng(seed)
     A, c = rng.standard_normal((3, 4)), rng.standard_normal(3)
@@ -158,3 +138,6 @@ def draw_xor_three_models() -> Figure:
     axes[0].set_ylabel("$x_2$")
     fig.colorbar(image, ax=axes, shrink=0.8, label="model output")
     return fig
+
+
+enforce_annotations(globals())

@@ -11,40 +11,31 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Annotated, Literal
 
 import numpy as np
 
-from snippets._checks import (
-    as_finite_float,
-    as_instance,
-    as_int_sequence,
-    as_positive_int,
-    as_real_array,
-    as_sequence,
-    one_of,
+from snippets._boundary import (
+    Array,
+    NonNegative,
+    Positive,
+    PositiveInt,
+    Seed,
+    Targets,
+    enforce_annotations,
 )
+from snippets._checks import as_finite_float, as_instance, as_int_sequence, as_real_array, as_sequence, one_of
 
 
 # --8<-- [start:activations]
-def sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: Array(...)) -> np.ndarray:
     """1 / (1 + e^-z), written with tanh so that it does not overflow for large |z|."""
-    return _sigmoid(as_real_array("z", z))
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    # sigmoid without the check of its argument, for the training loop (see _softmax_rows).
     return 0.5 * (1 + np.tanh(z / 2))
 
 
-def softmax(Z: np.ndarray) -> np.ndarray:
+def softmax(Z: Array("n k")) -> np.ndarray:
     """Row-wise e^z_k / sum_l e^z_l; invariant to adding the same number to a row, which is used
     to avoid overflow."""
-    return _softmax_rows(as_real_array("Z", Z, ndim=2))
-
-
-def _softmax_rows(Z: np.ndarray) -> np.ndarray:
-    # softmax without the check of its argument: forward() has checked the inputs already, and
-    # training calls it at every step.
     e = np.exp(Z - Z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
@@ -54,7 +45,7 @@ ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.nd
     "identity": (lambda z: z, np.ones_like),
     "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
     "relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0).astype(float)),
-    "sigmoid": (_sigmoid, lambda z: 0.25 / np.cosh(z / 2) ** 2),
+    "sigmoid": (sigmoid, lambda z: 0.25 / np.cosh(z / 2) ** 2),
     "exp": (np.exp, np.exp),
 }
 OUTPUTS = ("identity", "sigmoid", "exp", "softmax")
@@ -63,6 +54,8 @@ OUTPUTS = ("identity", "sigmoid", "exp", "softmax")
 MATCHED_LOSS = {"identity": "squared", "sigmoid": "cross_entropy", "softmax": "categorical", "exp": "poisson"}
 # --8<-- [end:activations]
 LOSSES = ("squared", "cross_entropy", "categorical", "poisson")
+Activation = Literal[tuple(ACTIVATIONS)]
+OutputActivation = Literal[OUTPUTS]
 
 
 @dataclass(frozen=True)
@@ -105,6 +98,11 @@ class Network:
     def n_params(self) -> int:
         return sum(W.size + b.size for W, b in zip(self.weights, self.biases, strict=True))
 
+    @property
+    def letters(self) -> dict[str, int]:
+        """The pages' letters for its sizes: d inputs, k outputs, P parameters (a call's shapes use them)."""
+        return {"d": self.sizes[0], "k": self.sizes[-1], "P": self.n_params}
+
     def with_params(self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> Network:
         return Network(tuple(weights), tuple(biases), self.hidden, self.output, self.output_scale)
 
@@ -138,6 +136,17 @@ def one_hidden_layer_params(net: Network, hidden: str = "tanh", *, name: str = "
     return net.weights, net.biases
 
 
+def one_hidden_layer_network(hidden: Activation) -> object:
+    """The kind of f(x) = v phi(W x + b) + c: a Network with one hidden layer of this activation and
+    one output (an argument annotated with it is checked at the boundary)."""
+    def has_one_hidden_layer(net: Network) -> str | None:
+        if len(net.weights) != 2 or net.hidden != hidden or net.sizes[-1] != 1:
+            return (f"expected a one-hidden-layer {hidden} network with one output, got sizes {net.sizes} and "
+                    f"hidden activation {net.hidden!r}")
+        return None
+    return Annotated[Network, has_one_hidden_layer]
+
+
 def layer_sizes(sizes: Sequence[int]) -> list[int]:
     """Layer sizes (d, h_1, ..., k): at least the inputs and the outputs, each a positive integer."""
     sizes = as_int_sequence("sizes", sizes)
@@ -146,7 +155,7 @@ def layer_sizes(sizes: Sequence[int]) -> list[int]:
     return sizes
 
 
-def init_network(sizes: Sequence[int], hidden: str = "tanh", output: str = "identity", *, seed: int = 0,
+def init_network(sizes: Sequence[int], hidden: str = "tanh", output: str = "identity", *, seed: Seed = 0,
                  scale: str | float = "glorot", output_scale: float = 1.0) -> Network:
     """Random weights for layer sizes (d, h_1, ..., k): N(0, 1/fan_in) ('glorot'-style) or N(0, scale^2)."""
     sizes = layer_sizes(sizes)
@@ -163,82 +172,68 @@ def init_network(sizes: Sequence[int], hidden: str = "tanh", output: str = "iden
     return Network(tuple(weights), tuple(biases), hidden, output, output_scale)
 
 
-def check_inputs(net: Network, X: object) -> np.ndarray:
-    as_instance("net", net, Network)
-    X = as_real_array("X", X, ndim=2)
-    if X.shape[1] != net.sizes[0]:
-        raise ValueError(f"X: expected {net.sizes[0]} columns (the network's inputs), got {X.shape[1]}")
-    return X
-
-
 def _output_activation(net: Network, z: np.ndarray) -> np.ndarray:
     if net.output == "softmax":
-        return _softmax_rows(z)
+        return softmax(z)
     return ACTIVATIONS[net.output][0](z)
 
 
 # --8<-- [start:forward]
-def forward(net: Network, X: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+def forward(net: Network, X: Array("n d")) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
     """The output mu (n x k) and, for backpropagation, every pre-activation z_l and activation a_l."""
-    X = check_inputs(net, X)
     phi = ACTIVATIONS[net.hidden][0]
     activations, pre_activations = [X], []
-    for layer, (W, b) in enumerate(zip(net.weights, net.biases, strict=True)):
-        z = activations[-1] @ W.T + b
-        if layer == len(net.weights) - 1:
-            z = net.output_scale * z
-            pre_activations.append(z)
-            return _output_activation(net, z), pre_activations, activations
-        pre_activations.append(z)
-        activations.append(phi(z))
-    raise AssertionError("unreachable: a network has at least one layer")
+    for W, b in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        pre_activations.append(activations[-1] @ W.T + b)
+        activations.append(phi(pre_activations[-1]))
+    z = net.output_scale * (activations[-1] @ net.weights[-1].T + net.biases[-1])
+    pre_activations.append(z)
+    return _output_activation(net, z), pre_activations, activations
 # --8<-- [end:forward]
 
 
-def predict(net: Network, X: np.ndarray) -> np.ndarray:
+def predict(net: Network, X: Array("n d")) -> np.ndarray:
     """mu = f(X; theta), n x k."""
     return forward(net, X)[0]
 
 
-def check_targets(net: Network, y: object, n: int, loss: str) -> np.ndarray:
-    as_instance("net", net, Network)
-    n = as_positive_int("n", n)
-    y = as_real_array("y", y, ndim=None)
-    k = net.sizes[-1]
-    if y.ndim == 1 and y.shape[0] == n and k == 1:
-        y = y[:, None]
-    if y.shape != (n, k):
-        raise ValueError(f"y: expected shape ({n}, {k})" + (f" or ({n},)" if k == 1 else "") + f", got {y.shape}")
-    if loss in ("cross_entropy", "categorical") and not np.all((y == 0) | (y == 1)):
-        raise ValueError(f"y: the {loss} loss needs 0/1 targets (one-hot rows for categorical)")
-    if loss == "categorical" and not np.all(y.sum(axis=1) == 1):
-        raise ValueError("y: the categorical loss needs one-hot rows")
-    if loss == "poisson" and not np.all(y >= 0):
-        raise ValueError("y: the poisson loss needs non-negative counts")
-    return y
-
-
-def _check_pair(net: Network, loss: str) -> None:
-    as_instance("net", net, Network)
-    if loss not in LOSSES:
-        raise ValueError(f"loss: expected one of {list(LOSSES)}, got {loss!r}")
+def _pairs_with_output(loss: str | None, net: Network) -> str | None:
+    # The losses whose output error is a GLM residual go with their own output activation; squared
+    # error goes with any output but softmax.
+    if loss is None:
+        return None
     if (net.output == "softmax") != (loss == "categorical"):
-        raise ValueError(f"loss: softmax output goes with the categorical loss only, got {net.output} + {loss}")
+        return f"softmax output goes with the categorical loss only, got {net.output} + {loss}"
     if loss in ("cross_entropy", "poisson") and MATCHED_LOSS[net.output] != loss:
-        raise ValueError(f"loss: {loss} needs the {'sigmoid' if loss == 'cross_entropy' else 'exp'} output, "
-                         f"got {net.output}")
+        return f"{loss} needs the {'sigmoid' if loss == 'cross_entropy' else 'exp'} output, got {net.output}"
+    return None
 
 
-def loss_value(net: Network, X: np.ndarray, y: np.ndarray, loss: str | None = None) -> float:
+def _fit_the_loss(y: np.ndarray, net: Network, loss: str | None) -> str | None:
+    loss = MATCHED_LOSS[net.output] if loss is None else loss
+    if loss in ("cross_entropy", "categorical") and not np.all((y == 0) | (y == 1)):
+        return f"the {loss} loss needs 0/1 targets (one-hot rows for categorical)"
+    if loss == "categorical" and not np.all(y.sum(axis=1) == 1):
+        return "the categorical loss needs one-hot rows"
+    if loss == "poisson" and not np.all(y >= 0):
+        return "the poisson loss needs non-negative counts"
+    return None
+
+
+# A loss by name, matched to the network's output activation (None: the matched one).
+Loss = Annotated[Literal[LOSSES] | None, _pairs_with_output]
+# Targets in the loss's support, n x k (n for one output).
+NetworkTargets = Targets("n k", _fit_the_loss)
+
+
+def loss_value(net: Network, X: Array("n d"), y: NetworkTargets, loss: Loss = None) -> float:
     """Mean loss over the n examples. Default: the loss matched to the output activation.
 
     squared: sum_k (mu - y)^2 / 2;  cross_entropy: -[y log mu + (1 - y) log(1 - mu)];
     categorical: -sum_k y_k log mu_k;  poisson: mu - y log mu  (terms free of theta dropped).
     """
-    loss = MATCHED_LOSS[as_instance("net", net, Network).output] if loss is None else loss
-    _check_pair(net, loss)
+    loss = MATCHED_LOSS[net.output] if loss is None else loss
     mu, pre, _ = forward(net, X)
-    y = check_targets(net, y, mu.shape[0], loss)
     z = pre[-1]
     if loss == "squared":
         per_example = 0.5 * np.sum((mu - y) ** 2, axis=1)
@@ -252,18 +247,16 @@ def loss_value(net: Network, X: np.ndarray, y: np.ndarray, loss: str | None = No
 
 
 # --8<-- [start:backprop]
-def gradients(net: Network, X: np.ndarray, y: np.ndarray, loss: str | None = None
+def gradients(net: Network, X: Array("n d"), y: NetworkTargets, loss: Loss = None
               ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """dLoss/dW_l and dLoss/db_l for the mean loss, by backpropagation.
 
     The output error is delta_L = dLoss/dz_L. For a matched pair it is (mu - y) / n, the same
     residual as a GLM's score X^T (y - mu); then delta_{l-1} = (delta_l W_l) * phi'(z_{l-1}).
     """
-    loss = MATCHED_LOSS[as_instance("net", net, Network).output] if loss is None else loss
-    _check_pair(net, loss)
+    loss = MATCHED_LOSS[net.output] if loss is None else loss
     mu, pre, acts = forward(net, X)
     n = mu.shape[0]
-    y = check_targets(net, y, n, loss)
     if loss == MATCHED_LOSS[net.output]:
         delta = (mu - y) / n
     else:  # squared error on a sigmoid or exp output: chain rule through the activation
@@ -291,16 +284,12 @@ def flatten(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> np.n
 
 
 def params(net: Network) -> np.ndarray:
-    as_instance("net", net, Network)
+    """theta, the P parameters of the network as one vector."""
     return flatten(net.weights, net.biases)
 
 
-def with_flat_params(net: Network, theta: np.ndarray) -> Network:
+def with_flat_params(net: Network, theta: Array("P")) -> Network:
     """The same architecture with parameters read from the flat vector theta."""
-    as_instance("net", net, Network)
-    theta = as_real_array("theta", theta, ndim=1)
-    if theta.shape[0] != net.n_params:
-        raise ValueError(f"theta: expected {net.n_params} parameters, got {theta.shape[0]}")
     weights, biases, i = [], [], 0
     for W, b in zip(net.weights, net.biases, strict=True):
         weights.append(theta[i:i + W.size].reshape(W.shape))
@@ -310,18 +299,26 @@ def with_flat_params(net: Network, theta: np.ndarray) -> Network:
     return net.with_params(weights, biases)
 
 
-def flat_gradient(net: Network, X: np.ndarray, y: np.ndarray, loss: str | None = None) -> np.ndarray:
+def flat_gradient(net: Network, X: Array("n d"), y: NetworkTargets, loss: Loss = None) -> np.ndarray:
+    """dLoss/dtheta as one vector, in the order of params(net)."""
     return flatten(*gradients(net, X, y, loss))
 
 
+def _one_output(net: Network) -> str | None:
+    if net.sizes[-1] != 1 or net.output == "softmax":
+        return f"the parameter Jacobian here is for networks with one (non-softmax) output, got sizes {net.sizes}"
+    return None
+
+
+OneOutputNetwork = Annotated[Network, _one_output]
+
+
 # --8<-- [start:jacobian]
-def jacobian_wrt_params(net: Network, X: np.ndarray) -> np.ndarray:
+def jacobian_wrt_params(net: OneOutputNetwork, X: Array("n d")) -> np.ndarray:
     """J[i, :] = d f(x_i; theta) / d theta for a one-output network: n x P, by backpropagation.
 
     Each example gets its own backward pass (no averaging over n): delta starts at dmu/dz_L.
     """
-    if as_instance("net", net, Network).sizes[-1] != 1 or net.output == "softmax":
-        raise ValueError("net: the parameter Jacobian here is for networks with one (non-softmax) output")
     mu, pre, acts = forward(net, X)
     delta = ACTIVATIONS[net.output][1](pre[-1]) * net.output_scale  # n x 1
     dphi = ACTIVATIONS[net.hidden][1]
@@ -335,23 +332,19 @@ def jacobian_wrt_params(net: Network, X: np.ndarray) -> np.ndarray:
 # --8<-- [end:jacobian]
 
 
-def linearize(net: Network, X: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+def linearize(net: OneOutputNetwork, X: Array("n d")) -> Callable[[np.ndarray], np.ndarray]:
     """f_lin(theta) = f(X; theta_0) + J(theta_0) (theta - theta_0): linear in theta, one output."""
     theta0, f0, J0 = params(net), predict(net, X)[:, 0], jacobian_wrt_params(net, X)
     return lambda theta: f0 + J0 @ (as_real_array("theta", theta, ndim=1) - theta0)
 
 
-def train_gradient_descent(net: Network, X: np.ndarray, y: np.ndarray, *, learning_rate: float, steps: int,
-                           loss: str | None = None, weight_decay: float = 0.0) -> tuple[Network, np.ndarray]:
+def train_gradient_descent(net: Network, X: Array("n d"), y: NetworkTargets, *, learning_rate: Positive,
+                           steps: PositiveInt, loss: Loss = None, weight_decay: NonNegative = 0.0
+                           ) -> tuple[Network, np.ndarray]:
     """Full-batch gradient descent on the mean loss (+ weight_decay/2 * ||theta||^2).
 
     Returns the trained network and the loss after every step.
     """
-    steps = as_positive_int("steps", steps)
-    learning_rate = as_finite_float("learning_rate", learning_rate, positive=True)
-    weight_decay = as_finite_float("weight_decay", weight_decay)
-    if weight_decay < 0:
-        raise ValueError(f"weight_decay: expected a number >= 0 (a ridge penalty), got {weight_decay}")
     theta, history = params(net), np.empty(steps)
     for t in range(steps):
         current = with_flat_params(net, theta)
@@ -362,3 +355,6 @@ def train_gradient_descent(net: Network, X: np.ndarray, y: np.ndarray, *, learni
         if not np.isfinite(history[t]):
             raise FloatingPointError(f"learning_rate: the loss diverged at step {t + 1}; try a smaller step")
     return with_flat_params(net, theta), history
+
+
+enforce_annotations(globals())

@@ -7,13 +7,22 @@ without hidden layers has weights w and bias b, so its linear predictor is z = X
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 
 from snippets import style
+from snippets._boundary import (
+    Array,
+    IntegerKind,
+    Labels,
+    Positive,
+    PositiveInt,
+    Real,
+    Seed,
+    enforce_annotations,
+)
 from snippets._cache import cached
-from snippets._checks import as_finite_float, as_positive_int, as_real_array, one_of
 from snippets.figures import figure, new_figure
 from snippets.glm import ConvergenceError, SeparationError, cpunish_data, fit_glm_irls, spector_data, spector_fit
 from snippets.network import Network, loss_value, predict, sigmoid, softmax, train_gradient_descent
@@ -21,17 +30,17 @@ from snippets.network import Network, loss_value, predict, sigmoid, softmax, tra
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+FamilyName = Literal["gaussian", "bernoulli", "poisson"]
+AtLeastTwo = Annotated[int, IntegerKind(minimum=2)]
 
-def single_layer(p: int, k: int, output: str) -> Network:
+
+def single_layer(p: PositiveInt, k: PositiveInt, output: str) -> Network:
     """A network with no hidden layer, weights and bias at zero: z = X W^T + b, mu = output(z)."""
-    p, k = as_positive_int("p", p), as_positive_int("k", k)
     return Network((np.zeros((k, p)),), (np.zeros(k),), hidden="identity", output=output)
 
 
-def lipschitz_step(Z: np.ndarray, curvature_bound: float) -> float:
+def lipschitz_step(Z: Array("n p"), curvature_bound: Positive) -> float:
     """1/L for the mean loss, with L = curvature_bound * lambda_max([1 Z]^T [1 Z] / n)."""
-    Z = as_real_array("Z", Z, ndim=2)
-    curvature_bound = as_finite_float("curvature_bound", curvature_bound, positive=True)
     Z1 = np.column_stack([np.ones(len(Z)), Z])
     return 1 / (curvature_bound * np.linalg.eigvalsh(Z1.T @ Z1 / len(Z)).max())
 
@@ -58,10 +67,8 @@ def sigmoid_neuron_on_grades(steps: int = 5000) -> dict[str, np.ndarray | float]
 # --8<-- [end:sigmoid-neuron]
 
 
-def simulated_glm_data(family: str, n: int, p: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def simulated_glm_data(family: FamilyName, n: AtLeastTwo, p: AtLeastTwo, seed: Seed) -> tuple[np.ndarray, np.ndarray]:
     """(Z, y): n x (p - 1) standard normal covariates (no intercept column) and a response."""
-    family = one_of("family", family, ("gaussian", "bernoulli", "poisson"))
-    n, p = as_positive_int("n", n, minimum=2), as_positive_int("p", p, minimum=2)
     rng = np.random.default_rng(seed)
     Z = rng.standard_normal((n, p - 1))
     eta = 0.3 + Z @ np.linspace(-0.6, 0.6, p - 1)
@@ -72,9 +79,9 @@ def simulated_glm_data(family: str, n: int, p: int, seed: int) -> tuple[np.ndarr
     return Z, rng.poisson(np.exp(eta)).astype(float)
 
 
-def neuron_against_glm(family: str, *, n: int = 300, p: int = 4, seed: int = 0, steps: int = 5000) -> float:
+def neuron_against_glm(family: FamilyName, *, n: AtLeastTwo = 300, p: AtLeastTwo = 4, seed: Seed = 0,
+                       steps: PositiveInt = 5000) -> float:
     """max |beta_GD - beta_IRLS| for the single neuron matched to `family`, on simulated data."""
-    family = one_of("family", family, ("gaussian", "bernoulli", "poisson"))
     output = {"gaussian": "identity", "bernoulli": "sigmoid", "poisson": "exp"}[family]
     Z, y = simulated_glm_data(family, n, p, seed)
     glm = fit_glm_irls(np.column_stack([np.ones(n), Z]), y, family)
@@ -88,46 +95,59 @@ def neuron_against_glm(family: str, *, n: int = 300, p: int = 4, seed: int = 0, 
     return float(np.max(np.abs(beta_gd - glm.beta)))
 
 
+def _one_hot_rows(Y: np.ndarray) -> str | None:
+    if Y.shape[1] < 2 or not np.all(Y.sum(axis=1) == 1):
+        return f"expected an n x K one-hot matrix with K >= 2 classes, got shape {Y.shape} with rows summing to " \
+               f"{sorted(set(Y.sum(axis=1).tolist()))[:3]}"
+    return None
+
+
+def _solve_or_separated(information: np.ndarray, score: np.ndarray) -> np.ndarray:
+    # A Newton step; a singular information matrix means separated classes (no estimate exists).
+    try:
+        return np.linalg.solve(information, score)
+    except np.linalg.LinAlgError:
+        raise SeparationError("Y: the information matrix became singular: the classes are (quasi-)separated "
+                              "by a linear combination of X, so the maximum likelihood estimate does not "
+                              "exist") from None
+
+
+OneHot = Labels("n K", _one_hot_rows)
+
+
 # --8<-- [start:multinomial]
-def fit_multinomial_newton(X: np.ndarray, Y: np.ndarray, *, max_iter: int = 50) -> np.ndarray:
+def multinomial_score_and_information(X: Array("n p"), Y: OneHot, B: Array("p K")) -> tuple[np.ndarray, np.ndarray]:
+    """The gradient and the information of the log-likelihood in the free columns B[:, 1:], stacked:
+    blocks X^T (y_j - P_j) and X^T diag(P_j (1[j = k] - P_k)) X, with P = softmax(X B)."""
+    p, K = B.shape
+    P = softmax(X @ B)
+    gradient = (X.T @ (Y - P)[:, 1:]).T.ravel()
+    information = np.zeros((p * (K - 1), p * (K - 1)))
+    for j in range(1, K):
+        for k in range(1, K):
+            weights = P[:, j] * ((j == k) - P[:, k])
+            information[(j - 1) * p:j * p, (k - 1) * p:k * p] = X.T @ (weights[:, None] * X)
+    return gradient, information
+
+
+def fit_multinomial_newton(X: Array("n p"), Y: OneHot, *, max_iter: PositiveInt = 50) -> np.ndarray:
     """Multinomial (baseline-category) logit by Newton's method, class 0 as the reference.
 
     X is n x p, Y is n x K one-hot. Returns B (p x K) with B[:, 0] = 0, the identifiable version.
     """
-    X, Y = as_real_array("X", X, ndim=2), as_real_array("Y", Y, ndim=2)
-    n, p = X.shape
-    K = Y.shape[1]
-    if Y.shape[0] != n or K < 2 or not np.all((Y == 0) | (Y == 1)) or not np.all(Y.sum(axis=1) == 1):
-        raise ValueError(f"X, Y: expected Y to be an n x K one-hot matrix (n = {n} rows of X, K >= 2), "
-                         f"got shape {Y.shape}")
-    beta = np.zeros(p * (K - 1))  # the free columns 1..K-1, stacked
-    for _ in range(as_positive_int("max_iter", max_iter)):
-        B = np.column_stack([np.zeros(p), beta.reshape(K - 1, p).T])
-        P = softmax(X @ B)
-        gradient = (X.T @ (Y - P)[:, 1:]).T.ravel()
-        hessian = np.zeros((p * (K - 1), p * (K - 1)))
-        for j in range(1, K):
-            for k in range(1, K):
-                weights = P[:, j] * ((j == k) - P[:, k])
-                hessian[(j - 1) * p:j * p, (k - 1) * p:k * p] = X.T @ (weights[:, None] * X)
-        try:
-            step = np.linalg.solve(hessian, gradient)
-        except np.linalg.LinAlgError:
-            raise SeparationError("Y: the information matrix became singular: the classes are (quasi-)separated "
-                                  "by a linear combination of X, so the maximum likelihood estimate does not "
-                                  "exist") from None
-        beta = beta + step
+    p, K = X.shape[1], Y.shape[1]
+    B = np.zeros((p, K))
+    for _ in range(max_iter):
+        step = _solve_or_separated(*multinomial_score_and_information(X, Y, B)[::-1])
+        B[:, 1:] += step.reshape(K - 1, p).T
         if np.max(np.abs(step)) < 1e-12:
-            break
-    else:
-        raise ConvergenceError(f"max_iter: Newton did not converge in {max_iter} iterations (separated classes?)")
-    return np.column_stack([np.zeros(p), beta.reshape(K - 1, p).T])
+            return B
+    raise ConvergenceError(f"max_iter: Newton did not converge in {max_iter} iterations (separated classes?)")
 # --8<-- [end:multinomial]
 
 
-def simulated_three_classes(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def simulated_three_classes(n: PositiveInt = 300, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """(Z, Y): two standard normal covariates and one-hot labels from a 3-class multinomial logit."""
-    n = as_positive_int("n", n)
     rng = np.random.default_rng(seed)
     Z = rng.standard_normal((n, 2))
     B = np.array([[0.0, 0.5, -0.4], [0.0, 1.0, -0.5], [0.0, -0.8, 1.2]])  # rows: intercept, z1, z2
@@ -154,39 +174,41 @@ def softmax_against_multinomial(steps: int = 6000) -> dict[str, float]:
 
 
 # --8<-- [start:sigmoid-squared]
-def squared_error_curvature(w: np.ndarray) -> np.ndarray:
+def squared_error_curvature(w: Array(...)) -> np.ndarray:
     """L''(w) for L(w) = (1 - sigmoid(w))^2: one observation x = 1, y = 1.
 
     L'' = -2 s (1 - s)^2 (1 - 3 s) with s = sigmoid(w): negative wherever s < 1/3, i.e. w < -log 2.
     """
-    s = sigmoid(as_real_array("w", w))
+    s = sigmoid(w)
     return -2 * s * (1 - s) ** 2 * (1 - 3 * s)
 
 
-def cross_entropy_curvature(w: np.ndarray) -> np.ndarray:
+def cross_entropy_curvature(w: Array(...)) -> np.ndarray:
     """L''(w) for L(w) = -log sigmoid(w): s (1 - s) > 0 everywhere."""
-    s = sigmoid(as_real_array("w", w))
+    s = sigmoid(w)
     return s * (1 - s)
 # --8<-- [end:sigmoid-squared]
 
 
+def _in_unit_interval(y: float) -> str | None:
+    return None if 0 <= y <= 1 else f"expected a target in [0, 1], got {y}"
+
+
+Target = Annotated[Real, _in_unit_interval]
+
+
 # --8<-- [start:saturation]
-def weight_gradients(w: float, x: float = 1.0, y: float = 1.0) -> dict[str, float]:
+def weight_gradients(w: Real, x: Real = 1.0, y: Target = 1.0) -> dict[str, float]:
     """dL/dw for one observation (x, y) and mu = sigmoid(w x), under both losses:
     squared error (mu - y)^2 gives 2 (mu - y) mu (1 - mu) x, with the factor sigma' = mu (1 - mu);
     cross-entropy -(y log mu + (1 - y) log(1 - mu)) gives (mu - y) x, without it."""
-    w, x, y = as_finite_float("w", w), as_finite_float("x", x), as_finite_float("y", y)
-    if not 0 <= y <= 1:
-        raise ValueError(f"y: expected a target in [0, 1], got {y}")
     mu = float(sigmoid(w * x))
     return {"mu": mu, "squared_error": 2 * (mu - y) * mu * (1 - mu) * x, "cross_entropy": (mu - y) * x}
 
 
-def steps_to_recover(loss: str, w: float = -10.0, learning_rate: float = 1.0, max_steps: int = 100_000) -> int:
+def steps_to_recover(loss: Literal["squared_error", "cross_entropy"], w: Real = -10.0, learning_rate: Positive = 1.0,
+                     max_steps: PositiveInt = 100_000) -> int:
     """Gradient-descent steps from weight w until sigmoid(w) > 1/2 for the observation (1, 1)."""
-    one_of("loss", loss, ("squared_error", "cross_entropy"))
-    learning_rate = as_finite_float("learning_rate", learning_rate, positive=True)
-    max_steps = as_positive_int("max_steps", max_steps)
     for step in range(max_steps + 1):
         gradient = weight_gradients(w)
         if gradient["mu"] > 0.5:
@@ -240,3 +262,6 @@ def draw_neuron_losses() -> Figure:
     ax.set(xlabel="weight $w$", ylabel="loss", ylim=(0, 3))
     ax.legend(loc="upper right")
     return fig
+
+
+enforce_annotations(globals())

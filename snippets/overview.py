@@ -7,89 +7,85 @@ f(x; theta) = v tanh(W x + b) + c with theta = (W, b, v, c), W of shape (M, d) a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 
 from snippets import style
-from snippets._checks import as_instance, as_positive_int, as_real_array
+from snippets._boundary import Array, PositiveInt, Seed, enforce_annotations
+from snippets._checks import as_instance
 from snippets.figures import figure, new_figure
-from snippets.network import Network, one_hidden_layer_params
+from snippets.network import Network, one_hidden_layer_network
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+# theta: a network with one hidden layer of tanh units and one output (two of them in one call have
+# the same sizes d and P).
+TanhNetwork = one_hidden_layer_network("tanh")
+
+
+def _like_theta1(theta2: Network, theta1: Network) -> str | None:
+    return None if theta2.sizes == theta1.sizes else \
+        f"expected parameters of the same network shape as theta1, got sizes {theta2.sizes} and {theta1.sizes}"
+
+
+def _like_theta(direction: Network, theta: Network) -> str | None:
+    return None if direction.sizes == theta.sizes else \
+        f"expected a direction of the same network shape as theta, got sizes {direction.sizes} and {theta.sizes}"
+
 
 # --8<-- [start:models]
-def linear_predictor(x: np.ndarray, beta: np.ndarray) -> float:
+def linear_predictor(x: Array("p"), beta: Array("p")) -> float:
     """eta = x^T beta: what a GLM feeds to its inverse link."""
-    x, beta = as_real_array("x", x, ndim=1), as_real_array("beta", beta, ndim=1)
-    if x.shape != beta.shape:
-        raise ValueError(f"x, beta: expected the same length, got {x.shape[0]} and {beta.shape[0]}")
     return float(x @ beta)
 
 
-def one_hidden_layer(x: np.ndarray, theta: Network) -> float:
+def one_hidden_layer(x: Array("d"), theta: TanhNetwork) -> float:
     """f(x; theta) = v tanh(W x + b) + c: a GLM-shaped output on top of tanh features."""
-    (W, v), (b, c) = one_hidden_layer_params(theta, "tanh", name="theta")  # v is 1 x M, c has length 1
-    x = as_real_array("x", x, ndim=1, length=W.shape[1])
+    (W, v), (b, c) = theta.weights, theta.biases  # v is 1 x M, c has length 1
     return float(v[0] @ np.tanh(W @ x + b) + c[0])
 # --8<-- [end:models]
 
 
-def random_params(rng: np.random.Generator, d: int, M: int) -> Network:
+def random_params(rng: np.random.Generator, d: PositiveInt, M: PositiveInt) -> Network:
     """A network d -> M tanh units -> 1 with standard normal W, b, v and c: a generic point in
     parameter space."""
     as_instance("rng", rng, np.random.Generator)
-    d, M = as_positive_int("d", d), as_positive_int("M", M)
     W, b, v, c = rng.standard_normal((M, d)), rng.standard_normal(M), rng.standard_normal(M), rng.standard_normal()
     return Network((W, v[None, :]), (b, np.array([c])), hidden="tanh", output="identity")
 
 
-def superposition_defect_glm(x: np.ndarray, beta1: np.ndarray, beta2: np.ndarray) -> float:
+def superposition_defect_glm(x: Array("p"), beta1: Array("p"), beta2: Array("p")) -> float:
     """eta(beta1 + beta2) - eta(beta1) - eta(beta2) + eta(0): zero for a map that is linear in beta."""
-    x, beta1, beta2 = (as_real_array(name, value, ndim=1) for name, value in (("x", x), ("beta1", beta1),
-                                                                            ("beta2", beta2)))
-    if not x.shape == beta1.shape == beta2.shape:
-        raise ValueError(f"x, beta1, beta2: expected three vectors of the same length, "
-                         f"got {x.shape[0]}, {beta1.shape[0]} and {beta2.shape[0]}")
     zero = np.zeros_like(x)
     return (linear_predictor(x, beta1 + beta2) - linear_predictor(x, beta1)
             - linear_predictor(x, beta2) + linear_predictor(x, zero))
 
 
-def superposition_defect_network(x: np.ndarray, theta1: Network, theta2: Network) -> float:
+def superposition_defect_network(x: Array("d"), theta1: TanhNetwork, theta2: Annotated[TanhNetwork, _like_theta1]
+                                 ) -> float:
     """f(theta1 + theta2) - f(theta1) - f(theta2) + f(0): non-zero once theta enters non-linearly."""
-    _same_shape("theta1", theta1, "theta2", theta2)
     return (one_hidden_layer(x, theta1 + theta2) - one_hidden_layer(x, theta1)
             - one_hidden_layer(x, theta2) + one_hidden_layer(x, 0.0 * theta1))
 
 
-def network_second_derivative_along_line(x: np.ndarray, theta: Network, direction: Network) -> float:
+def network_second_derivative_along_line(x: Array("d"), theta: TanhNetwork,
+                                         direction: Annotated[TanhNetwork, _like_theta]) -> float:
     """d^2/dt^2 f(x; theta + t * direction) at t = 0, by the chain rule.
 
     With u = W x + b and a = dW x + db (the rate at which u moves along the line):
     f'' = 2 dv^T (tanh'(u) * a) + v^T (tanh''(u) * a^2), where tanh' = 1 - tanh^2 and
     tanh'' = -2 tanh (1 - tanh^2). A GLM's eta has second derivative 0 along every line.
     """
-    _same_shape("theta", theta, "direction", direction)  # both one-hidden-layer tanh networks
     (W, v), (b, _) = theta.weights, theta.biases
     (dW, dv), (db, _) = direction.weights, direction.biases
-    x = as_real_array("x", x, ndim=1, length=W.shape[1])
     u, a = W @ x + b, dW @ x + db
     h = np.tanh(u)
     return float(2 * dv[0] @ ((1 - h**2) * a) + v[0] @ (-2 * h * (1 - h**2) * a**2))
 
 
-def _same_shape(name1: str, theta1: object, name2: str, theta2: object) -> None:
-    """Both are one-hidden-layer tanh networks of the same shape, or an error naming them."""
-    one_hidden_layer_params(theta1, name=name1), one_hidden_layer_params(theta2, name=name2)
-    if theta1.sizes != theta2.sizes:
-        raise ValueError(f"{name1}, {name2}: expected parameters of the same network shape, "
-                         f"got sizes {theta1.sizes} and {theta2.sizes}")
-
-
-def superposition_defects(seed: int = 434906) -> dict[str, float]:
+def superposition_defects(seed: Seed = 434906) -> dict[str, float]:
     """The defects of the GLM and of a 2-input, 5-unit network at one random point, as on the first page."""
     rng = np.random.default_rng(seed)
     x = rng.standard_normal(2)
@@ -132,3 +128,6 @@ def draw_parameter_lines() -> Figure:
     net_ax.axhline(0, color=style.FOREGROUND, linewidth=0.8)
     glm_ax.axhline(0, color=style.FOREGROUND, linewidth=0.8)
     return fig
+
+
+enforce_annotations(globals())

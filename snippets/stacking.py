@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import itertools
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 
 from snippets import style
+from snippets._boundary import Array, Real, Seed, enforce_annotations
 from snippets._cache import cached
 from snippets._checks import (
     as_finite_float,
@@ -25,10 +26,12 @@ from snippets._checks import (
 from snippets.figures import figure, new_figure
 from snippets.glm import fisher_information, fit_glm_irls, resolve_family_and_link
 from snippets.network import (
+    Activation,
     Network,
     init_network,
     jacobian_wrt_params,
     layer_sizes,
+    one_hidden_layer_network,
     one_hidden_layer_params,
     params,
     predict,
@@ -41,21 +44,25 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
+def _identity_activations(net: Network) -> str | None:
+    if net.hidden != "identity" or net.output != "identity":
+        return f"expected identity activations, got hidden={net.hidden}, output={net.output}"
+    return None
+
+
+LinearNetwork = Annotated[Network, _identity_activations]  # a deep linear network
+
+
 # --8<-- [start:two-layer]
-def two_layer(W: np.ndarray, b: np.ndarray, v: np.ndarray, c: float, hidden: str = "tanh") -> Network:
+def two_layer(W: Array("M d"), b: Array("M"), v: Array("M"), c: Real, hidden: Activation = "tanh") -> Network:
     """f(x; theta) = v^T phi(W x + b) + c as a Network: a GLM-shaped output on learned features."""
-    W, b, v = as_real_array("W", W, ndim=2), as_real_array("b", b, ndim=1), as_real_array("v", v, ndim=1)
-    if not b.shape[0] == v.shape[0] == W.shape[0]:
-        raise ValueError(f"W, b, v: expected M = {W.shape[0]} (rows of W) entries in b and v, "
-                         f"got {b.shape[0]} and {v.shape[0]}")
-    return Network((W, v[None, :]), (b, np.array([as_finite_float("c", c)])), hidden, "identity")
+    return Network((W, v[None, :]), (b, np.array([c])), hidden, "identity")
 
 
-def output_weight_derivative(W: np.ndarray, b: np.ndarray, x: np.ndarray, hidden: str = "tanh") -> np.ndarray:
+def output_weight_derivative(W: Array("M d"), b: Array("M"), x: Array("d"), hidden: Activation = "tanh"
+                             ) -> np.ndarray:
     """d f / d v_j = phi(w_j^T x + b_j): the 'covariates' of the output layer depend on W and b."""
-    W = as_real_array("W", W, ndim=2)
     net = two_layer(W, b, np.zeros(W.shape[0]), 0.0, hidden)
-    x = as_real_array("x", x, ndim=1, length=net.sizes[0])
     return jacobian_wrt_params(net, x[None, :])[0, W.size + W.shape[0]:W.size + 2 * W.shape[0]]
 # --8<-- [end:two-layer]
 
@@ -67,7 +74,7 @@ def random_two_layer(rng: np.random.Generator, d: int, M: int, hidden: str = "ta
                      float(rng.standard_normal()), hidden)
 
 
-def layerwise_superposition_defects(seed: int = 0, d: int = 2, M: int = 5, n: int = 50) -> dict[str, float]:
+def layerwise_superposition_defects(seed: Seed = 0, d: int = 2, M: int = 5, n: int = 50) -> dict[str, float]:
     """f(theta1 + theta2) - f(theta1) - f(theta2) + f(0), max over n inputs: over all parameters,
     and over the output layer (v, c) alone with (W, b) held fixed."""
     d, M, n = as_positive_int("d", d), as_positive_int("M", M), as_positive_int("n", n)
@@ -90,7 +97,7 @@ def layerwise_superposition_defects(seed: int = 0, d: int = 2, M: int = 5, n: in
     return {"all": float(np.max(np.abs(everything))), "output_layer": float(np.max(np.abs(output_layer)))}
 
 
-def jacobian_change(hidden: str, seed: int = 0, d: int = 2, M: int = 5, n: int = 50) -> float:
+def jacobian_change(hidden: str, seed: Seed = 0, d: int = 2, M: int = 5, n: int = 50) -> float:
     """||J(theta_1) - J(theta_2)||_F / ||J(theta_1)||_F for two random parameter vectors."""
     d, M, n = as_positive_int("d", d), as_positive_int("M", M), as_positive_int("n", n)
     rng = np.random.default_rng(seed)
@@ -100,7 +107,7 @@ def jacobian_change(hidden: str, seed: int = 0, d: int = 2, M: int = 5, n: int =
     return float(np.linalg.norm(J1 - J2) / np.linalg.norm(J1))
 
 
-def glmm_jacobian_change(seed: int = 0, n: int = 50, h: float = 1e-6) -> float:
+def glmm_jacobian_change(seed: Seed = 0, n: int = 50, h: float = 1e-6) -> float:
     """The same for the GLMM predictor eta = X beta + Z u, by central differences: zero up to rounding."""
     n, h = as_positive_int("n", n), as_finite_float("h", h, positive=True)
     rng = np.random.default_rng(seed)
@@ -116,7 +123,7 @@ def glmm_jacobian_change(seed: int = 0, n: int = 50, h: float = 1e-6) -> float:
     return float(np.linalg.norm(J1 - J2) / np.linalg.norm(J1))
 
 
-def mixed_partial(seed: int = 0, j: int = 1, k: int = 0, h: float = 1e-4) -> dict[str, float]:
+def mixed_partial(seed: Seed = 0, j: int = 1, k: int = 0, h: float = 1e-4) -> dict[str, float]:
     """d^2 f / dv_j dW_jk at one input, by central differences and by the formula phi'(w_j^T x + b_j) x_k."""
     j, k = as_positive_int("j", j, minimum=0, maximum=4), as_positive_int("k", k, minimum=0, maximum=1)
     h = as_finite_float("h", h, positive=True)
@@ -137,18 +144,13 @@ def mixed_partial(seed: int = 0, j: int = 1, k: int = 0, h: float = 1e-4) -> dic
 # --- deep linear networks ---------------------------------------------------------------------
 
 # --8<-- [start:deep-linear]
-def scalar_deep_linear_loss(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def scalar_deep_linear_loss(a: Array("*s"), b: Array("*s")) -> np.ndarray:
     """L(a, b) = (1 - a b)^2: fit y = 1 at x = 1 with the two-layer linear 'network' x -> b a x."""
-    a, b = as_real_array("a", a), as_real_array("b", b)
-    if a.shape != b.shape:
-        raise ValueError(f"a, b: expected the same shape, got {a.shape} and {b.shape}")
     return (1 - a * b) ** 2
 
 
-def collapse_linear_network(net: Network) -> tuple[np.ndarray, np.ndarray]:
+def collapse_linear_network(net: LinearNetwork) -> tuple[np.ndarray, np.ndarray]:
     """(A, c) with f(x) = A x + c for a network whose activations are all the identity."""
-    if as_instance("net", net, Network).hidden != "identity" or net.output != "identity":
-        raise ValueError(f"net: expected identity activations, got hidden={net.hidden}, output={net.output}")
     A, c = np.eye(net.sizes[0]), np.zeros(net.sizes[0])
     for W, b in zip(net.weights, net.biases, strict=True):
         A, c = W @ A, W @ c + b
@@ -170,7 +172,7 @@ def saddle_at_origin(h: float = 1e-4) -> dict[str, object]:
             "loss_at_minima": (L(np.array([1.0, 1.0])), L(np.array([-1.0, -1.0]))), "loss_at_midpoint": L(origin)}
 
 
-def rotated_gaussian(n: int = 500, variances=(5.0, 3.0, 1.0, 0.5), seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def rotated_gaussian(n: int = 500, variances=(5.0, 3.0, 1.0, 0.5), seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """(X centred, U): n draws with the given variances along the orthonormal columns of a random U."""
     n = as_positive_int("n", n, minimum=2)
     variances = as_real_array("variances", as_sequence("variances", variances), ndim=1)
@@ -203,7 +205,7 @@ def linear_autoencoder(k: int = 2, steps: int = 3000, learning_rate: float = 0.0
 TEACHER_X = np.linspace(-2, 2, 100)[:, None]
 
 
-def teacher(seed: int = 4, M: int = 4) -> Network:
+def teacher(seed: Seed = 4, M: int = 4) -> Network:
     """A one-hidden-layer tanh network with M units and 1-D input; its own outputs are the targets."""
     M = as_positive_int("M", M)
     rng = np.random.default_rng(seed)
@@ -213,12 +215,23 @@ def teacher(seed: int = 4, M: int = 4) -> Network:
 SYMMETRY_MAX_UNITS = 6  # 6! 2^6 = 46,080 copies; each unit more multiplies the count by 2M
 
 
+def _few_enough_units(net: Network) -> str | None:
+    M = net.sizes[1]
+    if M > SYMMETRY_MAX_UNITS:
+        return f"hidden units M: expected an integer <= {SYMMETRY_MAX_UNITS} (the cost grows exponentially), got {M}"
+    return None
+
+
+# A one-hidden-layer tanh network small enough to list its M! 2^M copies.
+SmallTanhNetwork = Annotated[one_hidden_layer_network("tanh"), _few_enough_units]
+
+
 # --8<-- [start:symmetries]
-def symmetry_copies(net: Network) -> list[Network]:
+def symmetry_copies(net: SmallTanhNetwork) -> list[Network]:
     """All M! 2^M networks obtained by permuting the hidden units and flipping the signs of
     (w_j, b_j, v_j) for a tanh layer (tanh is odd): every one computes the same function."""
-    (W, v), (b, c) = one_hidden_layer_params(net, "tanh")
-    M = as_positive_int("net: hidden units M", W.shape[0], maximum=SYMMETRY_MAX_UNITS)
+    (W, v), (b, c) = net.weights, net.biases
+    M = W.shape[0]
     copies = []
     for order in itertools.permutations(range(M)):
         for signs in itertools.product((1.0, -1.0), repeat=M):
@@ -277,7 +290,7 @@ def is_irreducible(net: Network, tol: float = 1e-8) -> bool:
     return True
 
 
-def zero_output_weight_freedom(seed: int = 0) -> float:
+def zero_output_weight_freedom(seed: Seed = 0) -> float:
     """Set the first unit's output weight of the teacher to 0, then move that unit's (w_1, b_1) to
     random values: the largest change of the output, which is 0 since the unit no longer counts.
     Such a reducible network has a continuum of parameter vectors for its function."""
@@ -310,7 +323,7 @@ def relu_rescaling_tangent(net: Network) -> np.ndarray:
 
 
 @cached
-def fisher_spectrum(seed: int = 5, d: int = 2, M: int = 6, n: int = 300) -> dict[str, float]:
+def fisher_spectrum(seed: Seed = 5, d: int = 2, M: int = 6, n: int = 300) -> dict[str, float]:
     """Singular values of J = df/dtheta (relative to the largest) for ReLU and tanh, and the GLM's."""
     d, M, n = as_positive_int("d", d), as_positive_int("M", M), as_positive_int("n", n)
     rng = np.random.default_rng(seed)
@@ -354,7 +367,7 @@ def ridge_sum_net(X: np.ndarray) -> np.ndarray:
 
 
 @cached
-def single_index_summary(seed: int = 6) -> dict[str, float]:
+def single_index_summary(seed: Seed = 6) -> dict[str, float]:
     rng = np.random.default_rng(seed)
     Xd = rng.standard_normal((200, 2))
     y = (rng.random(200) < sigmoid(0.5 + Xd @ np.array([1.5, -1.0]))).astype(float)
@@ -383,14 +396,14 @@ def single_index_summary(seed: int = 6) -> dict[str, float]:
 
 # --- ReLU networks: degree 1 in x, degree L in the weights ------------------------------------
 
-def bias_free_relu(seed: int = 7, sizes=(3, 16, 16, 1)) -> Network:
+def bias_free_relu(seed: Seed = 7, sizes=(3, 16, 16, 1)) -> Network:
     sizes = layer_sizes(sizes)
     rng = np.random.default_rng(seed)
     weights = tuple(rng.standard_normal((m, n)) / np.sqrt(n) for n, m in pairwise(sizes))
     return Network(weights, tuple(np.zeros(m) for m in sizes[1:]), "relu", "identity")
 
 
-def homogeneity_ratios(alpha: float = 2.0, seed: int = 7) -> dict[str, float]:
+def homogeneity_ratios(alpha: float = 2.0, seed: Seed = 7) -> dict[str, float]:
     """f(x; alpha W) / f(x; W) (= alpha^L) and f(alpha x; W) / f(x; W) (= alpha) for a bias-free ReLU net."""
     alpha = as_finite_float("alpha", alpha, positive=True)
     net = bias_free_relu(seed)
@@ -523,3 +536,6 @@ def draw_single_index_vs_ridge() -> Figure:
         ax.grid(False)
     axes[0].set_ylabel("$x_2$")
     return fig
+
+
+enforce_annotations(globals())

@@ -8,16 +8,16 @@ units; sigma the logistic function; T the tent map; T^k its k-fold composition.
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 
 from snippets import style
+from snippets._boundary import Array, Function, Positive, PositiveInt, Seed, at_most, enforce_annotations
 from snippets._cache import cached
 from snippets._checks import (
     as_callable,
     as_finite_float,
-    as_instance,
     as_int_sequence,
     as_positive_int,
     as_real_array,
@@ -28,6 +28,22 @@ from snippets.network import Network, forward, predict
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+
+def _distinct_and_two(x: np.ndarray) -> str | None:
+    if x.shape[0] < 2 or np.any(np.diff(np.sort(x)) <= 0):
+        return f"expected at least two distinct points, got {x.shape[0]} with {x.shape[0] - len(np.unique(x))} repeated"
+    return None
+
+
+def _relu_with_identity_output(net: Network) -> str | None:
+    if net.hidden != "relu" or net.output != "identity":
+        return f"expected ReLU hidden units and an identity output, got {net.hidden}, {net.output}"
+    return None
+
+
+DistinctPoints = Array("n", _distinct_and_two)
+ReLUNetwork = Annotated[Network, _relu_with_identity_output]
 
 GRID = np.linspace(0, 1, 20_001)
 WIDTHS = (8, 16, 32, 64)
@@ -41,20 +57,19 @@ def target(x: np.ndarray) -> np.ndarray:
 
 
 # --8<-- [start:constructions]
-def relu_interpolant(f, N: int) -> Network:
+def relu_interpolant(f: Function, N: PositiveInt) -> Network:
     """f(0) + sum_i c_i ReLU(x - x_i) with knots x_i = i/N: the piecewise-linear interpolant of f.
 
     c_0 is the first secant slope s_0, and c_i = s_i - s_{i-1} the change of slope at knot i.
     """
-    knots = np.arange(as_positive_int("N", N) + 1) / N
-    return interpolating_relu(knots, as_callable("f", f)(knots))
+    knots = np.arange(N + 1) / N
+    return interpolating_relu(knots, f(knots))
 
 
-def sigmoid_staircase(f, N: int, steepness: float | None = None) -> Network:
+def sigmoid_staircase(f: Function, N: PositiveInt, steepness: Positive | None = None) -> Network:
     """f(0) + sum_i (f(x_i) - f(x_{i-1})) sigma(k (x - t_i)): steep sigmoids as steps at the
     midpoints t_i of N equal cells, with k = 400 N unless given."""
-    f, N = as_callable("f", f), as_positive_int("N", N)
-    k = 400.0 * N if steepness is None else as_finite_float("steepness", steepness, positive=True)
+    k = 400.0 * N if steepness is None else steepness
     knots = np.arange(N + 1) / N
     midpoints = (knots[:-1] + knots[1:]) / 2
     jumps = np.diff(f(knots))
@@ -90,18 +105,13 @@ def error_ratios(name: str) -> list[float]:
 # --- what the theorem does not promise ---------------------------------------------------------
 
 # --8<-- [start:interpolate-noise]
-def interpolating_relu(x: np.ndarray, y: np.ndarray) -> Network:
+def interpolating_relu(x: DistinctPoints, y: Array("n")) -> Network:
     """A one-hidden-layer ReLU network with n - 1 units through n points (x_i, y_i), distinct x_i.
 
     It is the piecewise-linear interpolant: a knot at every sorted x_i but the last.
     """
-    x, y = as_real_array("x", x, ndim=1), as_real_array("y", y, ndim=1)
-    if x.shape != y.shape or x.shape[0] < 2:
-        raise ValueError(f"x, y: expected two arrays of the same length >= 2, got {x.shape} and {y.shape}")
     order = np.argsort(x)
     xs, ys = x[order], y[order]
-    if np.any(np.diff(xs) <= 0):
-        raise ValueError("x: the points must be distinct")
     slopes = np.diff(ys) / np.diff(xs)
     c = np.concatenate([[slopes[0]], np.diff(slopes)])
     return Network((np.ones((len(c), 1)), c[None, :]), (-xs[:-1], np.array([ys[0]])), "relu", "identity")
@@ -109,7 +119,7 @@ def interpolating_relu(x: np.ndarray, y: np.ndarray) -> Network:
 
 
 @cached
-def noise_interpolation(n: int = 30, n_test: int = 2000, seed: int = 0) -> dict[str, float]:
+def noise_interpolation(n: int = 30, n_test: int = 2000, seed: Seed = 0) -> dict[str, float]:
     """Fit pure noise exactly, then measure the error on fresh noise: universality is not learning."""
     n, n_test = as_positive_int("n", n, minimum=2), as_positive_int("n_test", n_test)
     rng = np.random.default_rng(seed)
@@ -142,7 +152,7 @@ def polynomial_target(x: np.ndarray) -> np.ndarray:
     return np.sin(3 * x) + np.abs(x)
 
 
-def random_feature_fit(activation: str, width: int, seed: int = 0, n: int = 400) -> dict[str, object]:
+def random_feature_fit(activation: str, width: int, seed: Seed = 0, n: int = 400) -> dict[str, object]:
     """Random hidden weights, best output layer by least squares: residual sum of squares, the
     numerical rank of the feature matrix [1, phi(w x + b)] on n points of [-1, 1], and the fitted
     values there (what the figure draws)."""
@@ -188,7 +198,7 @@ def polynomial_activation_summary() -> dict[str, float]:
 
 # --- ReLU networks are piecewise linear -----------------------------------------------------------
 
-def small_relu_2d(seed: int = 9, width: int = 16) -> Network:
+def small_relu_2d(seed: Seed = 9, width: int = 16) -> Network:
     width = as_positive_int("width", width)
     rng = np.random.default_rng(seed)
     sizes = (2, width, width, 1)
@@ -197,18 +207,15 @@ def small_relu_2d(seed: int = 9, width: int = 16) -> Network:
 
 
 # --8<-- [start:local-affine]
-def activation_pattern(net: Network, X: np.ndarray) -> np.ndarray:
+def activation_pattern(net: Network, X: Array("n d")) -> np.ndarray:
     """Which hidden units are on (z > 0) at each input: n x (total hidden units), booleans."""
     _, pre, _ = forward(net, X)
     return np.concatenate([z > 0 for z in pre[:-1]], axis=1)
 
 
-def local_affine_map(net: Network, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def local_affine_map(net: ReLUNetwork, x: Array("d")) -> tuple[np.ndarray, np.ndarray]:
     """(A_p, c_p) with f = A_p x + c_p on x's activation region: each layer is affine once the
     pattern D_l = diag(1[z_l > 0]) is fixed, so A_p = W_L D_{L-1} W_{L-1} ... D_1 W_1."""
-    if as_instance("net", net, Network).hidden != "relu" or net.output != "identity":
-        raise ValueError(f"net: expected ReLU hidden units and an identity output, got {net.hidden}, {net.output}")
-    x = as_real_array("x", x, ndim=1, length=net.sizes[0])
     pattern_rows = activation_pattern(net, x[None, :])[0]
     A, c, start = np.eye(len(x)), np.zeros(len(x)), 0
     for W, b in zip(net.weights[:-1], net.biases[:-1], strict=True):
@@ -220,7 +227,7 @@ def local_affine_map(net: Network, x: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 @cached
-def piecewise_linear_summary(seed: int = 9) -> dict[str, float]:
+def piecewise_linear_summary(seed: Seed = 9) -> dict[str, float]:
     net = small_relu_2d(seed)
     rng = np.random.default_rng(seed)
     X = rng.uniform(-2, 2, (500, 2))
@@ -244,19 +251,18 @@ def piecewise_linear_summary(seed: int = 9) -> dict[str, float]:
 # --- depth: the sawtooth ------------------------------------------------------------------------
 
 SAWTOOTH_MAX_DEPTH = 20  # 2^20 pieces; the grid of sawtooth_pieces then holds 2^23 points (64 MB)
+Depth = at_most(SAWTOOTH_MAX_DEPTH)
 
 
 # --8<-- [start:sawtooth]
-def tent(x: np.ndarray) -> np.ndarray:
+def tent(x: Array(...)) -> np.ndarray:
     """T(x) = 2 ReLU(x) - 4 ReLU(x - 1/2): up from 0 to 1 on [0, 1/2], back down on [1/2, 1]."""
-    x = as_real_array("x", x)
     return 2 * np.maximum(x, 0) - 4 * np.maximum(x - 0.5, 0)
 
 
-def sawtooth(x: np.ndarray, k: int) -> np.ndarray:
+def sawtooth(x: Array(...), k: Depth) -> np.ndarray:
     """T^k(x), the tent map composed k times: a ReLU network of depth k with 2 units per layer."""
-    x = as_real_array("x", x)
-    for _ in range(as_positive_int("k", k, maximum=SAWTOOTH_MAX_DEPTH)):
+    for _ in range(k):
         x = tent(x)
     return x
 # --8<-- [end:sawtooth]
@@ -284,7 +290,7 @@ def sawtooth_pieces(k: int) -> int:
 
 
 @cached
-def shallow_max_pieces(widths: tuple[int, ...] = (1, 2, 5, 10, 20), nets: int = 10, seed: int = 0) -> dict[int, int]:
+def shallow_max_pieces(widths: tuple[int, ...] = (1, 2, 5, 10, 20), nets: int = 10, seed: Seed = 0) -> dict[int, int]:
     """Most pieces seen on [0, 1] among random one-hidden-layer ReLU networks of each width."""
     widths = as_int_sequence("widths", widths)
     nets = as_positive_int("nets", nets)
@@ -467,3 +473,6 @@ def draw_relu_regions() -> Figure:
     ax.set(xlabel="$x_1$", ylabel="$x_2$")
     ax.grid(False)
     return fig
+
+
+enforce_annotations(globals())

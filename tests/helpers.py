@@ -62,7 +62,7 @@ def pipeline_coverage_config() -> Path:
 
 
 # The first page and the modules it needs: enough to exercise every part of the pipeline quickly.
-PROJECT_SNIPPETS = ("__init__.py", "_checks.py", "figures.py", "style.py", "network.py", "overview.py")
+PROJECT_SNIPPETS = ("__init__.py", "_boundary.py", "_checks.py", "figures.py", "style.py", "network.py", "overview.py")
 
 
 def mkdocs_build(project: Path, cache: Path | None = None) -> subprocess.CompletedProcess[str]:

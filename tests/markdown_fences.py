@@ -3,7 +3,8 @@ and content tabs (indented, so CommonMark reads them as plain code blocks) and e
 pymdownx.snippets includes (`--8<-- "snippets/mod.py:region"`) the way the site build does.
 
 An included region runs in the namespace of its module, as it does in the package: the
-executed code is one namespace line followed by exactly the code the page shows.
+executed code is one namespace line, exactly the code the page shows, and one line that gives the
+functions it defines their module's argument checks (snippets/_boundary.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from markdown_it.token import Token
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMESPACE_MARKER = "# <- the included region runs in its module's namespace"
+BOUNDARY_MARKER = "# <- and its functions check their arguments, as the module's do"
 INCLUDE = '--8<-- "'
 
 
@@ -59,7 +61,8 @@ def included_module(code: str) -> str | None:
 
 def displayed_code(executed: str) -> str:
     """The code a reader sees for an executed fence: without the namespace line."""
-    return "\n".join(line for line in executed.splitlines() if NAMESPACE_MARKER not in line)
+    return "\n".join(line for line in executed.splitlines()
+                     if NAMESPACE_MARKER not in line and BOUNDARY_MARKER not in line)
 
 
 class SiteMarkdownIt(MarkdownIt):
@@ -84,7 +87,8 @@ class SiteMarkdownIt(MarkdownIt):
                 expanded = expand_includes(token.content)
                 if module:
                     namespace = f"globals().update(vars(__import__({module!r}, fromlist=['*'])))"
-                    expanded = f"{namespace}  {NAMESPACE_MARKER}\n" + expanded
+                    boundary = "__import__('snippets._boundary', fromlist=['*']).enforce_annotations(globals())"
+                    expanded = f"{namespace}  {NAMESPACE_MARKER}\n{expanded}{boundary}  {BOUNDARY_MARKER}\n"
                 token.content = expanded
             out.append(token)
         return out

@@ -16,6 +16,7 @@ whose cost grows exponentially); test_every_public_function_is_checked keeps thi
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 import importlib
@@ -23,7 +24,9 @@ import inspect
 import os
 import pkgutil
 import re
+import typing
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -35,6 +38,7 @@ from snippets import figures, glm, glm_again, linear, network, neuron, overview,
 from snippets.glm import ConvergenceError
 
 DOCUMENTED = (ValueError, TypeError, ConvergenceError)
+ROOT = Path(__file__).resolve().parent.parent
 
 RNG = np.random.default_rng(0)
 X1 = np.column_stack([np.ones(20), RNG.standard_normal(20)])  # a design with an intercept
@@ -59,10 +63,10 @@ VALID: dict[Callable, dict[str, object]] = {
     figures.render_named: {"name": "link-functions"},
     style.to_dark: {"svg": "<svg/>"},
     glm.resolve_family_and_link: {"family": "bernoulli", "link": "logit"},
-    glm.check_design_and_response: {"X": X1, "y": Y_BINARY, "family": BERNOULLI},
     glm.score: {"X": X1, "y": Y_BINARY, "beta": np.zeros(2), "family": BERNOULLI, "link": LOGIT},
     glm.fisher_information: {"X": X1, "beta": np.zeros(2), "family": BERNOULLI, "link": LOGIT},
     glm.deviance: {"y": Y_BINARY, "mu": np.full(20, 0.5), "family": BERNOULLI},
+    glm.irls_step: {"X": X1, "y": Y_BINARY, "beta": np.zeros(2), "family": BERNOULLI, "link": LOGIT},
     glm.fit_glm_irls: {"X": X1, "y": Y_BINARY, "family": "bernoulli", "link": "logit", "tol": 1e-10, "max_iter": 50},
     glm.negative_log_likelihood: {"X": X1, "y": Y_BINARY, "beta": np.zeros(2), "family": "bernoulli",
                                   "link": "logit"},
@@ -98,10 +102,9 @@ VALID: dict[Callable, dict[str, object]] = {
                            "output_scale": 1.0},
     network.Network: {"weights": NET.weights, "biases": NET.biases, "hidden": "tanh", "output": "identity",
                       "output_scale": 1.0},
-    network.check_inputs: {"net": NET, "X": X2},
+    network.one_hidden_layer_network: {"hidden": "tanh"},
     network.forward: {"net": NET, "X": X2},
     network.predict: {"net": NET, "X": X2},
-    network.check_targets: {"net": NET, "y": Y_COUNTS, "n": 20, "loss": "squared"},
     network.loss_value: {"net": NET, "X": X2, "y": Y_COUNTS, "loss": "squared"},
     network.gradients: {"net": NET, "X": X2, "y": Y_COUNTS, "loss": "squared"},
     network.flatten: {"weights": NET.weights, "biases": NET.biases},
@@ -116,6 +119,7 @@ VALID: dict[Callable, dict[str, object]] = {
     neuron.lipschitz_step: {"Z": X2, "curvature_bound": 0.25},
     neuron.simulated_glm_data: {"family": "bernoulli", "n": 20, "p": 2, "seed": 0},
     neuron.neuron_against_glm: {"family": "bernoulli", "n": 50, "p": 2, "steps": 20},
+    neuron.multinomial_score_and_information: {"X": X1, "Y": ONE_HOT, "B": np.zeros((2, 3))},
     neuron.fit_multinomial_newton: {"X": X1, "Y": ONE_HOT, "max_iter": 50},
     neuron.simulated_three_classes: {"n": 30},
     neuron.squared_error_curvature: {"w": GRID},
@@ -300,6 +304,8 @@ def public_callables() -> dict[str, Callable]:
                 continue
             if "__mutmut_" in name:  # the mutation tester's copies of each function (`make mutate`)
                 continue
+            if typing.get_origin(obj) is not None:  # a kind of argument (Annotated[Network, ...])
+                continue
             if isinstance(obj, type) and (issubclass(obj, Exception) or not hasattr(obj, "__post_init__")):
                 continue  # exceptions, and records without checks of their own (GLMFit, Family, ...)
             if set(inspect.signature(obj).parameters) - SEEDS:
@@ -429,3 +435,65 @@ def test_a_list_or_array_serves_where_a_cached_function_takes_a_tuple() -> None:
     # An argument that cannot be a key reaches the function's own check, which names it.
     with pytest.raises(TypeError, match="degrees"):
         universal.polynomial_regression_errors(degrees={2: 4})
+
+
+# --- the listings on the pages are the mathematics -----------------------------------------------
+
+CHECK_HELPERS = re.compile(r"^_?(as|check)_|^one_of$|^one_hidden_layer_params$|^resolve_family_and_link$"
+                           r"|^layer_sizes$")
+
+
+def shown_regions() -> list[tuple[str, str]]:
+    """(module path, region) of every `--8<--` include on a page."""
+    include = re.compile(r'--8<-- "(snippets/[\w/]+\.py):([\w-]+)"')
+    return sorted({match.groups() for page in (ROOT / "docs").rglob("*.md")
+                   for match in include.finditer(page.read_text())})
+
+
+def argument_checks_in(path: str, region: str) -> list[str]:
+    """`path:line: text` of each check call, and each raise of a ValueError or TypeError (or a
+    subclass), in the region of `path` that a page includes."""
+    lines = (ROOT / path).read_text().splitlines()
+    start = lines.index(f"# --8<-- [start:{region}]")
+    end = lines.index(f"# --8<-- [end:{region}]")
+    namespace = vars(importlib.import_module(path.removesuffix(".py").replace("/", ".")))
+    found = []
+    for node in ast.walk(ast.parse("\n".join(lines[start + 1:end]))):
+        name = None
+        if isinstance(node, ast.Call):
+            called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            name = called if CHECK_HELPERS.search(called) else None
+        elif isinstance(node, ast.Raise) and node.exc is not None:
+            raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            error = namespace.get(raised.id) if isinstance(raised, ast.Name) else None
+            error = error if isinstance(error, type) else {"ValueError": ValueError, "TypeError": TypeError}.get(
+                getattr(raised, "id", ""))
+            name = error.__name__ if error and issubclass(error, (ValueError, TypeError)) else None
+        if name:
+            line = start + 1 + node.lineno
+            found.append(f"{path}:{line} [{region}] {lines[line - 1].strip()}")
+    return found
+
+
+def test_the_shown_listings_are_found() -> None:
+    regions = shown_regions()
+    assert len(regions) >= 20 and ("snippets/glm.py", "irls") in regions, regions
+
+
+def test_no_listing_on_a_page_checks_its_arguments() -> None:
+    # The checks live at each function's boundary (its annotations, snippets/_boundary.py); what a
+    # page shows is the signature, the docstring and the mathematics.
+    found = [line for path, region in shown_regions() for line in argument_checks_in(path, region)]
+    assert not found, "argument checks in the listings the pages show:\n" + "\n".join(found)
+
+
+def test_the_listing_check_finds_a_check_and_a_raise(tmp_path, monkeypatch) -> None:
+    # The finder itself: a region with a check call and a raise of a ValueError subclass is reported.
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "probe.py").write_text(
+        "# --8<-- [start:r]\ndef f(x):\n    x = as_real_array('x', x)\n"
+        "    if x.sum() < 0:\n        raise SeparationError('x: no')\n    return x\n# --8<-- [end:r]\n")
+    monkeypatch.setattr(importlib, "import_module", lambda name: glm)
+    monkeypatch.setitem(globals(), "ROOT", tmp_path)
+    assert [line.split(" ", 1)[0] for line in argument_checks_in("snippets/probe.py", "r")] == [
+        "snippets/probe.py:3", "snippets/probe.py:5"]

@@ -296,10 +296,10 @@ X4 = np.column_stack([np.ones(4), [0.0, 1.0, 2.0, 3.0]])
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"X": X4, "y": np.ones(3)}, ValueError, "X has 4 rows but y has 3"),
+        ({"X": X4, "y": np.ones(3)}, ValueError, r"X, y: expected y of shape \(n,\) with n = 4 as in X"),
         ({"X": X4[:, 1], "y": np.ones(4)}, ValueError, "X: expected a 2-dimensional"),
-        ({"X": X4, "y": np.array([0, 1, np.nan, 1])}, ValueError, "y: contains NaN"),
-        ({"X": np.where(X4 == 3, np.inf, X4), "y": np.array([0, 1, 0, 1])}, ValueError, "X: contains NaN or infinite"),
+        ({"X": X4, "y": np.array([0, 1, np.nan, 1])}, ValueError, "y: expected finite values, got NaN"),
+        ({"X": np.where(X4 == 3, np.inf, X4), "y": np.array([0, 1, 0, 1])}, ValueError, "X: expected finite values"),
         ({"X": X4, "y": np.array([0, 1, 2, 1])}, ValueError, r"y: the bernoulli family needs every y in \{0, 1\}"),
         ({"X": X4, "y": np.array([0, 1, -1, 1]), "family": "poisson"}, ValueError, "non-negative integer"),
         ({"X": X4, "y": np.array([0, 1, 1.5, 1]), "family": "poisson"}, ValueError, "non-negative integer"),

@@ -116,10 +116,10 @@ def test_forward_stores_what_backpropagation_needs() -> None:
         (lambda: init_network([3, 0, 1]), ValueError, r"sizes\[1\]"),
         (lambda: Network((np.ones((2, 3)),), (np.ones(3),)), ValueError, r"biases\[0\]: expected length 2"),
         (lambda: Network((np.ones((2, 3)), np.ones((1, 4))), (np.ones(2), np.ones(1))), ValueError, r"weights\[1\]"),
-        (lambda: predict(init_network([3, 1]), np.ones((2, 4))), ValueError, "X: expected 3 columns"),
-        (lambda: predict(init_network([3, 1]), np.full((2, 3), np.nan)), ValueError, "X: contains NaN"),
+        (lambda: predict(init_network([3, 1]), np.ones((2, 4))), ValueError, r"net, X: expected X of shape"),
+        (lambda: predict(init_network([3, 1]), np.full((2, 3), np.nan)), ValueError, "X: expected finite"),
         (lambda: loss_value(init_network([3, 1]), np.ones((2, 3)), np.ones(3)), ValueError,
-         r"y: expected shape \(2, 1\)"),
+         r"X, y: expected y of shape \(n, k\) with n = 2 as in X"),
         (lambda: loss_value(init_network([3, 1], output="sigmoid"), np.ones((2, 3)), np.array([0.0, 2.0])), ValueError,
          "0/1 targets"),
         (lambda: loss_value(init_network([3, 1], output="sigmoid"), np.ones((2, 3)), np.ones(2), "poisson"), ValueError,
@@ -132,7 +132,7 @@ def test_forward_stores_what_backpropagation_needs() -> None:
          ValueError, "learning_rate"),
         (lambda: train_gradient_descent(init_network([3, 1]), np.ones((2, 3)), np.ones(2), learning_rate=0.1, steps=0),
          ValueError, "steps"),
-        (lambda: with_flat_params(init_network([3, 1]), np.ones(7)), ValueError, "theta: expected 4 parameters"),
+        (lambda: with_flat_params(init_network([3, 1]), np.ones(7)), ValueError, r"net, theta: expected theta"),
     ],
 )
 def test_bad_input_gets_an_error_that_names_the_argument(call, error: type[Exception], message: str) -> None:

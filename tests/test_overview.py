@@ -71,13 +71,13 @@ def test_network_with_frozen_hidden_layer_is_affine_in_output_layer() -> None:
     ("call", "error", "message"),
     [
         (lambda: linear_predictor([1.0, 2.0], [1.0]), ValueError, "x, beta"),
-        (lambda: linear_predictor([1.0, np.nan], [1.0, 2.0]), ValueError, "x: contains NaN"),
+        (lambda: linear_predictor([1.0, np.nan], [1.0, 2.0]), ValueError, "x: expected finite values, got NaN"),
         (lambda: linear_predictor("ab", [1.0, 2.0]), TypeError, "x: expected"),
         (lambda: linear_predictor([[1.0]], [1.0]), ValueError, "x: expected a 1-dimensional"),
         (lambda: one_hidden_layer(np.ones(2), init_network([2, 3, 3, 1])), ValueError, "theta: expected a one-hidden"),
         (lambda: one_hidden_layer(np.ones(2), random_params(np.random.default_rng(0), 3, 2)), ValueError,
-         "x: expected length"),
-        (lambda: linear_predictor([True, False], [1.0, 2.0]), TypeError, "x: expected real"),
+         r"theta, x: expected x of shape \(d,\) with d = 3 as in theta"),
+        (lambda: linear_predictor([True, False], [1.0, 2.0]), TypeError, "x: expected an array of real numbers"),
     ],
 )
 def test_bad_input_is_named(call, error: type[Exception], message: str) -> None:
@@ -108,5 +108,5 @@ def test_parameters_of_networks_of_different_shapes_do_not_add() -> None:
     small, large = random_params(rng, 2, 3), random_params(rng, 2, 4)
     with pytest.raises(TypeError):
         small + 1.0  # noqa: B018 (the operator is what is tested)
-    with pytest.raises(ValueError, match=r"^theta1, theta2: expected parameters of the same network shape"):
+    with pytest.raises(ValueError, match=r"^theta2: expected parameters of the same network shape as theta1"):
         superposition_defect_network(np.ones(2), small, large)

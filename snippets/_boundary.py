@@ -1,0 +1,406 @@
+"""The boundary of the public functions: every argument checked against its annotation, once.
+
+A public function states what it accepts in its signature, with the page's letters for shapes:
+
+    def least_squares(Phi: Array("n k"), y: Array("n")) -> np.ndarray:
+
+and its body is the mathematics alone. `enforce_annotations(globals())`, the last line of each
+chapter's module, wraps each public function whose signature declares such kinds, so that a call
+from outside the package first checks and converts every declared argument: an error names the
+argument, says what was expected and what was given. A call made while another checked call runs
+(a training step calling `gradients`, an IRLS iteration calling `deviance`) is not checked again:
+its arguments were checked where they entered the package, so inner loops pay nothing for it. (Only
+a function whose every argument is declared counts as inside: what it passes on came through here.)
+
+Kinds (each accepts what numpy would read as it, and refuses the rest):
+- `Array("n p")`: a non-empty array of finite reals (converted to float) with one letter or number
+  per axis; one letter is one size throughout a call. `Array("*s")` is any shape, the same for every
+  argument that says `*s`; `Array(...)` any shape. `Labels("n")` holds 0s and 1s (booleans too);
+  `Response("n")` is real, booleans read as 0/1; `Targets("n k")` takes a vector for one column.
+- `Real`, `Positive`, `NonNegative`: finite numbers; `PositiveInt`, `NonNegativeInt`, `Seed`: integers.
+- `Function`: a callable. `Literal[...]`: one of the names listed. A class: an instance of it; an
+  instance with a `letters` mapping (a Network: d, k, P) fixes those letters for the call.
+- `tuple[K, ...]` and `list[K]`: a non-empty list or tuple whose entries are each a K.
+- `Annotated[K, rule, ...]` (or `Array("n", rule)`): `rule(value, **others)` also holds, where the
+  names of the rule's other parameters are other arguments of the call; it returns what is wrong, in
+  words, or None.
+
+Why a decorator of the project's own, and not jaxtyping with beartype or pydantic's validate_call,
+is in CONTRIBUTING ("Argument checks").
+"""
+
+from __future__ import annotations
+
+import abc
+import contextvars
+import functools
+import inspect
+import numbers
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# True while a checked call runs: the calls it makes are inside the boundary.
+_inside = contextvars.ContextVar("inside_the_boundary", default=False)
+
+Rule = Callable[..., "str | None"]
+
+
+@dataclass
+class Call:
+    """What one call has fixed so far: each letter's size and the argument that fixed it."""
+
+    letters: dict[str, tuple[object, str]] = field(default_factory=dict)
+
+
+class Kind(abc.ABC):
+    """What one argument must be. `convert` checks a value from outside and returns what the body
+    gets, or raises; `adapt` gives a value from inside the package the same form, unchecked."""
+
+    @abc.abstractmethod
+    def convert(self, name: str, value: object, call: Call) -> object:
+        """The value the body gets, or a TypeError or ValueError naming `name`."""
+
+    def adapt(self, value: object) -> object:
+        return value
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__
+
+
+@dataclass(frozen=True)
+class ArrayKind(Kind):
+    axes: tuple[str, ...] | None  # None: any shape
+    booleans: bool = False  # True/False read as 1/0
+    binary: bool = False  # every entry 0 or 1
+    column: bool = False  # a vector stands for an n x 1 matrix
+
+    def adapt(self, value: object) -> np.ndarray:
+        array = np.asarray(value, dtype=float)
+        return array[:, None] if self.column and array.ndim == 1 else array
+
+    def describe(self) -> str:
+        return "(" + ", ".join(self.axes) + ("," if len(self.axes) == 1 else "") + ")"
+
+    def convert(self, name: str, value: object, call: Call) -> np.ndarray:
+        what = "0/1 labels" if self.binary else "real numbers"
+        if isinstance(value, (str, bytes)) or value is None:
+            raise TypeError(f"{name}: expected an array of {what}, got {_type_name(value)}")
+        if isinstance(value, np.ma.MaskedArray):
+            raise TypeError(f"{name}: expected an array of {what}, got a masked array (fill or drop the "
+                            "masked entries first)")
+        try:
+            array = np.asarray(value)
+        except (TypeError, ValueError) as error:  # ragged nested lists, for instance
+            raise ValueError(f"{name}: could not be read as an array ({error})") from None
+        numeric = np.issubdtype(array.dtype, np.number) and not np.iscomplexobj(array)
+        if not (numeric or ((self.booleans or self.binary) and array.dtype == bool)):
+            raise TypeError(f"{name}: expected an array of {what}, got an array of dtype {array.dtype}")
+        shape, array = array.shape, self.adapt(array)
+        if array.size == 0:
+            raise ValueError(f"{name}: expected at least one value, got shape {array.shape}")
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name}: expected finite values, got NaN or infinity")
+        if self.binary and not np.all((array == 0) | (array == 1)):
+            raise ValueError(f"{name}: expected labels in {{0, 1}}, got values such as {_not_binary(array)!r}")
+        if self.axes is not None:
+            self._match_shape(name, array.shape, shape, call)
+        return array
+
+    def _match_shape(self, name: str, shape: tuple[int, ...], given: tuple[int, ...], call: Call) -> None:
+        starred = [axis for axis in self.axes if axis.startswith("*")]
+        if starred:  # "*s": the whole shape, the same for every argument that names it
+            letter = starred[0]
+            if letter in call.letters and call.letters[letter][0] != shape:
+                expected, source = call.letters[letter]
+                raise ValueError(f"{source}, {name}: expected {name} of the shape of {source}, {expected}, "
+                                 f"got shape {given}")
+            call.letters.setdefault(letter, (shape, name))
+            return
+        if len(shape) != len(self.axes):
+            raise ValueError(f"{name}: expected a {len(self.axes)}-dimensional array of shape {self.describe()}, "
+                             f"got shape {given}")
+        for axis, size in zip(self.axes, shape, strict=True):
+            if axis.isdigit() and size != int(axis):
+                raise ValueError(f"{name}: expected shape {self.describe()}, got shape {given}")
+            if axis.isdigit():
+                continue
+            if axis not in call.letters:
+                call.letters[axis] = (size, name)
+            elif call.letters[axis][0] != size:
+                expected, source = call.letters[axis]
+                raise ValueError(f"{source}, {name}: expected {name} of shape {self.describe()} with {axis} = "
+                                 f"{expected} as in {source}, got shape {given}")
+
+
+def _not_binary(array: np.ndarray) -> float:
+    return float(array[(array != 0) & (array != 1)].flat[0])
+
+
+@dataclass(frozen=True)
+class NumberKind(Kind):
+    minimum: float | None = None
+    strict: bool = False  # minimum excluded
+
+    def convert(self, name: str, value: object, call: Call) -> float:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{name}: expected a real number, got {_type_name(value)}")
+        number = float(value)
+        low = self.minimum
+        if not np.isfinite(number) or (low is not None and (number < low or (self.strict and number == low))):
+            kind = "" if low is None else " positive" if self.strict else " non-negative" if low == 0 else f" >= {low}"
+            raise ValueError(f"{name}: expected a finite{kind} number, got {value!r}")
+        return number
+
+
+@dataclass(frozen=True)
+class IntegerKind(Kind):
+    minimum: int = 1
+    maximum: int | None = None  # a cap on sizes whose cost grows exponentially
+
+    def convert(self, name: str, value: object, call: Call) -> int:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name}: expected an integer, got {_type_name(value)}")
+        if value < self.minimum:
+            expected = "a positive integer" if self.minimum == 1 else f"an integer >= {self.minimum}"
+            raise ValueError(f"{name}: expected {expected}, got {value}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"{name}: expected an integer <= {self.maximum} (the cost grows exponentially), "
+                             f"got {value}")
+        return int(value)
+
+
+class FunctionKind(Kind):
+    def convert(self, name: str, value: object, call: Call) -> object:
+        if not callable(value):
+            raise TypeError(f"{name}: expected a function, got {_type_name(value)}")
+        return _outside(name, value)
+
+
+@dataclass(frozen=True)
+class ChoiceKind(Kind):
+    choices: tuple[object, ...]
+
+    def convert(self, name: str, value: object, call: Call) -> object:
+        if not isinstance(value, str) or value not in self.choices:
+            raise ValueError(f"{name}: expected one of {', '.join(map(repr, self.choices))}, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class InstanceKind(Kind):
+    cls: type
+
+    def convert(self, name: str, value: object, call: Call) -> object:
+        if not isinstance(value, self.cls):
+            raise TypeError(f"{name}: expected a {self.cls.__name__}, got {_type_name(value)}")
+        # The first instance fixes the letters (two networks in one call may differ: a student and
+        # its teacher); a function that needs them alike says so with a rule.
+        for letter, size in getattr(value, "letters", {}).items():
+            call.letters.setdefault(letter, (size, name))
+        return value
+
+
+@dataclass(frozen=True)
+class OptionalKind(Kind):
+    kind: Kind
+
+    def convert(self, name: str, value: object, call: Call) -> object:
+        return None if value is None else self.kind.convert(name, value, call)
+
+    def adapt(self, value: object) -> object:
+        return None if value is None else self.kind.adapt(value)
+
+
+@dataclass(frozen=True)
+class SequenceKind(Kind):
+    entry: Kind
+    container: type
+
+    def convert(self, name: str, value: object, call: Call) -> object:
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(f"{name}: expected a list or tuple, got {_type_name(value)}")
+        if not value:
+            raise ValueError(f"{name}: expected at least one entry")
+        return self.container(self.entry.convert(f"{name}[{i}]", item, call) for i, item in enumerate(value))
+
+    def adapt(self, value: object) -> object:
+        return self.container(self.entry.adapt(item) for item in value)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One parameter's kind and the rules that must hold between it and other arguments."""
+
+    kind: Kind | None
+    rules: tuple[Rule, ...] = ()
+
+
+# The kinds of arrays are called like the types they stand for: X: Array("n p").
+def _shaped(shape: object, rules: tuple[Rule, ...], **options: bool) -> object:
+    axes = None if shape is Ellipsis else tuple(shape.split())
+    return typing.Annotated[np.ndarray, ArrayKind(axes, **options), *rules]
+
+
+def Array(shape: object, *rules: Rule) -> object:
+    """An array of finite reals with the shape its letters say ("n p"; "*s"; ... for any)."""
+    return _shaped(shape, rules)
+
+
+def Labels(shape: object, *rules: Rule) -> object:
+    """An array of 0/1 labels (booleans read as 0/1)."""
+    return _shaped(shape, rules, binary=True)
+
+
+def Response(shape: object, *rules: Rule) -> object:
+    """A response vector: finite reals, booleans read as 0/1."""
+    return _shaped(shape, rules, booleans=True)
+
+
+def Targets(shape: object, *rules: Rule) -> object:
+    """Targets of a network, n x k; for one output (k = 1) a vector of n stands for the column."""
+    return _shaped(shape, rules, booleans=True, column=True)
+
+
+Real = typing.Annotated[float, NumberKind()]
+Positive = typing.Annotated[float, NumberKind(minimum=0.0, strict=True)]
+NonNegative = typing.Annotated[float, NumberKind(minimum=0.0)]
+PositiveInt = typing.Annotated[int, IntegerKind(minimum=1)]
+NonNegativeInt = typing.Annotated[int, IntegerKind(minimum=0)]
+Function = typing.Annotated[Callable, FunctionKind()]
+Seed = typing.Annotated[int, IntegerKind(minimum=0)]  # a seed of numpy's random generator
+
+
+def at_most(maximum: int) -> object:
+    """A positive integer no larger than `maximum` (sizes whose cost grows exponentially)."""
+    return typing.Annotated[int, IntegerKind(minimum=1, maximum=maximum)]
+
+
+def declared(annotation: object) -> Declared:
+    """The kind and the rules an annotation declares (kind None: nothing to check)."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        base, *metadata = typing.get_args(annotation)
+        inner = declared(base)
+        kinds = [m for m in metadata if isinstance(m, Kind)]
+        rules = tuple(m for m in metadata if not isinstance(m, Kind) and callable(m))
+        return Declared(kinds[-1] if kinds else inner.kind, inner.rules + rules)
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Literal:
+        return Declared(ChoiceKind(args))
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
+        (other,) = [a for a in args if a is not type(None)]
+        inner = declared(other)
+        return Declared(inner.kind and OptionalKind(inner.kind), inner.rules)
+    if origin in (tuple, list) and args:
+        entry = declared(args[0])
+        if entry.kind is not None and (origin is list or args[1:] == (Ellipsis,)):
+            return Declared(SequenceKind(entry.kind, origin))
+    if isinstance(annotation, type) and annotation.__module__.startswith("snippets"):
+        return Declared(InstanceKind(annotation))
+    return Declared(None)
+
+
+def _outside(name: str, function: Callable) -> Callable:
+    """A function given by the caller runs outside the boundary: what it calls is checked again, and
+    what it returns must be finite real numbers, since the package computes with them unchecked."""
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        token = _inside.set(False)
+        try:
+            result = function(*args, **kwargs)
+        finally:
+            _inside.reset(token)
+        values = np.asarray(result)
+        if not np.issubdtype(values.dtype, np.number) or np.iscomplexobj(values):
+            raise TypeError(f"{name}: expected a function returning real numbers, got {_type_name(result)}")
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"{name}: returned NaN or infinity")
+        return result
+    return call
+
+
+def declarations_of(function: Callable) -> dict[str, Declared]:
+    """{parameter: Declared} for the parameters of `function` whose annotations declare a kind or a rule."""
+    found = {}
+    for name, parameter in inspect.signature(function).parameters.items():
+        annotation = parameter.annotation
+        if annotation is inspect.Parameter.empty:
+            continue
+        if isinstance(annotation, str):  # from __future__ import annotations: read in the module
+            annotation = eval(annotation, function.__globals__)  # noqa: S307 (the module's own annotations)
+        declaration = declared(annotation)
+        if declaration.kind is not None or declaration.rules:
+            found[name] = declaration
+    return found
+
+
+def checked(function: Callable) -> Callable:
+    """`function` with its declared arguments checked and converted on a call from outside.
+
+    The annotations are read at the first call, when the module has defined every name they use."""
+    signature = inspect.signature(function)
+
+    @functools.cache
+    def plan() -> tuple[list[tuple[str, Kind]], list[tuple[str, Rule, list[str]]], bool, bool]:
+        declarations = declarations_of(function)
+        # Only a function whose every argument is declared runs inside the boundary: an undeclared
+        # argument reaches the calls it makes unchecked, so those calls check it.
+        whole = set(declarations) == set(signature.parameters)
+        # Instances first (a network fixes d, k and P), then the rest in the signature's order.
+        order = sorted(declarations, key=lambda name: not isinstance(declarations[name].kind, InstanceKind))
+        kinds = [(name, declarations[name].kind) for name in order if declarations[name].kind is not None]
+        rules = [(name, rule, list(inspect.signature(rule).parameters)[1:])
+                 for name in order for rule in declarations[name].rules]
+        # A rule that reads another ruled argument runs after that argument's rules: the targets'
+        # rule reads the loss, so a wrong loss is reported as the loss.
+        ruled = {name for name, _, _ in rules}
+        rules.sort(key=lambda entry: any(other in ruled for other in entry[2]))
+        adapts = any(isinstance(kind, (ArrayKind, SequenceKind, OptionalKind)) for _, kind in kinds)
+        return kinds, rules, adapts, whole
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        kinds, rules, adapts, whole = plan()
+        if _inside.get():  # called by the package: the same forms, without the checks
+            if not adapts:
+                return function(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
+            for name, kind in kinds:
+                if name in bound.arguments:
+                    bound.arguments[name] = kind.adapt(bound.arguments[name])
+            return function(*bound.args, **bound.kwargs)
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as error:
+            raise TypeError(f"{function.__name__}: {error}") from None
+        bound.apply_defaults()
+        values, state = bound.arguments, Call()
+        for name, kind in kinds:
+            values[name] = kind.convert(name, values[name], state)
+        for name, rule, others in rules:
+            complaint = rule(values[name], **{other: values[other] for other in others})
+            if complaint:
+                raise ValueError(f"{name}: {complaint}")
+        token = _inside.set(whole)
+        try:
+            return function(*bound.args, **bound.kwargs)
+        finally:
+            _inside.reset(token)
+
+    call.checked = True
+    return call
+
+
+def enforce_annotations(namespace: dict) -> None:
+    """Wrap with `checked` every public function defined in this module whose signature declares
+    kinds (the last line of each chapter's module; a cached function is checked inside its cache)."""
+    for name, value in list(namespace.items()):
+        if (name.startswith("_") or not inspect.isfunction(value) or value.__module__ != namespace["__name__"]
+                or hasattr(value, "checked") or hasattr(value, "cache_clear")):
+            continue
+        if declarations_of(value):
+            namespace[name] = checked(value)
