@@ -18,12 +18,13 @@ Kinds (each accepts what numpy would read as it, and refuses the rest):
   argument that says `*s`; `Array(...)` any shape. `Labels("n")` holds 0s and 1s (booleans too);
   `Response("n")` is real, booleans read as 0/1; `Targets("n k")` takes a vector for one column.
 - `Real`, `Positive`, `NonNegative`: finite numbers; `PositiveInt`, `NonNegativeInt`, `Seed`: integers.
-- `Function`: a callable. `Literal[...]`: one of the names listed. A class: an instance of it; an
+- `Function`: a callable. `Literal[...]`: one of the names listed. A class of snippets/ (or numpy's
+  Generator): an instance of it; an
   instance with a `letters` mapping (a Network: d, k, P) fixes those letters for the call.
 - `tuple[K, ...]` and `list[K]`: a non-empty list or tuple whose entries are each a K.
 - `Annotated[K, rule, ...]` (or `Array("n", rule)`): `rule(value, **others)` also holds, where the
   names of the rule's other parameters are other arguments of the call; it returns what is wrong, in
-  words, or None.
+  words, or None (beginning "a, b: " when the fault is of two arguments together).
 
 Why a decorator of the project's own, and not jaxtyping with beartype or pydantic's validate_call,
 is in CONTRIBUTING ("Argument checks").
@@ -36,6 +37,7 @@ import contextvars
 import functools
 import inspect
 import numbers
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -280,6 +282,11 @@ def at_most(maximum: int) -> object:
     return typing.Annotated[int, IntegerKind(minimum=1, maximum=maximum)]
 
 
+def integer_in(minimum: int, maximum: int | None = None) -> object:
+    """An integer in [minimum, maximum] (an index, a count that needs at least two)."""
+    return typing.Annotated[int, IntegerKind(minimum=minimum, maximum=maximum)]
+
+
 def declared(annotation: object) -> Declared:
     """The kind and the rules an annotation declares (kind None: nothing to check)."""
     if typing.get_origin(annotation) is typing.Annotated:
@@ -299,7 +306,8 @@ def declared(annotation: object) -> Declared:
         entry = declared(args[0])
         if entry.kind is not None and (origin is list or args[1:] == (Ellipsis,)):
             return Declared(SequenceKind(entry.kind, origin))
-    if isinstance(annotation, type) and annotation.__module__.startswith("snippets"):
+    if isinstance(annotation, type) and (annotation.__module__.startswith("snippets")
+                                         or annotation is np.random.Generator):
         return Declared(InstanceKind(annotation))
     return Declared(None)
 
@@ -331,7 +339,11 @@ def declarations_of(function: Callable) -> dict[str, Declared]:
         if annotation is inspect.Parameter.empty:
             continue
         if isinstance(annotation, str):  # from __future__ import annotations: read in the module
-            annotation = eval(annotation, function.__globals__)  # noqa: S307 (the module's own annotations)
+            # The module's namespace, not function.__globals__: a wrapper made elsewhere (the mutation
+            # tester's) has the globals of its own module.
+            module = sys.modules.get(function.__module__)
+            namespace = vars(module) if module is not None else function.__globals__
+            annotation = eval(annotation, namespace)  # noqa: S307 (the module's own annotations)
         declaration = declared(annotation)
         if declaration.kind is not None or declaration.rules:
             found[name] = declaration
@@ -384,7 +396,10 @@ def checked(function: Callable) -> Callable:
         for name, rule, others in rules:
             complaint = rule(values[name], **{other: values[other] for other in others})
             if complaint:
-                raise ValueError(f"{name}: {complaint}")
+                # A rule about two arguments alike may name both itself ("weights, biases: ...").
+                head = complaint.split(": ", 1)[0].split(", ")
+                named = len(head) > 1 and name in head and set(head) <= set(values)
+                raise ValueError(complaint if named else f"{name}: {complaint}")
         token = _inside.set(whole)
         try:
             return function(*bound.args, **bound.kwargs)

@@ -16,7 +16,6 @@ import numpy as np
 from snippets import style
 from snippets._boundary import Array, Positive, PositiveInt, Response, Seed, enforce_annotations
 from snippets._cache import cached
-from snippets._checks import as_instance, as_sequence
 from snippets.figures import figure, new_figure
 from snippets.network import sigmoid
 
@@ -393,12 +392,15 @@ def cpunish_fit() -> GLMFit:
     return fit_glm_irls(data.X, data.y, "poisson")
 
 
-def coefficient_table(fit: GLMFit, columns: tuple[str, ...]) -> str:
+def _one_name_per_coefficient(columns: object, fit: GLMFit) -> str | None:
+    if not isinstance(columns, (list, tuple)) or len(columns) != len(fit.beta) or \
+            not all(isinstance(name, str) for name in columns):
+        return f"expected {len(fit.beta)} names, one per coefficient, got {columns!r}"
+    return None
+
+
+def coefficient_table(fit: GLMFit, columns: Annotated[tuple[str, ...], _one_name_per_coefficient]) -> str:
     """The coefficients, standard errors and z = beta / se as a fixed-width text table."""
-    as_instance("fit", fit, GLMFit)
-    columns = as_sequence("columns", columns)
-    if len(columns) != len(fit.beta) or not all(isinstance(name, str) for name in columns):
-        raise ValueError(f"columns: expected {len(fit.beta)} names, one per coefficient, got {columns!r}")
     lines = [f"{'':<12}{'coef':>10}{'std err':>10}{'z':>8}"]
     for name, b, se in zip(columns, fit.beta, fit.standard_errors, strict=True):
         lines.append(f"{name:<12}{b:>10.4f}{se:>10.4f}{b / se:>8.2f}")

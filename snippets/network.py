@@ -20,11 +20,12 @@ from snippets._boundary import (
     NonNegative,
     Positive,
     PositiveInt,
+    Real,
     Seed,
     Targets,
     enforce_annotations,
 )
-from snippets._checks import as_finite_float, as_instance, as_int_sequence, as_real_array, as_sequence, one_of
+from snippets._checks import as_finite_float, as_instance, as_real_array, as_sequence, one_of
 
 
 # --8<-- [start:activations]
@@ -147,18 +148,22 @@ def one_hidden_layer_network(hidden: Activation) -> object:
     return Annotated[Network, has_one_hidden_layer]
 
 
-def layer_sizes(sizes: Sequence[int]) -> list[int]:
-    """Layer sizes (d, h_1, ..., k): at least the inputs and the outputs, each a positive integer."""
-    sizes = as_int_sequence("sizes", sizes)
-    if len(sizes) < 2:
-        raise ValueError(f"sizes: expected at least (inputs, outputs), got {tuple(sizes)}")
+def _inputs_and_outputs(sizes: list[int]) -> str | None:
+    return None if len(sizes) >= 2 else f"expected at least (inputs, outputs), got {tuple(sizes)}"
+
+
+# Layer sizes (d, h_1, ..., k): at least the inputs and the outputs, each a positive integer.
+LayerSizes = Annotated[list[PositiveInt], _inputs_and_outputs]
+
+
+def layer_sizes(sizes: LayerSizes) -> list[int]:
+    """Layer sizes (d, h_1, ..., k) as a list: at least the inputs and the outputs."""
     return sizes
 
 
-def init_network(sizes: Sequence[int], hidden: str = "tanh", output: str = "identity", *, seed: Seed = 0,
-                 scale: str | float = "glorot", output_scale: float = 1.0) -> Network:
+def init_network(sizes: LayerSizes, hidden: Activation = "tanh", output: OutputActivation = "identity", *,
+                 seed: Seed = 0, scale: str | float = "glorot", output_scale: Real = 1.0) -> Network:
     """Random weights for layer sizes (d, h_1, ..., k): N(0, 1/fan_in) ('glorot'-style) or N(0, scale^2)."""
-    sizes = layer_sizes(sizes)
     if isinstance(scale, str):
         one_of("scale", scale, ("glorot",))
     else:
@@ -273,14 +278,17 @@ def gradients(net: Network, X: Array("n d"), y: NetworkTargets, loss: Loss = Non
 # --8<-- [end:backprop]
 
 
-def flatten(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> np.ndarray:
-    """theta = (vec W_1, b_1, vec W_2, b_2, ...) as one vector."""
-    weights, biases = as_sequence("weights", weights), as_sequence("biases", biases)
+def _one_per_weight_matrix(biases: tuple[np.ndarray, ...], weights: tuple[np.ndarray, ...]) -> str | None:
     if len(weights) != len(biases):
-        raise ValueError(f"weights, biases: expected as many bias vectors as weight matrices, "
-                         f"got {len(weights)} and {len(biases)}")
-    return np.concatenate([part for i, (W, b) in enumerate(zip(weights, biases, strict=True))
-                           for part in (as_real_array(f"weights[{i}]", W).ravel(), as_real_array(f"biases[{i}]", b))])
+        return (f"weights, biases: expected as many bias vectors as weight matrices, "
+                f"got {len(weights)} and {len(biases)}")
+    return None
+
+
+def flatten(weights: tuple[Array(...), ...], biases: Annotated[tuple[Array(...), ...], _one_per_weight_matrix]
+            ) -> np.ndarray:
+    """theta = (vec W_1, b_1, vec W_2, b_2, ...) as one vector."""
+    return np.concatenate([part for W, b in zip(weights, biases, strict=True) for part in (W.ravel(), b)])
 
 
 def params(net: Network) -> np.ndarray:

@@ -13,7 +13,6 @@ import numpy as np
 
 from snippets import style
 from snippets._boundary import Array, PositiveInt, Seed, enforce_annotations
-from snippets._checks import as_instance
 from snippets.figures import figure, new_figure
 from snippets.network import Network, one_hidden_layer_network
 
@@ -51,7 +50,6 @@ def one_hidden_layer(x: Array("d"), theta: TanhNetwork) -> float:
 def random_params(rng: np.random.Generator, d: PositiveInt, M: PositiveInt) -> Network:
     """A network d -> M tanh units -> 1 with standard normal W, b, v and c: a generic point in
     parameter space."""
-    as_instance("rng", rng, np.random.Generator)
     W, b, v, c = rng.standard_normal((M, d)), rng.standard_normal(M), rng.standard_normal(M), rng.standard_normal()
     return Network((W, v[None, :]), (b, np.array([c])), hidden="tanh", output="identity")
 

@@ -14,15 +14,17 @@ from typing import TYPE_CHECKING, Annotated
 import numpy as np
 
 from snippets import style
-from snippets._boundary import Array, Real, Seed, enforce_annotations
-from snippets._cache import cached
-from snippets._checks import (
-    as_finite_float,
-    as_instance,
-    as_positive_int,
-    as_real_array,
-    as_sequence,
+from snippets._boundary import (
+    Array,
+    NonNegative,
+    Positive,
+    PositiveInt,
+    Real,
+    Seed,
+    enforce_annotations,
+    integer_in,
 )
+from snippets._cache import cached
 from snippets.figures import figure, new_figure
 from snippets.glm import fisher_information, fit_glm_irls, resolve_family_and_link
 from snippets.network import (
@@ -32,7 +34,6 @@ from snippets.network import (
     jacobian_wrt_params,
     layer_sizes,
     one_hidden_layer_network,
-    one_hidden_layer_params,
     params,
     predict,
     sigmoid,
@@ -51,6 +52,7 @@ def _identity_activations(net: Network) -> str | None:
 
 
 LinearNetwork = Annotated[Network, _identity_activations]  # a deep linear network
+TanhNetwork = one_hidden_layer_network("tanh")
 
 
 # --8<-- [start:two-layer]
@@ -67,17 +69,16 @@ def output_weight_derivative(W: Array("M d"), b: Array("M"), x: Array("d"), hidd
 # --8<-- [end:two-layer]
 
 
-def random_two_layer(rng: np.random.Generator, d: int, M: int, hidden: str = "tanh") -> Network:
-    as_instance("rng", rng, np.random.Generator)
-    d, M = as_positive_int("d", d), as_positive_int("M", M)
+def random_two_layer(rng: np.random.Generator, d: PositiveInt, M: PositiveInt, hidden: Activation = "tanh") -> Network:
+    """f(x) = v^T phi(W x + b) + c with every parameter drawn from N(0, 1) by rng."""
     return two_layer(rng.standard_normal((M, d)), rng.standard_normal(M), rng.standard_normal(M),
                      float(rng.standard_normal()), hidden)
 
 
-def layerwise_superposition_defects(seed: Seed = 0, d: int = 2, M: int = 5, n: int = 50) -> dict[str, float]:
+def layerwise_superposition_defects(seed: Seed = 0, d: PositiveInt = 2, M: PositiveInt = 5, n: PositiveInt = 50
+                                    ) -> dict[str, float]:
     """f(theta1 + theta2) - f(theta1) - f(theta2) + f(0), max over n inputs: over all parameters,
     and over the output layer (v, c) alone with (W, b) held fixed."""
-    d, M, n = as_positive_int("d", d), as_positive_int("M", M), as_positive_int("n", n)
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, d))
     net1, net2 = random_two_layer(rng, d, M), random_two_layer(rng, d, M)
@@ -97,9 +98,9 @@ def layerwise_superposition_defects(seed: Seed = 0, d: int = 2, M: int = 5, n: i
     return {"all": float(np.max(np.abs(everything))), "output_layer": float(np.max(np.abs(output_layer)))}
 
 
-def jacobian_change(hidden: str, seed: Seed = 0, d: int = 2, M: int = 5, n: int = 50) -> float:
+def jacobian_change(hidden: Activation, seed: Seed = 0, d: PositiveInt = 2, M: PositiveInt = 5, n: PositiveInt = 50
+                    ) -> float:
     """||J(theta_1) - J(theta_2)||_F / ||J(theta_1)||_F for two random parameter vectors."""
-    d, M, n = as_positive_int("d", d), as_positive_int("M", M), as_positive_int("n", n)
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, d))
     J1 = jacobian_wrt_params(random_two_layer(rng, d, M, hidden), X)
@@ -107,9 +108,8 @@ def jacobian_change(hidden: str, seed: Seed = 0, d: int = 2, M: int = 5, n: int 
     return float(np.linalg.norm(J1 - J2) / np.linalg.norm(J1))
 
 
-def glmm_jacobian_change(seed: Seed = 0, n: int = 50, h: float = 1e-6) -> float:
+def glmm_jacobian_change(seed: Seed = 0, n: PositiveInt = 50, h: Positive = 1e-6) -> float:
     """The same for the GLMM predictor eta = X beta + Z u, by central differences: zero up to rounding."""
-    n, h = as_positive_int("n", n), as_finite_float("h", h, positive=True)
     rng = np.random.default_rng(seed)
     X, Z = rng.standard_normal((n, 3)), np.eye(5)[rng.integers(0, 5, n)]  # fixed effects, group indicators
 
@@ -123,10 +123,10 @@ def glmm_jacobian_change(seed: Seed = 0, n: int = 50, h: float = 1e-6) -> float:
     return float(np.linalg.norm(J1 - J2) / np.linalg.norm(J1))
 
 
-def mixed_partial(seed: Seed = 0, j: int = 1, k: int = 0, h: float = 1e-4) -> dict[str, float]:
-    """d^2 f / dv_j dW_jk at one input, by central differences and by the formula phi'(w_j^T x + b_j) x_k."""
-    j, k = as_positive_int("j", j, minimum=0, maximum=4), as_positive_int("k", k, minimum=0, maximum=1)
-    h = as_finite_float("h", h, positive=True)
+def mixed_partial(seed: Seed = 0, j: integer_in(0, 4) = 1, k: integer_in(0, 1) = 0, h: Positive = 1e-4
+                  ) -> dict[str, float]:
+    """d^2 f / dv_j dW_jk at one input (5 units, 2 inputs), by central differences and by the formula
+    phi'(w_j^T x + b_j) x_k."""
     rng = np.random.default_rng(seed)
     W, b, v, c = rng.standard_normal((5, 2)), rng.standard_normal(5), rng.standard_normal(5), 0.3
     x = rng.standard_normal(2)
@@ -158,9 +158,8 @@ def collapse_linear_network(net: LinearNetwork) -> tuple[np.ndarray, np.ndarray]
 # --8<-- [end:deep-linear]
 
 
-def saddle_at_origin(h: float = 1e-4) -> dict[str, object]:
+def saddle_at_origin(h: Positive = 1e-4) -> dict[str, object]:
     """Gradient and Hessian of (1 - ab)^2 at (0, 0) by central differences, and the midpoint loss."""
-    h = as_finite_float("h", h, positive=True)
     def L(point: np.ndarray) -> float:
         return float(scalar_deep_linear_loss(point[0], point[1]))
 
@@ -172,12 +171,10 @@ def saddle_at_origin(h: float = 1e-4) -> dict[str, object]:
             "loss_at_minima": (L(np.array([1.0, 1.0])), L(np.array([-1.0, -1.0]))), "loss_at_midpoint": L(origin)}
 
 
-def rotated_gaussian(n: int = 500, variances=(5.0, 3.0, 1.0, 0.5), seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
+def rotated_gaussian(n: integer_in(2) = 500, variances: tuple[Positive, ...] = (5.0, 3.0, 1.0, 0.5), seed: Seed = 0
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """(X centred, U): n draws with the given variances along the orthonormal columns of a random U."""
-    n = as_positive_int("n", n, minimum=2)
-    variances = as_real_array("variances", as_sequence("variances", variances), ndim=1)
-    if np.any(variances <= 0):
-        raise ValueError(f"variances: expected positive numbers, got {tuple(variances)}")
+    variances = np.array(variances)
     rng = np.random.default_rng(seed)
     U, _ = np.linalg.qr(rng.standard_normal((len(variances), len(variances))))
     X = rng.standard_normal((n, len(variances))) * np.sqrt(variances) @ U.T
@@ -185,13 +182,14 @@ def rotated_gaussian(n: int = 500, variances=(5.0, 3.0, 1.0, 0.5), seed: Seed = 
 
 
 @cached
-def linear_autoencoder(k: int = 2, steps: int = 3000, learning_rate: float = 0.02) -> dict[str, float]:
+def linear_autoencoder(k: PositiveInt = 2, steps: PositiveInt = 3000, learning_rate: Positive = 0.02
+                       ) -> dict[str, float]:
     """Train x -> B A x (identity activations, k < d units) by gradient descent on the squared error.
 
     Returns max |B A - U_k U_k^T|, where U_k spans the top-k principal subspace of the data.
     """
     X, _ = rotated_gaussian()
-    d, k = X.shape[1], as_positive_int("k", k)
+    d = X.shape[1]
     net = init_network([d, k, d], hidden="identity", output="identity", seed=3, scale=0.1)
     trained, _ = train_gradient_descent(net, X, X, learning_rate=learning_rate, steps=steps)
     A, _ = collapse_linear_network(trained)
@@ -205,9 +203,8 @@ def linear_autoencoder(k: int = 2, steps: int = 3000, learning_rate: float = 0.0
 TEACHER_X = np.linspace(-2, 2, 100)[:, None]
 
 
-def teacher(seed: Seed = 4, M: int = 4) -> Network:
+def teacher(seed: Seed = 4, M: PositiveInt = 4) -> Network:
     """A one-hidden-layer tanh network with M units and 1-D input; its own outputs are the targets."""
-    M = as_positive_int("M", M)
     rng = np.random.default_rng(seed)
     return two_layer(rng.normal(0, 1.5, (M, 1)), rng.normal(0, 1.0, M), rng.normal(0, 2.0, M), 0.5)
 
@@ -241,15 +238,19 @@ def symmetry_copies(net: SmallTanhNetwork) -> list[Network]:
 # --8<-- [end:symmetries]
 
 
-def mean_squared_loss(net: Network, target: Network, X: np.ndarray = TEACHER_X) -> float:
-    as_instance("net", net, Network), as_instance("target", target, Network)
+def mean_squared_loss(net: Network, target: Network, X: Array("n d") = TEACHER_X) -> float:
+    """(1/2n) sum_i (f(x_i; net) - f(x_i; target))^2 over the rows of X."""
     return float(np.mean((predict(net, X) - predict(target, X)) ** 2) / 2)
 
 
-def midpoint(a: Network, b: Network) -> Network:
-    as_instance("a", a, Network), as_instance("b", b, Network)
+def _architecture_of_a(b: Network, a: Network) -> str | None:
     if (a.sizes, a.hidden, a.output) != (b.sizes, b.hidden, b.output):
-        raise ValueError(f"a, b: expected networks of the same architecture, got sizes {a.sizes} and {b.sizes}")
+        return f"expected a network of the same architecture as a, got sizes {b.sizes} and {a.sizes}"
+    return None
+
+
+def midpoint(a: Network, b: Annotated[Network, _architecture_of_a]) -> Network:
+    """The network whose parameters are (theta_a + theta_b) / 2."""
     return with_flat_params(a, (params(a) + params(b)) / 2)
 
 
@@ -273,14 +274,11 @@ def symmetry_summary() -> dict[str, float]:
     }
 
 
-def is_irreducible(net: Network, tol: float = 1e-8) -> bool:
+def is_irreducible(net: TanhNetwork, tol: NonNegative = 1e-8) -> bool:
     """Sussmann's condition for a one-hidden-layer tanh network: no unit with v_j = 0 or
     (w_j, b_j) = 0, and no two units with (w_j, b_j) = +-(w_k, b_k). Only then is the number of
     parameter vectors computing its function exactly M! 2^M."""
-    (W, v), (b, _) = one_hidden_layer_params(net, "tanh")
-    tol = as_finite_float("tol", tol)
-    if tol < 0:
-        raise ValueError(f"tol: expected a number >= 0, got {tol}")
+    (W, v), (b, _) = net.weights, net.biases
     inner = np.column_stack([W, b])
     if np.any(np.abs(v[0]) <= tol) or np.any(np.linalg.norm(inner, axis=1) <= tol):
         return False
@@ -307,12 +305,12 @@ def zero_output_weight_freedom(seed: Seed = 0) -> float:
 
 # --- a singular Fisher information ------------------------------------------------------------
 
-def relu_rescaling_tangent(net: Network) -> np.ndarray:
+def relu_rescaling_tangent(net: one_hidden_layer_network("relu")) -> np.ndarray:
     """For unit j, d/dalpha of (alpha w_j, alpha b_j, v_j / alpha) at alpha = 1: (w_j, b_j, -v_j).
 
     One such tangent per hidden unit; f does not change along any of them.
     """
-    (W, v), (b, _) = one_hidden_layer_params(net, "relu")
+    (W, v), (b, _) = net.weights, net.biases
     M, d = W.shape
     tangents = []
     for j in range(M):
@@ -323,9 +321,8 @@ def relu_rescaling_tangent(net: Network) -> np.ndarray:
 
 
 @cached
-def fisher_spectrum(seed: Seed = 5, d: int = 2, M: int = 6, n: int = 300) -> dict[str, float]:
+def fisher_spectrum(seed: Seed = 5, d: PositiveInt = 2, M: PositiveInt = 6, n: PositiveInt = 300) -> dict[str, float]:
     """Singular values of J = df/dtheta (relative to the largest) for ReLU and tanh, and the GLM's."""
-    d, M, n = as_positive_int("d", d), as_positive_int("M", M), as_positive_int("n", n)
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, d))
     relu = random_two_layer(rng, d, M, "relu")
@@ -347,22 +344,22 @@ def fisher_spectrum(seed: Seed = 5, d: int = 2, M: int = 6, n: int = 300) -> dic
 
 # --- single index against a sum of ridge functions --------------------------------------------
 
-def gradient_rank_ratio(gradients: np.ndarray) -> float:
-    """sigma_2 / sigma_1 of the stacked input-gradients: 0 when they all point one way."""
-    gradients = as_real_array("gradients", gradients, ndim=2)
+def _two_nonzero_directions(gradients: np.ndarray) -> str | None:
     if min(gradients.shape) < 2:
-        raise ValueError(f"gradients: expected at least two rows and two columns, got shape {gradients.shape}")
+        return f"expected at least two rows and two columns, got shape {gradients.shape}"
+    if not np.any(gradients):
+        return "all zero, so they point in no direction"
+    return None
+
+
+def gradient_rank_ratio(gradients: Array("m d", _two_nonzero_directions)) -> float:
+    """sigma_2 / sigma_1 of the m stacked input-gradients: 0 when they all point one way."""
     s = np.linalg.svd(gradients, compute_uv=False)
-    if s[0] == 0:
-        raise ValueError("gradients: all zero, so they point in no direction")
     return float(s[1] / s[0])
 
 
-def ridge_sum_net(X: np.ndarray) -> np.ndarray:
+def ridge_sum_net(X: Array("n 2")) -> np.ndarray:
     """sigmoid(tanh(x1 + x2) - tanh(x1 - x2)): two ridge functions in two directions."""
-    X = as_real_array("X", X, ndim=2)
-    if X.shape[1] != 2:
-        raise ValueError(f"X: expected two columns (x1, x2), got {X.shape[1]}")
     return sigmoid(np.tanh(X[:, 0] + X[:, 1]) - np.tanh(X[:, 0] - X[:, 1]))
 
 
@@ -396,16 +393,16 @@ def single_index_summary(seed: Seed = 6) -> dict[str, float]:
 
 # --- ReLU networks: degree 1 in x, degree L in the weights ------------------------------------
 
-def bias_free_relu(seed: Seed = 7, sizes=(3, 16, 16, 1)) -> Network:
+def bias_free_relu(seed: Seed = 7, sizes: tuple[PositiveInt, ...] = (3, 16, 16, 1)) -> Network:
+    """A ReLU network of these layer sizes with no biases, weights N(0, 1/fan_in)."""
     sizes = layer_sizes(sizes)
     rng = np.random.default_rng(seed)
     weights = tuple(rng.standard_normal((m, n)) / np.sqrt(n) for n, m in pairwise(sizes))
     return Network(weights, tuple(np.zeros(m) for m in sizes[1:]), "relu", "identity")
 
 
-def homogeneity_ratios(alpha: float = 2.0, seed: Seed = 7) -> dict[str, float]:
+def homogeneity_ratios(alpha: Positive = 2.0, seed: Seed = 7) -> dict[str, float]:
     """f(x; alpha W) / f(x; W) (= alpha^L) and f(alpha x; W) / f(x; W) (= alpha) for a bias-free ReLU net."""
-    alpha = as_finite_float("alpha", alpha, positive=True)
     net = bias_free_relu(seed)
     X = np.random.default_rng(seed).standard_normal((20, 3))
     scaled = net.with_params([alpha * W for W in net.weights], net.biases)

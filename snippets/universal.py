@@ -8,21 +8,23 @@ units; sigma the logistic function; T the tent map; T^k its k-fold composition.
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 
 from snippets import style
-from snippets._boundary import Array, Function, Positive, PositiveInt, Seed, at_most, enforce_annotations
-from snippets._cache import cached
-from snippets._checks import (
-    as_callable,
-    as_finite_float,
-    as_int_sequence,
-    as_positive_int,
-    as_real_array,
-    one_of,
+from snippets._boundary import (
+    Array,
+    Function,
+    NonNegativeInt,
+    Positive,
+    PositiveInt,
+    Seed,
+    at_most,
+    enforce_annotations,
+    integer_in,
 )
+from snippets._cache import cached
 from snippets.figures import figure, new_figure
 from snippets.network import Network, forward, predict
 
@@ -50,9 +52,8 @@ WIDTHS = (8, 16, 32, 64)
 SLIDER_WIDTHS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
 
 
-def target(x: np.ndarray) -> np.ndarray:
+def target(x: Array(...)) -> np.ndarray:
     """f(x) = sin(2 pi x) + x^2, the function every construction on the page approximates."""
-    x = as_real_array("x", x)
     return np.sin(2 * np.pi * x) + x**2
 
 
@@ -77,17 +78,15 @@ def sigmoid_staircase(f: Function, N: PositiveInt, steepness: Positive | None = 
 # --8<-- [end:constructions]
 
 
-def sup_error(net: Network, f=target, grid: np.ndarray = GRID) -> float:
+def sup_error(net: Network, f: Function = target, grid: Array("n") = GRID) -> float:
     """max over the grid of |net(x) - f(x)|."""
-    f, grid = as_callable("f", f), as_real_array("grid", grid, ndim=1)
     return float(np.max(np.abs(predict(net, grid[:, None])[:, 0] - f(grid))))
 
 
 @cached
-def approximation_errors(widths: tuple[int, ...] = WIDTHS) -> dict[str, list[float]]:
+def approximation_errors(widths: tuple[PositiveInt, ...] = WIDTHS) -> dict[str, list[float]]:
     """Sup errors of both constructions at each width, and the bound ||f''|| / (8 N^2) for the ReLU one."""
     second_derivative_bound = 4 * np.pi**2 + 2  # |f''| = |-4 pi^2 sin(2 pi x) + 2| <= 4 pi^2 + 2
-    widths = as_int_sequence("widths", widths)
     return {
         "widths": list(widths),
         "relu": [sup_error(relu_interpolant(target, N)) for N in widths],
@@ -96,9 +95,9 @@ def approximation_errors(widths: tuple[int, ...] = WIDTHS) -> dict[str, list[flo
     }
 
 
-def error_ratios(name: str) -> list[float]:
+def error_ratios(name: Literal["relu", "staircase"]) -> list[float]:
     """Consecutive ratios error(N) / error(2N) for one construction."""
-    errors = approximation_errors()[one_of("name", name, ("relu", "staircase"))]
+    errors = approximation_errors()[name]
     return [a / b for a, b in pairwise(errors)]
 
 
@@ -119,9 +118,8 @@ def interpolating_relu(x: DistinctPoints, y: Array("n")) -> Network:
 
 
 @cached
-def noise_interpolation(n: int = 30, n_test: int = 2000, seed: Seed = 0) -> dict[str, float]:
+def noise_interpolation(n: integer_in(2) = 30, n_test: PositiveInt = 2000, seed: Seed = 0) -> dict[str, float]:
     """Fit pure noise exactly, then measure the error on fresh noise: universality is not learning."""
-    n, n_test = as_positive_int("n", n, minimum=2), as_positive_int("n_test", n_test)
     rng = np.random.default_rng(seed)
     x, y = rng.uniform(0, 1, n), rng.standard_normal(n)
     net = interpolating_relu(x, y)
@@ -134,9 +132,9 @@ def noise_interpolation(n: int = 30, n_test: int = 2000, seed: Seed = 0) -> dict
 
 
 @cached
-def polynomial_regression_errors(degrees: tuple[int, ...] = (2, 4, 8, 12, 16, 20)) -> dict[str, list[float]]:
+def polynomial_regression_errors(degrees: tuple[NonNegativeInt, ...] = (2, 4, 8, 12, 16, 20)
+                                 ) -> dict[str, list[float]]:
     """Sup error of least-squares polynomial fits (Chebyshev basis) of growing degree to f on [0, 1]."""
-    degrees = as_int_sequence("degrees", degrees, minimum=0)
     x = np.linspace(0, 1, 2001)
     errors = []
     for degree in degrees:
@@ -147,18 +145,16 @@ def polynomial_regression_errors(degrees: tuple[int, ...] = (2, 4, 8, 12, 16, 20
 
 # --- polynomial activations ---------------------------------------------------------------------
 
-def polynomial_target(x: np.ndarray) -> np.ndarray:
-    x = as_real_array("x", x)
+def polynomial_target(x: Array(...)) -> np.ndarray:
+    """sin(3 x) + |x|: smooth but for a kink at 0, the target of the polynomial activations."""
     return np.sin(3 * x) + np.abs(x)
 
 
-def random_feature_fit(activation: str, width: int, seed: Seed = 0, n: int = 400) -> dict[str, object]:
+def random_feature_fit(activation: Literal["square", "tanh"], width: PositiveInt, seed: Seed = 0,
+                       n: integer_in(2) = 400) -> dict[str, object]:
     """Random hidden weights, best output layer by least squares: residual sum of squares, the
     numerical rank of the feature matrix [1, phi(w x + b)] on n points of [-1, 1], and the fitted
     values there (what the figure draws)."""
-    width = as_positive_int("width", width)
-    activation = one_of("activation", activation, ("square", "tanh"))
-    n = as_positive_int("n", n, minimum=2)
     rng = np.random.default_rng(seed)
     x = np.linspace(-1, 1, n)
     w, b = rng.standard_normal(width), rng.standard_normal(width)
@@ -198,8 +194,8 @@ def polynomial_activation_summary() -> dict[str, float]:
 
 # --- ReLU networks are piecewise linear -----------------------------------------------------------
 
-def small_relu_2d(seed: Seed = 9, width: int = 16) -> Network:
-    width = as_positive_int("width", width)
+def small_relu_2d(seed: Seed = 9, width: PositiveInt = 16) -> Network:
+    """A ReLU network 2 -> width -> width -> 1 with weights N(0, 1/fan_in) and biases N(0, 1/4)."""
     rng = np.random.default_rng(seed)
     sizes = (2, width, width, 1)
     return Network(tuple(rng.standard_normal((m, n)) / np.sqrt(n) for n, m in pairwise(sizes)),
@@ -268,32 +264,28 @@ def sawtooth(x: Array(...), k: Depth) -> np.ndarray:
 # --8<-- [end:sawtooth]
 
 
-def count_pieces(y: np.ndarray, tol: float = 1e-9) -> int:
+def count_pieces(y: Array("n"), tol: Positive = 1e-9) -> int:
     """Affine pieces of a sampled continuous piecewise-linear function.
 
     A kink strictly between two grid points changes two consecutive slopes; runs of consecutive
     slope changes are merged so that each kink is counted once.
     """
-    y = as_real_array("y", y, ndim=1)
-    tol = as_finite_float("tol", tol, positive=True)
     slopes = np.diff(y)
     changed = np.abs(np.diff(slopes)) > tol
     runs = np.count_nonzero(changed[1:] & ~changed[:-1]) + int(changed[0]) if changed.size else 0
     return int(runs) + 1
 
 
-def sawtooth_pieces(k: int) -> int:
+def sawtooth_pieces(k: Depth) -> int:
     """Pieces of T^k on a dyadic grid of step 2^-(k+3), which contains every kink of T^k."""
-    k = as_positive_int("k", k, maximum=SAWTOOTH_MAX_DEPTH)
     x = np.linspace(0, 1, 2 ** (k + 3) + 1)
     return int(count_pieces(sawtooth(x, k)))
 
 
 @cached
-def shallow_max_pieces(widths: tuple[int, ...] = (1, 2, 5, 10, 20), nets: int = 10, seed: Seed = 0) -> dict[int, int]:
+def shallow_max_pieces(widths: tuple[PositiveInt, ...] = (1, 2, 5, 10, 20), nets: PositiveInt = 10, seed: Seed = 0
+                       ) -> dict[int, int]:
     """Most pieces seen on [0, 1] among random one-hidden-layer ReLU networks of each width."""
-    widths = as_int_sequence("widths", widths)
-    nets = as_positive_int("nets", nets)
     rng = np.random.default_rng(seed)
     x = np.linspace(0, 1, 50_001)
     most = {}

@@ -146,9 +146,9 @@ def test_the_stacking_functions_refuse_networks_they_do_not_describe() -> None:
 
     with pytest.raises(ValueError, match=r"^net: expected a one-hidden-layer tanh network with one output"):
         symmetry_copies(init_network([2, 3, 1], "relu"))
-    with pytest.raises(ValueError, match=r"^a, b: expected networks of the same architecture"):
+    with pytest.raises(ValueError, match=r"^b: expected a network of the same architecture as a"):
         midpoint(init_network([2, 3, 1]), init_network([2, 4, 1]))
     with pytest.raises(ValueError, match=r"^gradients: all zero"):
         gradient_rank_ratio(np.zeros((3, 2)))
-    with pytest.raises(ValueError, match=r"^X: expected two columns"):
+    with pytest.raises(ValueError, match=r"^X: expected shape \(n, 2\), got shape \(4, 3\)"):
         ridge_sum_net(np.zeros((4, 3)))
