@@ -38,12 +38,18 @@ def _plain(text: str) -> str:
 
 
 def _last_names(entry: Entry) -> list[str]:
+    """The surnames alone, for sorting the list (von Brecht under B, as the reference list shows)."""
     return [_plain(" ".join(person.last_names)) for person in entry.persons["author"]]
 
 
+def _cited_names(entry: Entry) -> list[str]:
+    """The surnames with their particles, as a citation names them: 'von Brecht', 'de Finetti'."""
+    return [_plain(" ".join(person.prelast_names + person.last_names)) for person in entry.persons["author"]]
+
+
 def author_label(entry: Entry) -> str:
-    """'Nelder and Wedderburn', 'Cybenko', or 'Leshno et al.'."""
-    names = _last_names(entry)
+    """'Nelder and Wedderburn', 'Laurent and von Brecht', 'Cybenko', or 'Leshno et al.'."""
+    names = _cited_names(entry)
     if len(names) == 1:
         return names[0]
     if len(names) == 2:

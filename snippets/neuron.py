@@ -138,7 +138,8 @@ def fit_multinomial_newton(X: Array("n p"), Y: OneHot, *, max_iter: PositiveInt 
     p, K = X.shape[1], Y.shape[1]
     B = np.zeros((p, K))
     for _ in range(max_iter):
-        step = _solve_or_separated(*multinomial_score_and_information(X, Y, B)[::-1])
+        gradient, information = multinomial_score_and_information(X, Y, B)
+        step = _solve_or_separated(information, gradient)
         B[:, 1:] += step.reshape(K - 1, p).T
         if np.max(np.abs(step)) < 1e-12:
             return B

@@ -367,3 +367,16 @@ def test_the_log_likelihood_under_a_non_canonical_link_uses_theta_of_mu() -> Non
     mu = 1 - np.exp(-np.exp(X @ beta))  # the complementary log-log link's inverse
     expected = -np.sum(y * np.log(mu) + (1 - y) * np.log(1 - mu))
     assert negative_log_likelihood(X, y, beta, "bernoulli", "cloglog") == pytest.approx(expected, rel=1e-12)
+
+
+def test_with_the_cloglog_link_the_score_is_not_the_design_times_the_residuals() -> None:
+    # glm#irls: for a non-canonical link U = X^T diag{(dmu/deta) / V(mu)} (y - mu); the canonical
+    # form X^T (y - mu) does not vanish at the estimate, so it is the wrong estimating equation.
+    X, y, _ = simulated_logistic(n=400, p=3, seed=2)
+    fit = fit_glm_irls(X, y, "bernoulli", "cloglog")
+    fam, lnk = resolve_family_and_link("bernoulli", "cloglog")
+    mu = lnk.g_inv(X @ fit.beta)
+    general = X.T @ ((lnk.dmu_deta(X @ fit.beta) / fam.variance(mu)) * (y - mu))
+    np.testing.assert_allclose(general, score(X, y, fit.beta, fam, lnk), rtol=1e-12, atol=1e-12)
+    assert np.max(np.abs(general)) < 1e-8
+    assert np.max(np.abs(X.T @ (y - mu))) > 1e-2

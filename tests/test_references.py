@@ -72,6 +72,26 @@ def test_citations_link_to_their_entry() -> None:
     assert "(https://doi.org/10.2307/2344614)" in format_entry("nelder1972", bibliography()["nelder1972"])
 
 
+@pytest.mark.parametrize(("author", "label"), [
+    ("Laurent, Thomas and von Brecht, James", "Laurent and von Brecht"),
+    ("van der Vaart, Aad", "van der Vaart"),
+    ("de Finetti, Bruno", "de Finetti"),
+    ("della Pietra, Stephen and Nelder, John", "della Pietra and Nelder"),
+    ("Ludwig van Beethoven", "van Beethoven"),
+])
+def test_a_citation_keeps_the_particles_of_a_surname(author: str, label: str) -> None:
+    from pybtex.database import parse_string
+
+    from sitekit.references import author_label
+    entry = parse_string(f"@article{{k, author = {{{author}}}, title = {{T}}, year = {{2000}}}}", "bibtex").entries["k"]
+    assert author_label(entry) == label
+
+
+def test_the_deep_linear_citation_names_von_brecht() -> None:
+    key = next(k for k, e in bibliography().items() if "Brecht" in str(e.persons["author"][-1]))
+    assert cite("stacking.md", key).startswith("[Laurent and von Brecht (2018)]")
+
+
 def test_reference_entries_name_authors_unambiguously_and_set_only_venues_in_italics() -> None:
     entries = bibliography()
     arora = format_entry("arora2018", entries["arora2018"])
