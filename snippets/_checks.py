@@ -13,6 +13,9 @@ def as_real_array(name: str, value: object, *, ndim: int | None = None, allow_bo
     Booleans are refused unless `allow_bool` (a 0/1 response may be given as True/False)."""
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name}: expected an array of real numbers, got {type(value).__name__}")
+    if isinstance(value, np.ma.MaskedArray):  # as the boundary does: a mask is never dropped silently
+        raise TypeError(f"{name}: expected an array of real numbers, got a masked array (fill or drop the "
+                        "masked entries first)")
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:  # ragged nested lists, for instance

@@ -15,6 +15,7 @@ from snippets import style
 from snippets._boundary import Array, Labels, NonNegative, Positive, PositiveInt, Seed, enforce_annotations
 from snippets._cache import cached
 from snippets.figures import figure, new_figure
+from snippets.glm import ConvergenceError
 from snippets.network import (
     Network,
     forward,
@@ -61,8 +62,8 @@ def fit_penalised_logistic_newton(Phi: Array("n k"), y: Labels("n"), lam: Positi
         step = np.linalg.solve(hessian, gradient)
         beta = beta - step
         if np.max(np.abs(step)) < 1e-13:
-            break
-    return beta
+            return beta
+    raise ConvergenceError(f"max_iter: Newton did not converge in {max_iter} iterations")
 # --8<-- [end:penalised-logistic]
 
 

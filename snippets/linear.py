@@ -7,7 +7,7 @@ basis functions phi_j(x); beta the coefficients; X the XOR inputs with y their l
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 
@@ -39,7 +39,15 @@ def compose_affine(A1: Array("q p"), c1: Array("q"), A2: Array("r q"), c2: Array
 
 
 # --8<-- [start:polynomial]
-def polynomial_design(x: Array("n"), degree: NonNegativeInt) -> np.ndarray:
+def _representable(degree: int, x: np.ndarray) -> str | None:
+    # x^degree must stay a finite double for every x: log10|x|^degree below 308.
+    largest = float(np.max(np.abs(x)))
+    if largest > 1 and degree * np.log10(largest) >= 308:
+        return f"x^{degree} overflows for |x| up to {largest:g} (a double holds up to about 1e308)"
+    return None
+
+
+def polynomial_design(x: Array("n"), degree: Annotated[NonNegativeInt, _representable]) -> np.ndarray:
     """Phi = [1, x, x^2, ..., x^degree] (n x (degree + 1)): fixed, known basis functions of the input."""
     return np.vander(x, degree + 1, increasing=True)
 

@@ -93,3 +93,25 @@ def test_one_hidden_layer_params_refuses_other_networks_by_the_given_name() -> N
         network.one_hidden_layer_params(network.init_network((2, 3, 3, 1)), name="theta")
     with pytest.raises(TypeError, match="^rng: expected a Generator, got str"):
         overview.random_params("rng", 2, 3)
+
+
+def test_masked_arrays_are_refused_by_the_older_checks_too() -> None:
+    with pytest.raises(TypeError, match=r"^weights\[0\]: expected an array of real numbers, got a masked array"):
+        network.Network((np.ma.masked_array(np.ones((1, 2)), mask=[[0, 1]]),), (np.zeros(1),))
+
+
+def test_a_polynomial_design_that_would_overflow_is_refused_by_its_degree() -> None:
+    from snippets.linear import polynomial_design
+    assert np.all(np.isfinite(polynomial_design(np.linspace(0, 10, 5), 300)))
+    with pytest.raises(ValueError, match=r"^degree: x\^400 overflows for \|x\| up to 10"):
+        polynomial_design(np.linspace(0, 10, 5), 400)
+
+
+def test_the_penalised_newton_fit_raises_when_it_has_not_converged() -> None:
+    from snippets.glm import ConvergenceError
+    from snippets.glm_again import fit_penalised_logistic_newton, random_feature_design, two_moons
+    X, y = two_moons(60)
+    Phi = random_feature_design(X, 10)
+    with pytest.raises(ConvergenceError, match="^max_iter: Newton did not converge in 1 iterations"):
+        fit_penalised_logistic_newton(Phi, y, 0.05, max_iter=1)
+    assert np.all(np.isfinite(fit_penalised_logistic_newton(Phi, y, 0.05)))
