@@ -115,3 +115,118 @@ def test_the_penalised_newton_fit_raises_when_it_has_not_converged() -> None:
     with pytest.raises(ConvergenceError, match="^max_iter: Newton did not converge in 1 iterations"):
         fit_penalised_logistic_newton(Phi, y, 0.05, max_iter=1)
     assert np.all(np.isfinite(fit_penalised_logistic_newton(Phi, y, 0.05)))
+
+
+# --- the declarations themselves ------------------------------------------------------------------
+
+def _rule(value: object, other: object) -> str | None:
+    return None
+
+
+def test_each_kind_declares_what_its_name_says() -> None:
+    from typing import Annotated, Literal
+
+    from snippets._boundary import (
+        ArrayKind,
+        ChoiceKind,
+        InstanceKind,
+        IntegerKind,
+        Labels,
+        NumberKind,
+        OptionalKind,
+        Positive,
+        Response,
+        SequenceKind,
+        Targets,
+        at_most,
+        declared,
+        integer_in,
+    )
+    assert declared(Array("n p")) == _boundary.Declared(ArrayKind(("n", "p")))
+    assert declared(Array(...)) == _boundary.Declared(ArrayKind(None))
+    assert declared(Array("n", _rule)) == _boundary.Declared(ArrayKind(("n",)), (_rule,))
+    assert declared(Labels("n")).kind == ArrayKind(("n",), binary=True)
+    assert declared(Response("n")).kind == ArrayKind(("n",), booleans=True)
+    assert declared(Targets("n k", _rule)) == _boundary.Declared(ArrayKind(("n", "k"), booleans=True, column=True),
+                                                                  (_rule,))
+    assert declared(Literal["a", "b"]) == _boundary.Declared(ChoiceKind(("a", "b")))
+    assert declared(Positive | None) == _boundary.Declared(OptionalKind(NumberKind(minimum=0.0, strict=True)))
+    assert declared(Annotated[Literal["a"] | None, _rule]) == _boundary.Declared(OptionalKind(ChoiceKind(("a",))),
+                                                                                 (_rule,))
+    assert declared(Annotated[network.Network, _rule]) == _boundary.Declared(InstanceKind(network.Network), (_rule,))
+    assert declared(tuple[PositiveInt, ...]) == _boundary.Declared(SequenceKind(IntegerKind(1), tuple))
+    assert declared(list[PositiveInt]) == _boundary.Declared(SequenceKind(IntegerKind(1), list))
+    assert declared(np.random.Generator) == _boundary.Declared(InstanceKind(np.random.Generator))
+    for undeclared in (int, str, np.ndarray, tuple[PositiveInt, PositiveInt], tuple[str, ...], str | None,
+                       np.random.SeedSequence):
+        assert declared(undeclared) == _boundary.Declared(None), undeclared
+    assert declared(at_most(5)).kind == IntegerKind(minimum=1, maximum=5)
+    assert declared(integer_in(0, 4)).kind == IntegerKind(minimum=0, maximum=4)
+    assert declared(integer_in(2)).kind == IntegerKind(minimum=2, maximum=None)
+
+
+def test_annotations_are_read_in_the_functions_module() -> None:
+    import functools
+
+    def trampoline(*args, **kwargs):  # a wrapper made elsewhere, as the mutation tester makes them
+        return least_squares.__wrapped__(*args, **kwargs)
+
+    functools.update_wrapper(trampoline, least_squares.__wrapped__)
+    del trampoline.__wrapped__  # keep its own signature lookup honest: the annotations are strings
+    trampoline.__annotations__ = {"Phi": 'Array("n k")', "y": 'Array("n")'}
+    trampoline.__signature__ = __import__("inspect").signature(least_squares.__wrapped__)
+    found = _boundary.declarations_of(trampoline)
+    assert set(found) == {"Phi", "y"} and found["y"].kind.axes == ("n",)
+
+    def partly(a, b: PositiveInt, c: Seed = 0) -> None:  # an undeclared argument first
+        return None
+
+    assert set(_boundary.declarations_of(partly)) == {"b", "c"}
+
+
+def test_numbers_say_which_numbers_they_expect() -> None:
+    from snippets._boundary import NumberKind
+    cases = [(NumberKind(), "a finite number"), (NumberKind(minimum=0.0, strict=True), "a finite positive number"),
+             (NumberKind(minimum=0.0), "a finite non-negative number"), (NumberKind(minimum=2.0), "a finite >= 2.0")]
+    for kind, expected in cases:
+        with pytest.raises(ValueError, match=rf"^h: expected {expected} number|^h: expected {expected}, got"):
+            kind.convert("h", -np.inf, _boundary.Call())
+    assert NumberKind(minimum=0.0).convert("h", 0, _boundary.Call()) == 0.0
+    with pytest.raises(ValueError, match="^h: expected a finite positive number, got 0"):
+        NumberKind(minimum=0.0, strict=True).convert("h", 0, _boundary.Call())
+
+
+def _labelled(y: _boundary.Labels("n")) -> np.ndarray:
+    return y
+
+
+def test_labels_name_the_first_value_that_is_not_a_label() -> None:
+    labels = checked(_labelled)
+    assert labels([True, False]).tolist() == [1.0, 0.0]
+    with pytest.raises(ValueError, match=r"^y: expected labels in \{0, 1\}, got values such as 0.5$"):
+        labels([0.0, 1.0, 0.5, 2.0, 1.0])
+
+
+def _letters(a: Array("2 n"), b: Array("n"), c: Array("n") | None = None,
+             d: tuple[Array("n"), ...] = (np.zeros(3),)) -> int:
+    return a.shape[1]
+
+
+def test_letters_hold_after_a_number_through_optionals_and_sequences() -> None:
+    letters = checked(_letters)
+    assert letters(np.ones((2, 3)), np.ones(3)) == 3
+    with pytest.raises(ValueError, match=r"^a, b: expected b of shape \(n,\) with n = 3 as in a"):
+        letters(np.ones((2, 3)), np.ones(4))
+    with pytest.raises(ValueError, match=r"^a: expected shape \(2, n\), got shape \(3, 3\)"):
+        letters(np.ones((3, 3)), np.ones(3))
+    with pytest.raises(ValueError, match=r"^a, c: expected c of shape \(n,\) with n = 3 as in a"):
+        letters(np.ones((2, 3)), np.ones(3), np.ones(5))
+    with pytest.raises(ValueError, match=r"^a, d\[1\]: expected d\[1\] of shape \(n,\) with n = 3 as in a"):
+        letters(np.ones((2, 3)), np.ones(3), None, (np.ones(3), np.ones(2)))
+
+
+def test_a_checked_function_is_wrapped_once() -> None:
+    before = dict(vars(universal))
+    _boundary.enforce_annotations(vars(universal))
+    assert all(vars(universal)[name] is value for name, value in before.items())
+    assert universal.tent.checked is True

@@ -372,6 +372,7 @@ EDGES = [
     (universal.local_affine_map, "x", np.ones(2), np.ones((2, 1))),
     (stacking.output_weight_derivative, "x", np.ones(2), np.ones((2, 1))),
     (stacking.gradient_rank_ratio, "gradients", np.eye(2), np.ones((1, 2))),
+    (glm.deviance, "mu", np.zeros(20), np.full(20, -1e-12)), (glm.deviance, "mu", np.ones(20), np.full(20, 1 + 1e-12)),
 ]
 
 
@@ -497,3 +498,68 @@ def test_the_listing_check_finds_a_check_and_a_raise(tmp_path, monkeypatch) -> N
     monkeypatch.setitem(globals(), "ROOT", tmp_path)
     assert [line.split(" ", 1)[0] for line in argument_checks_in("snippets/probe.py", "r")] == [
         "snippets/probe.py:3", "snippets/probe.py:5"]
+
+
+# --- the defaults are the experiments the pages report ---------------------------------------------
+
+# What a page reports is a function called with its defaults (a claim states "n = 50", a table "seed
+# 0"): each default call must be the call with these values, written out. Changing a default changes
+# a published number; change it here, deliberately, and the page text that states it.
+STATED_DEFAULTS: list[tuple[Callable, dict[str, object]]] = [
+    (stacking.glmm_jacobian_change, {"seed": 0, "n": 50, "h": 1e-6}),
+    (stacking.layerwise_superposition_defects, {"seed": 0, "d": 2, "M": 5, "n": 50}),
+    (stacking.jacobian_change, {"hidden": "tanh", "seed": 0, "d": 2, "M": 5, "n": 50}),
+    (stacking.mixed_partial, {"seed": 0, "j": 1, "k": 0, "h": 1e-4}),
+    (stacking.saddle_at_origin, {"h": 1e-4}),
+    (stacking.rotated_gaussian, {"n": 500, "variances": (5.0, 3.0, 1.0, 0.5), "seed": 0}),
+    (stacking.teacher, {"seed": 4, "M": 4}),
+    (stacking.zero_output_weight_freedom, {"seed": 0}),
+    (stacking.homogeneity_ratios, {"alpha": 2.0, "seed": 7}),
+    (stacking.bias_free_relu, {"seed": 7, "sizes": (3, 16, 16, 1)}),
+    (glm.simulated_logistic, {"n": 400, "p": 4, "seed": 1}),
+    (glm.irls_errors, {"seed": 1}),
+    (glm.fit_glm_irls, {"X": X1, "y": Y_BINARY, "family": "bernoulli", "link": None, "tol": 1e-10, "max_iter": 50}),
+    (glm.fit_glm_newton, {"X": X1, "y": Y_BINARY, "family": "bernoulli", "link": None, "tol": 1e-12,
+                          "max_iter": 50, "step": 1e-6}),
+    (glm.negative_log_likelihood, {"X": X1, "y": Y_BINARY, "beta": np.array([0.1, -0.2]), "family": "bernoulli",
+                                   "link": None}),
+    (glm.observed_information, {"X": X1, "y": Y_BINARY, "beta": np.array([0.1, -0.2]), "family": BERNOULLI,
+                                "link": LOGIT, "step": 1e-6}),
+    (neuron.simulated_three_classes, {"n": 300, "seed": 0}),
+    (neuron.steps_to_recover, {"loss": "cross_entropy", "w": -10.0, "learning_rate": 1.0, "max_steps": 100_000}),
+    (neuron.weight_gradients, {"w": -10.0, "x": 1.0, "y": 1.0}),
+    (glm_again.two_moons, {"n": 200, "noise": 0.25, "seed": 0}),
+    (glm_again.random_feature_design, {"X": X2, "M": 30, "seed": 1}),
+    (universal.small_relu_2d, {"seed": 9, "width": 16}),
+    (universal.random_feature_fit, {"activation": "tanh", "width": 5, "seed": 0, "n": 400}),
+    (universal.count_pieces, {"y": np.abs(GRID - 0.5), "tol": 1e-9}),
+    (linear.cubic_example, {"n": 200, "seed": 0}),
+    (network.init_network, {"sizes": (2, 3, 1), "hidden": "tanh", "output": "identity", "seed": 0,
+                            "scale": "glorot", "output_scale": 1.0}),
+    (network.one_hidden_layer_params, {"net": THETA, "hidden": "tanh", "name": "net"}),
+]
+
+
+@pytest.mark.parametrize(("function", "stated"), STATED_DEFAULTS, ids=[label(f) for f, _ in STATED_DEFAULTS])
+def test_each_default_is_the_value_the_pages_state(function: Callable, stated: dict[str, object]) -> None:
+    required = {name: value for name, value in stated.items()
+                if inspect.signature(function).parameters[name].default is inspect.Parameter.empty}
+    assert same(function(**required), function(**stated)), label(function)
+
+
+def test_the_one_hidden_layer_kind_accepts_exactly_one_hidden_layer_of_its_activation() -> None:
+    from snippets._boundary import declared
+    rule = declared(network.one_hidden_layer_network("relu")).rules[0]
+    assert rule(RELU_NET) is None
+    for other in (network.init_network((2, 3, 1), "tanh"), network.init_network((2, 3, 3, 1), "relu"),
+                  network.init_network((2, 3, 2), "relu"), network.init_network((2, 1), "relu")):
+        assert rule(other).startswith("expected a one-hidden-layer relu network with one output"), other.sizes
+
+
+def test_symmetry_copies_take_networks_of_up_to_six_units() -> None:
+    # Through the kind, not a call: six units already give 46,080 copies.
+    from snippets._boundary import declared
+    rules = declared(stacking.SmallTanhNetwork).rules
+    six, seven = (stacking.two_layer(np.arange(1.0, m + 1)[:, None], np.ones(m), np.ones(m), 0.0) for m in (6, 7))
+    assert [rule(six) for rule in rules] == [None, None]
+    assert rules[-1](seven).startswith("hidden units M: expected an integer <= 6")
