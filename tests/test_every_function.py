@@ -537,6 +537,10 @@ STATED_DEFAULTS: list[tuple[Callable, dict[str, object]]] = [
     (network.init_network, {"sizes": (2, 3, 1), "hidden": "tanh", "output": "identity", "seed": 0,
                             "scale": "glorot", "output_scale": 1.0}),
     (network.one_hidden_layer_params, {"net": THETA, "hidden": "tanh", "name": "net"}),
+    (stacking.output_weight_derivative, {"W": np.eye(2), "b": np.zeros(2), "x": np.ones(2), "hidden": "tanh"}),
+    (stacking.two_layer, {"W": np.eye(2), "b": np.zeros(2), "v": np.ones(2), "c": 0.5, "hidden": "tanh"}),
+    (glm_again.fit_penalised_logistic_newton, {"Phi": X1, "y": Y_BINARY, "lam": 0.1, "max_iter": 100}),
+    (glm_again.ntk_network, {"width": 5, "seed": 0}),
 ]
 
 

@@ -101,3 +101,107 @@ def test_the_one_hot_kind_needs_two_classes_and_rows_summing_to_one() -> None:
     (rule,) = declared(neuron.OneHot).rules
     assert rule(np.eye(2)[[0, 1, 1]]) is None
     assert rule(np.ones((3, 1))) is not None and rule(np.eye(3)[[0, 1, 2]] * 0) is not None
+
+
+def _defect(f, t1: np.ndarray, t2: np.ndarray) -> float:
+    return float(np.max(np.abs(f(t1 + t2) - f(t1) - f(t2) + f(0 * t1))))
+
+
+def test_the_layerwise_defects_and_jacobian_changes_are_the_stated_quantities() -> None:
+    from snippets.network import jacobian_wrt_params, with_flat_params
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 2))
+    net1, net2 = stacking.random_two_layer(rng, 2, 5), stacking.random_two_layer(rng, 2, 5)
+
+    def f(theta: np.ndarray) -> np.ndarray:
+        return predict(with_flat_params(net1, theta), X)[:, 0]
+
+    t1, t2 = params(net1), params(net2)
+    assert stacking.layerwise_superposition_defects()["all"] == pytest.approx(_defect(f, t1, t2), rel=1e-12)
+    for hidden in ("tanh", "relu", "identity"):
+        rng = np.random.default_rng(0)
+        X = rng.standard_normal((50, 2))
+        J1 = jacobian_wrt_params(stacking.random_two_layer(rng, 2, 5, hidden), X)
+        J2 = jacobian_wrt_params(stacking.random_two_layer(rng, 2, 5, hidden), X)
+        expected = np.linalg.norm(J1 - J2) / np.linalg.norm(J1)
+        assert stacking.jacobian_change(hidden) == pytest.approx(expected, rel=1e-12), hidden
+    assert stacking.jacobian_change("tanh") != pytest.approx(stacking.jacobian_change("relu"), rel=1e-3)
+
+
+def test_the_glmm_jacobian_change_is_the_relative_change_of_a_linear_predictor() -> None:
+    rng = np.random.default_rng(0)
+    X, Z = rng.standard_normal((50, 3)), np.eye(5)[rng.integers(0, 5, 50)]
+    J = np.column_stack([X, Z])  # the Jacobian of eta = X beta + Z u, the same at every (beta, u)
+    assert J.shape == (50, 8)
+    assert stacking.glmm_jacobian_change() == pytest.approx(0.0, abs=1e-8)
+    assert stacking.glmm_jacobian_change(h=1e-3) == pytest.approx(0.0, abs=1e-10)
+
+
+def test_the_teacher_draws_the_stated_scales() -> None:
+    rng = np.random.default_rng(4)
+    W, b, v = rng.normal(0, 1.5, (4, 1)), rng.normal(0, 1.0, 4), rng.normal(0, 2.0, 4)
+    teacher = stacking.teacher()
+    np.testing.assert_array_equal(teacher.weights[0], W)
+    np.testing.assert_array_equal(teacher.biases[0], b)
+    np.testing.assert_array_equal(teacher.weights[1][0], v)
+    assert teacher.biases[1][0] == 0.5
+
+
+def test_irreducibility_catches_each_redundancy_at_zero_tolerance() -> None:
+    from snippets.stacking import is_irreducible, two_layer
+    W, b, v = np.array([[1.0], [2.0], [-0.5], [3.0]]), np.array([0.1, -0.4, 0.7, 0.2]), np.array([1.0, -1.0, 0.5, 2.0])
+    assert is_irreducible(two_layer(W, b, v, 0.0), tol=0.0)
+    zero_v = v.copy()
+    zero_v[1] = 0.0
+    assert not is_irreducible(two_layer(W, b, zero_v, 0.0), tol=0.0)
+    zero_unit = W.copy(), b.copy()
+    zero_unit[0][2], zero_unit[1][2] = 0.0, 0.0
+    assert not is_irreducible(two_layer(*zero_unit, v, 0.0), tol=0.0)
+    for sign in (1.0, -1.0):  # units 2 and 3 alike, or opposite
+        W2, b2 = W.copy(), b.copy()
+        W2[3], b2[3] = sign * W2[2], sign * b2[2]
+        assert not is_irreducible(two_layer(W2, b2, v, 0.0), tol=0.0), sign
+
+
+def test_the_rotated_gaussian_has_the_stated_variances() -> None:
+    X, U = stacking.rotated_gaussian(n=20_000)
+    np.testing.assert_allclose(np.sort(np.linalg.eigvalsh(X.T @ X / len(X)))[::-1], [5.0, 3.0, 1.0, 0.5], rtol=0.1)
+    np.testing.assert_allclose(U.T @ U, np.eye(4), atol=1e-12)
+
+
+def test_the_bias_free_relu_network_is_as_stated() -> None:
+    net = stacking.bias_free_relu()
+    assert (net.sizes, net.hidden, net.output) == ((3, 16, 16, 1), "relu", "identity")
+    assert all(not np.any(bias) for bias in net.biases)
+    assert np.std(net.weights[1]) == pytest.approx(1 / np.sqrt(16), rel=0.25)
+
+
+def test_the_gradient_rank_ratio_is_the_ratio_of_the_two_largest_singular_values() -> None:
+    assert stacking.gradient_rank_ratio(np.diag([3.0, 1.5])) == pytest.approx(0.5, rel=1e-14)
+
+
+def test_the_constructions_have_the_stated_units_and_steepness() -> None:
+    relu = universal.relu_interpolant(universal.target, 8)
+    assert relu.sizes == (1, 8, 1)
+    np.testing.assert_allclose(-relu.biases[0], np.arange(8) / 8)  # knots 0, 1/8, ..., 7/8
+    staircase = universal.sigmoid_staircase(universal.target, 4, steepness=7.0)
+    assert staircase.sizes == (1, 4, 1) and np.all(staircase.weights[0] == 7.0)
+    assert np.all(universal.sigmoid_staircase(universal.target, 4).weights[0] == 1600.0)
+    assert universal.small_relu_2d().sizes == (2, 16, 16, 1)
+
+
+def test_the_lipschitz_step_is_one_over_the_curvature_bound() -> None:
+    Z = np.random.default_rng(5).standard_normal((30, 2))
+    Z1 = np.column_stack([np.ones(30), Z])
+    expected = 1 / (0.25 * np.linalg.eigvalsh(Z1.T @ Z1 / 30).max())
+    assert neuron.lipschitz_step(Z, 0.25) == pytest.approx(expected, rel=1e-14)
+
+
+def test_the_irls_fit_numbers_its_steps_and_stops_at_max_iter() -> None:
+    X, y, _ = glm.simulated_logistic()
+    fit = glm.fit_glm_irls(X, y)
+    assert (fit.family, fit.link) == ("bernoulli", "logit")
+    assert [step.iteration for step in fit.iterations] == list(range(1, fit.n_iterations + 1))
+    assert glm.fit_glm_irls(X, y, max_iter=fit.n_iterations).n_iterations == fit.n_iterations
+    with pytest.raises(glm.ConvergenceError):
+        glm.fit_glm_irls(X, y, max_iter=fit.n_iterations - 1)
