@@ -205,3 +205,73 @@ def test_the_irls_fit_numbers_its_steps_and_stops_at_max_iter() -> None:
     assert glm.fit_glm_irls(X, y, max_iter=fit.n_iterations).n_iterations == fit.n_iterations
     with pytest.raises(glm.ConvergenceError):
         glm.fit_glm_irls(X, y, max_iter=fit.n_iterations - 1)
+
+
+def test_two_moons_are_the_stated_half_circles() -> None:
+    X, y = glm_again.two_moons(n=6, noise=0.0, seed=2)
+    angle = np.random.default_rng(2).uniform(0, np.pi, 6)
+    expected = np.where(y[:, None] == 0, np.column_stack([np.cos(angle), np.sin(angle)]),
+                        np.column_stack([1 - np.cos(angle), 0.5 - np.sin(angle)]))
+    np.testing.assert_allclose(X, expected, rtol=1e-15)
+    assert y.tolist() == [0.0, 1.0] * 3
+    noisy, _ = glm_again.two_moons(n=6, noise=0.1, seed=2)
+    rng = np.random.default_rng(2)
+    rng.uniform(0, np.pi, 6)
+    np.testing.assert_allclose(noisy, expected + 0.1 * rng.standard_normal((6, 2)), rtol=1e-14)
+
+
+def test_the_random_features_are_the_stated_draws() -> None:
+    X = np.random.default_rng(6).standard_normal((5, 2))
+    rng = np.random.default_rng(1)
+    W, b = rng.standard_normal((4, 2)), rng.standard_normal(4)
+    np.testing.assert_allclose(glm_again.random_feature_design(X, 4, seed=1),
+                               np.column_stack([np.ones(5), np.tanh(X @ W.T + b)]), rtol=1e-14)
+    rng = np.random.default_rng(0)
+    W, b = rng.standard_normal((4, 2)), rng.uniform(0, 2 * np.pi, 4)
+    np.testing.assert_allclose(glm_again.random_fourier_features(X, 4, seed=0),
+                               np.sqrt(2 / 4) * np.cos(X @ W.T + b), rtol=1e-14)
+
+
+def test_the_random_feature_fit_is_least_squares_on_the_stated_features() -> None:
+    rng = np.random.default_rng(0)
+    x = np.linspace(-1, 1, 50)
+    w, b = rng.standard_normal(6), rng.standard_normal(6)
+    features = np.column_stack([np.ones(50), np.tanh(3 * (np.outer(x, w) + b))])
+    coefficients = np.linalg.lstsq(features, np.sin(3 * x) + np.abs(x), rcond=None)[0]
+    result = universal.random_feature_fit("tanh", 6, n=50)
+    np.testing.assert_allclose(result["fitted"], features @ coefficients, rtol=1e-10, atol=1e-12)
+    assert result["rank"] == 7
+    assert universal.random_feature_fit("square", 6, n=50)["rank"] == 3  # span of 1, x, x^2
+
+
+def test_the_grade_data_losses_are_mean_cross_entropies() -> None:
+    from snippets.glm import spector_data
+    data, result = spector_data(), neuron.sigmoid_neuron_on_grades()
+    losses = neuron.grade_data_losses()
+    for name in ("irls", "gd"):
+        eta = data.X @ result[name]
+        assert losses[name] == pytest.approx(float(np.mean(np.log1p(np.exp(eta)) - data.y * eta)), rel=1e-12)
+
+
+def test_softmax_is_taken_row_by_row() -> None:
+    from snippets.network import softmax
+    row = np.exp([0.0, 1.0]) / np.exp([0.0, 1.0]).sum()
+    np.testing.assert_allclose(softmax(np.array([[1000.0, 1001.0], [0.0, 1.0]])), [row, row], rtol=1e-14)
+
+
+def test_initial_weights_have_the_stated_scales() -> None:
+    glorot = init_network((400, 300, 1), seed=3)
+    assert np.std(glorot.weights[0]) == pytest.approx(1 / np.sqrt(400), rel=0.02)
+    assert all(not np.any(b) for b in glorot.biases)
+    wide = init_network((400, 300, 1), seed=3, scale=2.0)
+    assert np.std(wide.weights[0]) == pytest.approx(2.0, rel=0.02)
+    assert np.std(wide.biases[0]) == pytest.approx(2.0, rel=0.2) and abs(np.mean(wide.biases[0])) < 0.4
+    with pytest.raises(ValueError, match="^scale: expected a finite positive number"):
+        init_network((2, 1), scale=-1.0)
+
+
+def test_squared_error_takes_any_target_on_a_sigmoid_output() -> None:
+    from snippets.network import loss_value
+    net = neuron.single_layer(2, 1, "sigmoid")  # weights and bias at zero: mu = 1/2
+    X, y = np.ones((3, 2)), np.array([0.3, 0.5, 0.9])
+    assert loss_value(net, X, y, "squared") == pytest.approx(float(np.mean((0.5 - y) ** 2 / 2)), rel=1e-14)
