@@ -357,7 +357,7 @@ def checked(function: Callable) -> Callable:
     signature = inspect.signature(function)
 
     @functools.cache
-    def plan() -> tuple[list[tuple[str, Kind]], list[tuple[str, Rule, list[str]]], bool, bool]:
+    def plan() -> tuple[list[tuple[str, Kind]], list[tuple[str, Rule, list[str]]], tuple, bool]:
         declarations = declarations_of(function)
         # Only a function whose every argument is declared runs inside the boundary: an undeclared
         # argument reaches the calls it makes unchecked, so those calls check it.
@@ -371,20 +371,25 @@ def checked(function: Callable) -> Callable:
         # rule reads the loss, so a wrong loss is reported as the loss.
         ruled = {name for name, _, _ in rules}
         rules.sort(key=lambda entry: any(other in ruled for other in entry[2]))
-        adapts = any(isinstance(kind, (ArrayKind, SequenceKind, OptionalKind)) for _, kind in kinds)
-        return kinds, rules, adapts, whole
+        # What a call from inside puts in form, by position and by name (no signature.bind: a
+        # training step calls these thousands of times).
+        adapting = {name: kind for name, kind in kinds if isinstance(kind, (ArrayKind, SequenceKind, OptionalKind))}
+        positions = [(i, adapting[name]) for i, (name, parameter) in enumerate(signature.parameters.items())
+                     if name in adapting and parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+        return kinds, rules, (positions, adapting), whole
 
     @functools.wraps(function)
     def call(*args, **kwargs):
-        kinds, rules, adapts, whole = plan()
+        kinds, rules, (positions, adapting), whole = plan()
         if _inside.get():  # called by the package: the same forms, without the checks
-            if not adapts:
-                return function(*args, **kwargs)
-            bound = signature.bind(*args, **kwargs)
-            for name, kind in kinds:
-                if name in bound.arguments:
-                    bound.arguments[name] = kind.adapt(bound.arguments[name])
-            return function(*bound.args, **bound.kwargs)
+            if positions and args:
+                args = list(args)
+                for i, kind in positions:
+                    if i < len(args):
+                        args[i] = kind.adapt(args[i])
+            for name in adapting.keys() & kwargs.keys():
+                kwargs[name] = adapting[name].adapt(kwargs[name])
+            return function(*args, **kwargs)
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError as error:
