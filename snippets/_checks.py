@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 
@@ -33,20 +31,6 @@ def as_real_array(name: str, value: object, *, ndim: int | None = None, allow_bo
     return array
 
 
-def as_positive_int(name: str, value: object, *, minimum: int = 1, maximum: int | None = None) -> int:
-    """`value` as an int in [minimum, maximum], or a TypeError/ValueError that names the argument.
-
-    `maximum` caps sizes whose cost grows exponentially, so that a large one fails at once instead
-    of running for hours or exhausting memory."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: expected an integer, got {type(value).__name__}")
-    if value < minimum:
-        expected = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
-        raise ValueError(f"{name}: expected {expected}, got {value}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name}: expected an integer <= {maximum} (the cost grows exponentially), got {value}")
-    return int(value)
-
 
 def as_finite_float(name: str, value: object, *, positive: bool = False, nonnegative: bool = False) -> float:
     """`value` as a finite float (> 0 or >= 0 if asked), or a TypeError/ValueError naming it."""
@@ -73,12 +57,6 @@ def as_instance(name: str, value: object, kind: type) -> object:
     return value
 
 
-def as_callable(name: str, value: object) -> object:
-    """`value` if it can be called (a target function f), or a TypeError naming the argument."""
-    if not callable(value):
-        raise TypeError(f"{name}: expected a function, got {type(value).__name__}")
-    return value
-
 
 def as_sequence(name: str, value: object) -> tuple:
     """`value` (a list or tuple: layer sizes, variances, per-layer arrays) as a non-empty tuple."""
@@ -87,9 +65,3 @@ def as_sequence(name: str, value: object) -> tuple:
     if not value:
         raise ValueError(f"{name}: expected at least one entry")
     return tuple(value)
-
-
-def as_int_sequence(name: str, value: object, *, minimum: int = 1) -> list[int]:
-    """`value` (a list or tuple of integers: widths, degrees, layer sizes) with every entry >= minimum,
-    or an error naming the argument and the entry (`widths[2]: ...`)."""
-    return [as_positive_int(f"{name}[{i}]", entry, minimum=minimum) for i, entry in enumerate(as_sequence(name, value))]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from snippets import _boundary, glm, network, overview, universal
+from snippets import _boundary, _checks, glm, network, overview, universal
 from snippets._boundary import Array, Function, PositiveInt, Seed, checked
 from snippets.glm import FAMILIES, deviance
 from snippets.linear import least_squares, superposition_defect
@@ -230,3 +230,42 @@ def test_a_checked_function_is_wrapped_once() -> None:
     _boundary.enforce_annotations(vars(universal))
     assert all(vars(universal)[name] is value for name, value in before.items())
     assert universal.tent.checked is True
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: _checks.as_real_array("w", "x"), TypeError, "^w: expected an array of real numbers, got str"),
+    (lambda: _checks.as_real_array("w", [[1.0], [2.0, 3.0]]), ValueError, "^w: could not be read as an array"),
+    (lambda: _checks.as_real_array("w", np.array(["a"])), TypeError, "^w: expected real numbers, got an array"),
+    (lambda: _checks.as_real_array("w", np.ones(3), ndim=2), ValueError, r"^w: expected a 2-dimensional array"),
+    (lambda: _checks.as_real_array("w", np.ones(0)), ValueError, "^w: expected at least one value"),
+    (lambda: _checks.as_real_array("w", [1.0, np.nan]), ValueError, "^w: contains NaN or infinite values"),
+    (lambda: _checks.as_finite_float("t", "x"), TypeError, "^t: expected a real number, got str"),
+    (lambda: _checks.as_finite_float("t", -1.0, positive=True), ValueError, "^t: expected a finite positive number"),
+    (lambda: _checks.as_finite_float("t", -1.0, nonnegative=True), ValueError, "^t: expected a finite non-negative"),
+    (lambda: _checks.one_of("scale", "x", ("glorot",)), ValueError, "^scale: expected one of 'glorot', got 'x'"),
+    (lambda: _checks.as_instance("net", 3, network.Network), TypeError, "^net: expected a Network, got int"),
+    (lambda: _checks.as_sequence("weights", 3), TypeError, "^weights: expected a list or tuple, got int"),
+    (lambda: _checks.as_sequence("weights", []), ValueError, "^weights: expected at least one entry"),
+])
+def test_the_older_checks_name_their_argument(call, error: type[Exception], message: str) -> None:
+    # What Network's constructor and the returned maps still use (snippets/_checks.py).
+    with pytest.raises(error, match=message):
+        call()
+    assert _checks.as_real_array("w", [True, False], allow_bool=True).tolist() == [1.0, 0.0]
+
+
+def test_a_call_from_inside_by_keyword_gets_the_same_form() -> None:
+    seen = []
+
+    def inner(x: Array("n")) -> None:
+        seen.append(type(x))
+
+    inner = checked(inner)
+    checked(lambda: inner(x=[1, 2]))()  # a lambda declares nothing: it does not vouch for inner's x
+    from snippets._boundary import _inside
+    token = _inside.set(True)
+    try:
+        inner(x=[1, 2])
+    finally:
+        _inside.reset(token)
+    assert seen == [np.ndarray, np.ndarray]
