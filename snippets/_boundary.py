@@ -350,23 +350,24 @@ def declarations_of(function: Callable) -> dict[str, Declared]:
     return found
 
 
-def checked(function: Callable) -> Callable:
+def checked(function: Callable, declarations: dict[str, Declared] | None = None) -> Callable:
     """`function` with its declared arguments checked and converted on a call from outside.
 
-    The annotations are read at the first call, when the module has defined every name they use."""
+    The annotations are read at the first call, when the module has defined every name they use,
+    unless the caller has read them already (`declarations`)."""
     signature = inspect.signature(function)
 
     @functools.cache
     def plan() -> tuple[list[tuple[str, Kind]], list[tuple[str, Rule, list[str]]], tuple, bool]:
-        declarations = declarations_of(function)
+        found = declarations_of(function) if declarations is None else declarations
         # Only a function whose every argument is declared runs inside the boundary: an undeclared
         # argument reaches the calls it makes unchecked, so those calls check it.
-        whole = set(declarations) == set(signature.parameters)
+        whole = set(found) == set(signature.parameters)
         # Instances first (a network fixes d, k and P), then the rest in the signature's order.
-        order = sorted(declarations, key=lambda name: not isinstance(declarations[name].kind, InstanceKind))
-        kinds = [(name, declarations[name].kind) for name in order if declarations[name].kind is not None]
+        order = sorted(found, key=lambda name: not isinstance(found[name].kind, InstanceKind))
+        kinds = [(name, found[name].kind) for name in order if found[name].kind is not None]
         rules = [(name, rule, list(inspect.signature(rule).parameters)[1:])
-                 for name in order for rule in declarations[name].rules]
+                 for name in order for rule in found[name].rules]
         # A rule that reads another ruled argument runs after that argument's rules: the targets'
         # rule reads the loss, so a wrong loss is reported as the loss.
         ruled = {name for name, _, _ in rules}
@@ -422,5 +423,6 @@ def enforce_annotations(namespace: dict) -> None:
         if (name.startswith("_") or not inspect.isfunction(value) or value.__module__ != namespace["__name__"]
                 or hasattr(value, "checked") or hasattr(value, "cache_clear")):
             continue
-        if declarations_of(value):
-            namespace[name] = checked(value)
+        declarations = declarations_of(value)
+        if declarations:
+            namespace[name] = checked(value, declarations)  # read once, here

@@ -235,10 +235,10 @@ def test_a_checked_function_is_wrapped_once() -> None:
 @pytest.mark.parametrize(("call", "error", "message"), [
     (lambda: _checks.as_real_array("w", "x"), TypeError, "^w: expected an array of real numbers, got str"),
     (lambda: _checks.as_real_array("w", [[1.0], [2.0, 3.0]]), ValueError, "^w: could not be read as an array"),
-    (lambda: _checks.as_real_array("w", np.array(["a"])), TypeError, "^w: expected real numbers, got an array"),
+    (lambda: _checks.as_real_array("w", np.array(["a"])), TypeError, "^w: expected an array of real numbers, got an"),
     (lambda: _checks.as_real_array("w", np.ones(3), ndim=2), ValueError, r"^w: expected a 2-dimensional array"),
     (lambda: _checks.as_real_array("w", np.ones(0)), ValueError, "^w: expected at least one value"),
-    (lambda: _checks.as_real_array("w", [1.0, np.nan]), ValueError, "^w: contains NaN or infinite values"),
+    (lambda: _checks.as_real_array("w", [1.0, np.nan]), ValueError, "^w: expected finite values, got NaN"),
     (lambda: _checks.as_finite_float("t", "x"), TypeError, "^t: expected a real number, got str"),
     (lambda: _checks.as_finite_float("t", -1.0, positive=True), ValueError, "^t: expected a finite positive number"),
     (lambda: _checks.as_finite_float("t", -1.0, nonnegative=True), ValueError, "^t: expected a finite non-negative"),
