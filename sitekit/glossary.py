@@ -67,6 +67,58 @@ def glossary_markdown() -> str:
                        for e in entries)
 
 
+NOTATION = GLOSSARY.with_name("notation.yml")
+
+
+def load_notation(path: Path = NOTATION) -> list[dict]:
+    """[{symbol, meaning, introduced, retired}], checked: each symbol once, each entry complete."""
+    return [dict(entry) for entry in _load_notation(path, path.stat().st_mtime)]
+
+
+@cache
+def _load_notation(path: Path, mtime: float) -> tuple[dict, ...]:  # re-read when the file changes
+    entries = load_yaml(path.read_text())
+    seen = set()
+    for entry in entries:
+        if not all(entry.get(field) for field in ("symbol", "meaning", "introduced")):
+            raise ValueError(f"{path.name}: every entry needs a symbol, a meaning and where it is introduced "
+                             f"(page.md#anchor), got {entry!r}")
+        if entry["symbol"] in seen:
+            raise ValueError(f"{path.name}: {entry['symbol']!r} is listed twice: one symbol, one meaning")
+        if "#" not in entry["introduced"]:
+            raise ValueError(f"{path.name}: {entry['symbol']!r}: introduced must be page.md#anchor, "
+                             f"got {entry['introduced']!r}")
+        seen.add(entry["symbol"])
+        entry.setdefault("retired", [])
+    return tuple(entries)
+
+
+def _section_titles(page: Path) -> dict[str, str]:
+    # {anchor: heading text} of the page's headings written with an explicit id.
+    titles = {}
+    for line in page.read_text().splitlines():
+        match = re.match(r"#+\s+(.*?)\s*\{#([\w-]+)[^}]*\}\s*$", line)
+        if match:
+            titles[match.group(2)] = match.group(1)
+    return titles
+
+
+def notation_markdown() -> str:
+    """The notation table: symbol, meaning, and a link to the section that introduces it."""
+    docs = NOTATION.parent
+    rows = ["| symbol | meaning | introduced in |", "| --- | --- | --- |"]
+    for entry in load_notation():
+        page, anchor = entry["introduced"].split("#", 1)
+        titles = _section_titles(docs / page)
+        if anchor not in titles:
+            raise ValueError(f"{NOTATION.name}: {entry['symbol']!r} is introduced at {entry['introduced']}, "
+                             f"but {page} has no heading with the id {anchor!r}")
+        chapter = next(iter(titles.values()))
+        rows.append(f"| ${entry['symbol']}$ | {entry['meaning']} | [{titles[anchor]}]({page}#{anchor}) "
+                    f"({chapter}) |")
+    return "\n".join(rows)
+
+
 def unwrap(parent: etree.Element, child: etree.Element) -> None:
     """Replace `child` by its text and tail, inside `parent` (an <abbr> holds text only)."""
     index = list(parent).index(child)

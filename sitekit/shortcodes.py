@@ -6,6 +6,7 @@ slider("module:function", "static-figure", "Label")  an interactive figure with 
 cite("key"), citep("key", ...)      citations of docs/references.bib entries
 bibliography(), site_citation()     the reference list; how to cite this site (from CITATION.cff)
 claims_index(), glossary()          every claim on the site; every glossary term
+notation()                          the notation table (docs/notation.yml)
 
 Every page also gets the glossary terms as abbreviations, which Material shows as tooltips.
 """
@@ -175,6 +176,7 @@ def expand(markdown: str, site: Site, page: Page) -> str:
         "site_citation": lambda: references.site_citation_markdown(site.site_url or "/"),
         "claims_index": lambda: claims_index_markdown(src, site),
         "glossary": glossary.glossary_markdown,
+        "notation": glossary.notation_markdown,
     }
 
     def one(match: re.Match[str]) -> str:

@@ -2,7 +2,7 @@
 
 Notation as on the page: X is the n x p design (intercept column included), y the response,
 beta the coefficients, eta = X beta the linear predictor, mu = g^{-1}(eta) the mean, V(mu) the
-variance function, phi the dispersion. Canonical link: g = (b')^{-1}, so theta = eta.
+variance function, psi the dispersion. Canonical link: g = (kappa')^{-1}, so xi = eta.
 """
 
 from __future__ import annotations
@@ -54,15 +54,15 @@ LINKS = {
 # --8<-- [start:families]
 @dataclass(frozen=True)
 class Family:
-    """An exponential family f(y; theta, phi) = exp{(y theta - b(theta))/phi + c(y, phi)}.
+    """An exponential family f(y; xi, psi) = exp{(y xi - kappa(xi))/psi + a(y, psi)}.
 
-    b is the cumulant function: mean mu = b'(theta), variance phi * b''(theta) = phi * V(mu).
+    kappa is the cumulant function: mean mu = kappa'(xi), variance psi * kappa''(xi) = psi * V(mu).
     """
 
     name: str
-    b: Callable[[np.ndarray], np.ndarray]
-    mean: Callable[[np.ndarray], np.ndarray]  # b'(theta)
-    variance: Callable[[np.ndarray], np.ndarray]  # V(mu) = b''(theta) written as a function of mu
+    kappa: Callable[[np.ndarray], np.ndarray]
+    mean: Callable[[np.ndarray], np.ndarray]  # kappa'(xi)
+    variance: Callable[[np.ndarray], np.ndarray]  # V(mu) = kappa''(xi) written as a function of mu
     canonical_link: str
     links: tuple[str, ...]  # the links this fitter accepts for the family
     unit_deviance: Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -76,18 +76,18 @@ def _xlogy_ratio(y: np.ndarray, mu: np.ndarray) -> np.ndarray:
 
 FAMILIES = {
     "gaussian": Family(
-        "gaussian", b=lambda t: t**2 / 2, mean=lambda t: t, variance=np.ones_like,
+        "gaussian", kappa=lambda xi: xi**2 / 2, mean=lambda xi: xi, variance=np.ones_like,
         canonical_link="identity", links=("identity",),
         unit_deviance=lambda y, mu: (y - mu) ** 2, estimates_dispersion=True,
     ),
     "bernoulli": Family(
-        "bernoulli", b=lambda t: np.logaddexp(0, t), mean=sigmoid, variance=lambda mu: mu * (1 - mu),
+        "bernoulli", kappa=lambda xi: np.logaddexp(0, xi), mean=sigmoid, variance=lambda mu: mu * (1 - mu),
         canonical_link="logit", links=("logit", "cloglog"),
         unit_deviance=lambda y, mu: 2 * (_xlogy_ratio(y, mu) + _xlogy_ratio(1 - y, 1 - mu)),
         estimates_dispersion=False,
     ),
     "poisson": Family(
-        "poisson", b=np.exp, mean=np.exp, variance=lambda mu: mu,
+        "poisson", kappa=np.exp, mean=np.exp, variance=lambda mu: mu,
         canonical_link="log", links=("log",),
         unit_deviance=lambda y, mu: 2 * (_xlogy_ratio(y, mu) - (y - mu)), estimates_dispersion=False,
     ),
@@ -211,7 +211,7 @@ def _clip_mean(mu: np.ndarray, family: Family) -> np.ndarray:
 
 
 def score(X: Array("n p"), y: Response("n"), beta: Array("p"), family: Family, link: Link) -> np.ndarray:
-    """U(beta) = X^T [(y - mu) / V(mu) * dmu/deta], the gradient of the log-likelihood (phi = 1).
+    """U(beta) = X^T [(y - mu) / V(mu) * dmu/deta], the gradient of the log-likelihood (psi = 1).
 
     For a canonical link (dmu/deta = V(mu)) this is X^T (y - mu).
     """
@@ -221,15 +221,15 @@ def score(X: Array("n p"), y: Response("n"), beta: Array("p"), family: Family, l
 
 
 def fisher_information(X: Array("n p"), beta: Array("p"), family: Family, link: Link) -> np.ndarray:
-    """I(beta) = X^T W X with weights w = (dmu/deta)^2 / V(mu) (phi = 1)."""
+    """I(beta) = X^T Omega X with Omega = diag(omega), omega = (dmu/deta)^2 / V(mu) (psi = 1)."""
     eta = X @ beta
     mu = _clip_mean(link.g_inv(eta), family)
-    w = link.dmu_deta(eta) ** 2 / family.variance(mu)
-    return X.T @ (w[:, None] * X)
+    omega = link.dmu_deta(eta) ** 2 / family.variance(mu)
+    return X.T @ (omega[:, None] * X)
 
 
 def deviance(y: Response("n", _deviance_support), mu: Array("n", _a_mean_of_the_family), family: Family) -> float:
-    """D = sum of unit deviances: twice the log-likelihood gap to the saturated model (phi = 1)."""
+    """D = sum of unit deviances: twice the log-likelihood gap to the saturated model (psi = 1)."""
     return float(np.sum(family.unit_deviance(y, _clip_mean(mu, family))))
 
 
@@ -253,20 +253,20 @@ def _record_iteration(iteration: int, X: np.ndarray, y: np.ndarray, beta: np.nda
 # --8<-- [start:irls]
 def irls_step(X: Array("n p"), y: Response("n"), beta: Array("p"), family: Family, link: Link) -> np.ndarray:
     """One Fisher-scoring step from beta: the weighted least-squares regression of the working
-    response z = eta + (y - mu) * deta/dmu on X, with weights w = (dmu/deta)^2 / V(mu)."""
+    response y_tilde = eta + (y - mu) * deta/dmu on X, with weights omega = (dmu/deta)^2 / V(mu)."""
     eta = X @ beta
     mu = _clip_mean(link.g_inv(eta), family)
     # Every link here is increasing; the floor keeps 1/(dmu/deta) finite far out in the tails.
     dmu_deta = np.maximum(link.dmu_deta(eta), MU_FLOOR)
-    z = eta + (y - mu) / dmu_deta
-    sqrt_w = np.sqrt(dmu_deta**2 / family.variance(mu))
-    return np.linalg.lstsq(sqrt_w[:, None] * X, sqrt_w * z, rcond=None)[0]
+    y_tilde = eta + (y - mu) / dmu_deta
+    sqrt_omega = np.sqrt(dmu_deta**2 / family.variance(mu))
+    return np.linalg.lstsq(sqrt_omega[:, None] * X, sqrt_omega * y_tilde, rcond=None)[0]
 
 
 def fit_glm_irls(X: Design, y: GLMResponse, family: FamilyName = "bernoulli", link: LinkName = None, *,
                  tol: Positive = 1e-10, max_iter: PositiveInt = 50) -> GLMFit:
     """Maximum likelihood by iteratively reweighted least squares, from beta = 0, until no
-    coefficient moves by more than tol * (1 + max|beta|); standard errors from phi I(beta)^-1."""
+    coefficient moves by more than tol * (1 + max|beta|); standard errors from psi I(beta)^-1."""
     fam = FAMILIES[family]
     lnk = LINKS[fam.canonical_link if link is None else link]
     beta, path = np.zeros(X.shape[1]), []
@@ -280,27 +280,27 @@ def fit_glm_irls(X: Design, y: GLMResponse, family: FamilyName = "bernoulli", li
                                "(quasi-complete separation, or a mean at the boundary of its range?)")
     n, p = X.shape
     mu = _clip_mean(lnk.g_inv(X @ beta), fam)
-    # Gaussian: phi estimated by the Pearson statistic / (n - p); Bernoulli and Poisson: phi = 1.
-    phi = float(np.sum((y - mu) ** 2 / fam.variance(mu)) / (n - p)) if fam.estimates_dispersion else 1.0
-    covariance = phi * np.linalg.inv(fisher_information(X, beta, fam, lnk))
-    return GLMFit(fam.name, lnk.name, beta, np.sqrt(np.diag(covariance)), path[-1].deviance, phi, path)
+    # Gaussian: psi estimated by the Pearson statistic / (n - p); Bernoulli and Poisson: psi = 1.
+    psi = float(np.sum((y - mu) ** 2 / fam.variance(mu)) / (n - p)) if fam.estimates_dispersion else 1.0
+    covariance = psi * np.linalg.inv(fisher_information(X, beta, fam, lnk))
+    return GLMFit(fam.name, lnk.name, beta, np.sqrt(np.diag(covariance)), path[-1].deviance, psi, path)
 # --8<-- [end:irls]
 
 
 def negative_log_likelihood(X: Design, y: GLMResponse, beta: Array("p"), family: FamilyName = "bernoulli",
                             link: LinkName = None) -> float:
-    """-log L(beta) up to terms free of beta: sum_i [b(theta_i) - y_i theta_i] (phi = 1).
+    """-log L(beta) up to terms free of beta: sum_i [kappa(xi_i) - y_i xi_i] (psi = 1).
 
-    theta = (b')^{-1}(mu); for the canonical link theta = eta.
+    xi = (kappa')^{-1}(mu); for the canonical link xi = eta.
     """
     fam, lnk = resolve_family_and_link(family, link)
     eta = X @ beta
     if lnk.name == fam.canonical_link:
-        theta = eta
-    else:  # only Bernoulli has a second link here: theta = logit(mu)
+        xi = eta
+    else:  # only Bernoulli has a second link here: xi = logit(mu)
         mu = _clip_mean(lnk.g_inv(eta), fam)
-        theta = np.log(mu / (1 - mu))
-    return float(np.sum(fam.b(theta) - y * theta))
+        xi = np.log(mu / (1 - mu))
+    return float(np.sum(fam.kappa(xi) - y * xi))
 
 
 def fit_glm_newton(X: Design, y: GLMResponse, family: FamilyName = "bernoulli", link: LinkName = None, *,
@@ -441,14 +441,14 @@ def separation_gradient_descent(steps: PositiveInt = 30_000, learning_rate: Posi
                                 ) -> tuple[np.ndarray, np.ndarray]:
     """Gradient descent on the mean logistic loss of x = (-2, -1, 1, 2), y = (0, 0, 1, 1), no intercept.
 
-    The data are separated by w > 0, so the loss has no minimiser and w_t grows like log t.
-    Returns (t, w_t) for t = 1 .. steps.
+    The data are separated by beta > 0, so the loss has no minimiser and beta_t grows like log t.
+    Returns (t, beta_t) for t = 1 .. steps.
     """
     x, y = np.array([-2.0, -1.0, 1.0, 2.0]), np.array([0.0, 0.0, 1.0, 1.0])
-    w, trace = 0.0, np.empty(steps)
+    beta, trace = 0.0, np.empty(steps)
     for t in range(steps):
-        w -= learning_rate * float(np.mean((sigmoid(w * x) - y) * x))
-        trace[t] = w
+        beta -= learning_rate * float(np.mean((sigmoid(beta * x) - y) * x))
+        trace[t] = beta
     return np.arange(1, steps + 1), trace
 
 
@@ -557,21 +557,21 @@ def draw_logistic_nll_surface() -> Figure:
 
 @figure(
     "separation-drift",
-    alt=("The weight of a logistic model trained by gradient descent on four perfectly separated points, "
+    alt=("The coefficient of a logistic model trained by gradient descent on four perfectly separated points, "
          "plotted against the step number on a logarithmic axis from 1 to 30,000. After the first few steps "
          "the curve is a straight line, climbing by about 2.3 for every tenfold increase in steps, and "
-         "lies on the dashed prediction log t minus log 2: the weight never settles."),
+         "lies on the dashed prediction log t minus log 2: the coefficient never settles."),
     caption=("Complete separation: gradient descent on $x = (-2, -1, 1, 2)$, $y = (0, 0, 1, 1)$. The loss has "
-             "no minimiser; the weight grows like $\\log t - \\log 2$ (dashed) without end."),
+             "no minimiser; the coefficient grows like $\\log t - \\log 2$ (dashed) without end."),
 )
 def draw_separation_drift() -> Figure:
-    t, w = separation_gradient_descent()
+    t, beta = separation_gradient_descent()
     fig = new_figure(figsize=(5.2, 3.4))
     ax = fig.subplots()
-    ax.semilogx(t, w, label="gradient descent $w_t$")
+    ax.semilogx(t, beta, label="gradient descent $\\beta_t$")
     ax.semilogx(t[9:], np.log(t[9:]) - np.log(2), linestyle="--", color=style.FOREGROUND, linewidth=1,
                 label="$\\log t - \\log 2$")
-    ax.set(xlabel="step $t$", ylabel="weight $w_t$")
+    ax.set(xlabel="step $t$", ylabel="coefficient $\\beta_t$")
     ax.legend(loc="upper left")
     return fig
 

@@ -2,7 +2,7 @@
 
 Notation as on the page: Phi = [1, phi(X W^T + b)] is the design made of hidden features, beta the
 output-layer coefficients, lambda a ridge penalty; in the lazy regime
-f(x; theta) = m^{-1/2} sum_j v_j tanh(w_j x + b_j) and f_lin its first-order Taylor expansion.
+f(x; theta) = M^{-1/2} sum_j v_j tanh(w_j x + b_j) and f_lin its first-order Taylor expansion.
 """
 
 from __future__ import annotations
@@ -75,10 +75,10 @@ def random_feature_design(X: Array("n d"), M: PositiveInt = 30, seed: Seed = 1) 
 
 
 def random_fourier_features(X: Array("n d"), M: PositiveInt, seed: Seed = 0) -> np.ndarray:
-    """z(x) = sqrt(2/M) cos(W x + b), W with rows w_j ~ N(0, I), b_j ~ U[0, 2 pi]: shape (n, M).
+    """Phi(x) = sqrt(2/M) cos(W x + b), rows w_j of W standard normal, b_j uniform on [0, 2 pi]; (n, M).
 
-    E[z(x)^T z(x')] = exp(-||x - x'||^2 / 2), the Gaussian kernel, whose Fourier transform is N(0, I)
-    (Rahimi and Recht)."""
+    E[Phi(x)^T Phi(x')] = exp(-||x - x'||^2 / 2), the Gaussian kernel, whose Fourier transform is the
+    standard normal density (Rahimi and Recht)."""
     rng = np.random.default_rng(seed)
     W, b = rng.standard_normal((M, X.shape[1])), rng.uniform(0, 2 * np.pi, M)
     return np.sqrt(2 / M) * np.cos(X @ W.T + b)
@@ -87,10 +87,10 @@ def random_fourier_features(X: Array("n d"), M: PositiveInt, seed: Seed = 0) -> 
 @cached
 def random_fourier_kernel_errors(widths: tuple[PositiveInt, ...] = (100, 1000, 10000), n: PositiveInt = 50
                                  ) -> dict[int, float]:
-    """{"M": largest entry of |Z Z^T - K|} on n points of two_moons, K the Gaussian kernel matrix."""
+    """{"M": largest entry of |Phi Phi^T - K|} on n points of two_moons, K the Gaussian kernel matrix."""
     X = two_moons(n)[0]
     K = np.exp(-np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1) / 2)
-    return {str(M): float(np.max(np.abs((Z := random_fourier_features(X, M)) @ Z.T - K))) for M in widths}
+    return {str(M): float(np.max(np.abs((Phi := random_fourier_features(X, M)) @ Phi.T - K))) for M in widths}
 
 
 @cached
@@ -158,7 +158,7 @@ LAZY_TEST = np.linspace(-1, 1, 101)[:, None]
 
 
 def ntk_network(width: PositiveInt, seed: Seed = 0) -> Network:
-    """f(x) = m^{-1/2} (v^T tanh(w x + b) + c), all parameters N(0, 1): the NTK parameterisation."""
+    """f(x) = M^{-1/2} (v^T tanh(w x + b) + c), all parameters standard normal: the NTK parameterisation."""
     return init_network([1, width, 1], "tanh", "identity", seed=seed, scale=1.0, output_scale=1 / np.sqrt(width))
 
 
@@ -223,7 +223,7 @@ def draw_lazy_linearisation() -> Figure:
         ax.plot(LAZY_TEST[:, 0], predict(trained, LAZY_TEST)[:, 0], label="network")
         ax.plot(LAZY_TEST[:, 0], linearize(net, LAZY_TEST)(theta_lin), linestyle="--", label="linearisation")
         ax.plot(LAZY_X[:, 0], LAZY_Y, marker="o", linestyle="none", color=style.FOREGROUND, label="data")
-        ax.set(title=f"width $m = {width}$", xlabel="input $x$")
+        ax.set(title=f"width $M = {width}$", xlabel="input $x$")
     axes[0].set_ylabel("output")
     axes[0].legend(loc="upper left", fontsize=9)
     return fig

@@ -26,9 +26,9 @@ def affine_map(A: Array("q p"), c: Array("q")) -> Callable[[np.ndarray], np.ndar
     return lambda x: A @ x + c
 
 
-def superposition_defect(f: Function, x: Array("*s"), z: Array("*s"), a: Real, b: Real) -> np.ndarray:
-    """f(a x + b z) - a f(x) - b f(z): zero for every a, b, x, z exactly when f is linear."""
-    return f(a * x + b * z) - a * f(x) - b * f(z)
+def superposition_defect(f: Function, x: Array("*s"), x_prime: Array("*s"), s: Real, t: Real) -> np.ndarray:
+    """f(s x + t x') - s f(x) - t f(x'): zero for every s, t, x, x' exactly when f is linear."""
+    return f(s * x + t * x_prime) - s * f(x) - t * f(x_prime)
 
 
 def compose_affine(A1: Array("q p"), c1: Array("q"), A2: Array("r q"), c2: Array("r")
@@ -99,13 +99,13 @@ def affine_demo(seed: Seed = 0) -> dict[str, float]:
     """The superposition defects of a linear and an affine map, and the composition error."""
     rng = np.random.default_rng(seed)
     A, c = rng.standard_normal((3, 4)), rng.standard_normal(3)
-    x, z, a, b = rng.standard_normal(4), rng.standard_normal(4), 2.5, -1.3
+    x, x_prime, s, t = rng.standard_normal(4), rng.standard_normal(4), 2.5, -1.3
     A2, c2 = rng.standard_normal((2, 3)), rng.standard_normal(2)
     A_comp, c_comp = compose_affine(A, c, A2, c2)
     return {
-        "linear": float(np.max(np.abs(superposition_defect(affine_map(A, np.zeros(3)), x, z, a, b)))),
-        "affine": float(np.max(np.abs(superposition_defect(affine_map(A, c), x, z, a, b)))),
-        "affine_predicted": float(np.max(np.abs((1 - a - b) * c))),
+        "linear": float(np.max(np.abs(superposition_defect(affine_map(A, np.zeros(3)), x, x_prime, s, t)))),
+        "affine": float(np.max(np.abs(superposition_defect(affine_map(A, c), x, x_prime, s, t)))),
+        "affine_predicted": float(np.max(np.abs((1 - s - t) * c))),
         "composition": float(np.max(np.abs(affine_map(A2, c2)(affine_map(A, c)(x)) - affine_map(A_comp, c_comp)(x)))),
     }
 

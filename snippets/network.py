@@ -1,9 +1,9 @@
 """A small fully connected network in numpy, with hand-written backpropagation.
 
-Notation as on the pages: layer l maps a_{l-1} to a_l = phi(z_l) with z_l = W_l a_{l-1} + b_l;
-a_0 = x. The last layer's activation is the output activation (the inverse link), and the loss is
+Notation as on the pages: layer l maps h_{l-1} to h_l = phi(z_l) with z_l = W_l h_{l-1} + b_l;
+h_0 = x. The last layer's activation is the output activation (the inverse link), and the loss is
 a negative log-likelihood when the pair is matched. Inputs X are n x d, one row per example;
-internally activations are stored as rows too, so z_l = a_{l-1} W_l^T + b_l.
+internally activations are stored as rows too, so z_l = h_{l-1} W_l^T + b_l.
 """
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ def _output_activation(net: Network, z: np.ndarray) -> np.ndarray:
 
 # --8<-- [start:forward]
 def forward(net: Network, X: Array("n d")) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
-    """The output mu (n x k) and, for backpropagation, every pre-activation z_l and activation a_l."""
+    """The output mu (n x k) and, for backpropagation, every pre-activation z_l and activation h_l."""
     phi = ACTIVATIONS[net.hidden][0]
     activations, pre_activations = [X], []
     for W, b in zip(net.weights[:-1], net.biases[:-1], strict=True):
@@ -332,7 +332,7 @@ def jacobian_wrt_params(net: OneOutputNetwork, X: Array("n d")) -> np.ndarray:
     dphi = ACTIVATIONS[net.hidden][1]
     blocks = []
     for layer in range(len(net.weights) - 1, -1, -1):
-        # d f_i / d W_l = outer(delta_i, a_{l-1,i}), flattened row-major like W_l.ravel()
+        # d f_i / d W_l = outer(delta_i, h_{l-1,i}), flattened row-major like W_l.ravel()
         blocks.append(np.concatenate([np.einsum("ij,ik->ijk", delta, acts[layer]).reshape(len(mu), -1), delta], axis=1))
         if layer:
             delta = (delta @ net.weights[layer]) * dphi(pre[layer - 1])

@@ -39,10 +39,10 @@ def single_layer(p: PositiveInt, k: PositiveInt, output: str) -> Network:
     return Network((np.zeros((k, p)),), (np.zeros(k),), hidden="identity", output=output)
 
 
-def lipschitz_step(Z: Array("n p"), curvature_bound: Positive) -> float:
-    """1/L for the mean loss, with L = curvature_bound * lambda_max([1 Z]^T [1 Z] / n)."""
-    Z1 = np.column_stack([np.ones(len(Z)), Z])
-    return 1 / (curvature_bound * np.linalg.eigvalsh(Z1.T @ Z1 / len(Z)).max())
+def lipschitz_step(covariates: Array("n p"), curvature_bound: Positive) -> float:
+    """1/Lambda for the mean loss: Lambda = curvature_bound * lambda_max(X^T X / n), X = [1, covariates]."""
+    X = np.column_stack([np.ones(len(covariates)), covariates])
+    return 1 / (curvature_bound * np.linalg.eigvalsh(X.T @ X / len(X)).max())
 
 
 # --8<-- [start:sigmoid-neuron]
@@ -56,10 +56,10 @@ def sigmoid_neuron_on_grades(steps: int = 5000) -> dict[str, np.ndarray | float]
     data = spector_data()
     covariates = data.X[:, 1:]
     centre, spread = covariates.mean(axis=0), covariates.std(axis=0)
-    Z = (covariates - centre) / spread
-    # The cross-entropy's curvature is at most 1/4 per unit of squared input: step 1/L is safe.
-    net, _ = train_gradient_descent(single_layer(Z.shape[1], 1, "sigmoid"), Z, data.y,
-                                    learning_rate=lipschitz_step(Z, 0.25), steps=steps)
+    standardised = (covariates - centre) / spread
+    # The cross-entropy's curvature is at most 1/4 per unit of squared input: step 1/Lambda is safe.
+    net, _ = train_gradient_descent(single_layer(standardised.shape[1], 1, "sigmoid"), standardised, data.y,
+                                    learning_rate=lipschitz_step(standardised, 0.25), steps=steps)
     w, b = net.weights[0][0] / spread, net.biases[0][0]
     beta_gd = np.concatenate([[b - w @ centre], w])
     beta_irls = spector_fit().beta
@@ -176,7 +176,7 @@ def softmax_against_multinomial(steps: int = 6000) -> dict[str, float]:
 
 # --8<-- [start:sigmoid-squared]
 def squared_error_curvature(w: Array(...)) -> np.ndarray:
-    """L''(w) for L(w) = (1 - sigmoid(w))^2: one observation x = 1, y = 1.
+    """ell''(w) for ell(w) = (1 - sigmoid(w))^2: one observation x = 1, y = 1.
 
     L'' = -2 s (1 - s)^2 (1 - 3 s) with s = sigmoid(w): negative wherever s < 1/3, i.e. w < -log 2.
     """
@@ -185,7 +185,7 @@ def squared_error_curvature(w: Array(...)) -> np.ndarray:
 
 
 def cross_entropy_curvature(w: Array(...)) -> np.ndarray:
-    """L''(w) for L(w) = -log sigmoid(w): s (1 - s) > 0 everywhere."""
+    """ell''(w) for ell(w) = -log sigmoid(w): s (1 - s) > 0 everywhere."""
     s = sigmoid(w)
     return s * (1 - s)
 # --8<-- [end:sigmoid-squared]

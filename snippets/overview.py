@@ -103,7 +103,7 @@ def superposition_defects(seed: Seed = 434906) -> dict[str, float]:
         "one-hidden-layer tanh network along five random lines; every trace bends, rises and flattens."
     ),
     caption=(
-        "Walk along a straight line $\\theta_0 + t\\,d$ in parameter space. A GLM's linear predictor "
+        "Walk along a straight line $\\theta_0 + t\\,u$ in parameter space. A GLM's linear predictor "
         "$\\eta = x^\\top\\beta$ moves along a straight line too (left); the output of a network with one "
         "hidden tanh layer does not (right). Five random lines each, one fixed input $x$."
     ),
@@ -120,9 +120,9 @@ def draw_parameter_lines() -> Figure:
         glm_ax.plot(t, [linear_predictor(x, beta0 + s * direction) for s in t])
         theta0, step = random_params(rng, d, M), random_params(rng, d, M)
         net_ax.plot(t, [one_hidden_layer(x, theta0 + s * step) for s in t])
-    glm_ax.set(title="GLM: $\\eta = x^\\top(\\beta_0 + t\\,d)$", xlabel="position $t$ along the line",
+    glm_ax.set(title="GLM: $\\eta = x^\\top(\\beta_0 + t\\,u)$", xlabel="position $t$ along the line",
                ylabel="model output")
-    net_ax.set(title="network: $f(x;\\, \\theta_0 + t\\,d)$", xlabel="position $t$ along the line")
+    net_ax.set(title="network: $f(x;\\, \\theta_0 + t\\,u)$", xlabel="position $t$ along the line")
     net_ax.axhline(0, color=style.FOREGROUND, linewidth=0.8)
     glm_ax.axhline(0, color=style.FOREGROUND, linewidth=0.8)
     return fig

@@ -2,7 +2,7 @@
 
 Notation as on the page: a one-hidden-layer network f(x; theta) = v^T phi(W x + b) + c with
 theta = (W, b, v, c), W of shape (M, d); deep linear networks W_L ... W_1 x; the GLMM linear
-predictor eta = X beta + Z u.
+predictor eta = X beta + Z gamma (gamma the random effects).
 """
 
 from __future__ import annotations
@@ -109,15 +109,15 @@ def jacobian_change(hidden: Activation, seed: Seed = 0, d: PositiveInt = 2, M: P
 
 
 def glmm_jacobian_change(seed: Seed = 0, n: PositiveInt = 50, h: Positive = 1e-6) -> float:
-    """The same for the GLMM predictor eta = X beta + Z u, by central differences: zero up to rounding."""
+    """The same for the GLMM predictor eta = X beta + Z gamma, by central differences: zero up to rounding."""
     rng = np.random.default_rng(seed)
     X, Z = rng.standard_normal((n, 3)), np.eye(5)[rng.integers(0, 5, n)]  # fixed effects, group indicators
 
-    def eta(theta: np.ndarray) -> np.ndarray:
-        return X @ theta[:3] + Z @ theta[3:]
+    def eta(beta_gamma: np.ndarray) -> np.ndarray:
+        return X @ beta_gamma[:3] + Z @ beta_gamma[3:]
 
-    def jacobian(theta: np.ndarray) -> np.ndarray:
-        return np.column_stack([(eta(theta + h * e) - eta(theta - h * e)) / (2 * h) for e in np.eye(8)])
+    def jacobian(beta_gamma: np.ndarray) -> np.ndarray:
+        return np.column_stack([(eta(beta_gamma + h * e) - eta(beta_gamma - h * e)) / (2 * h) for e in np.eye(8)])
 
     J1, J2 = jacobian(rng.standard_normal(8)), jacobian(10 * rng.standard_normal(8))
     return float(np.linalg.norm(J1 - J2) / np.linalg.norm(J1))
@@ -144,9 +144,9 @@ def mixed_partial(seed: Seed = 0, j: integer_in(0, 4) = 1, k: integer_in(0, 1) =
 # --- deep linear networks ---------------------------------------------------------------------
 
 # --8<-- [start:deep-linear]
-def scalar_deep_linear_loss(a: Array("*s"), b: Array("*s")) -> np.ndarray:
-    """L(a, b) = (1 - a b)^2: fit y = 1 at x = 1 with the two-layer linear 'network' x -> b a x."""
-    return (1 - a * b) ** 2
+def scalar_deep_linear_loss(w: Array("*s"), v: Array("*s")) -> np.ndarray:
+    """ell(w, v) = (1 - v w)^2: fit y = 1 at x = 1 with the two-layer linear 'network' x -> v w x."""
+    return (1 - v * w) ** 2
 
 
 def collapse_linear_network(net: LinearNetwork) -> tuple[np.ndarray, np.ndarray]:
@@ -159,16 +159,16 @@ def collapse_linear_network(net: LinearNetwork) -> tuple[np.ndarray, np.ndarray]
 
 
 def saddle_at_origin(h: Positive = 1e-4) -> dict[str, object]:
-    """Gradient and Hessian of (1 - ab)^2 at (0, 0) by central differences, and the midpoint loss."""
-    def L(point: np.ndarray) -> float:
+    """Gradient and Hessian of (1 - v w)^2 at (0, 0) by central differences, and the midpoint loss."""
+    def ell(point: np.ndarray) -> float:
         return float(scalar_deep_linear_loss(point[0], point[1]))
 
     origin, eye = np.zeros(2), np.eye(2)
-    gradient = np.array([(L(origin + h * e) - L(origin - h * e)) / (2 * h) for e in eye])
-    hessian = np.array([[(L(h * (ei + ej)) - L(h * (ei - ej)) - L(-h * (ei - ej)) + L(-h * (ei + ej))) / (4 * h * h)
-                         for ej in eye] for ei in eye])
+    gradient = np.array([(ell(origin + h * e) - ell(origin - h * e)) / (2 * h) for e in eye])
+    hessian = np.array([[(ell(h * (ei + ej)) - ell(h * (ei - ej)) - ell(-h * (ei - ej)) + ell(-h * (ei + ej)))
+                          / (4 * h * h) for ej in eye] for ei in eye])
     return {"gradient": gradient, "eigenvalues": np.linalg.eigvalsh(hessian),
-            "loss_at_minima": (L(np.array([1.0, 1.0])), L(np.array([-1.0, -1.0]))), "loss_at_midpoint": L(origin)}
+            "loss_at_minima": (ell(np.array([1.0, 1.0])), ell(np.array([-1.0, -1.0]))), "loss_at_midpoint": ell(origin)}
 
 
 def rotated_gaussian(n: integer_in(2) = 500, variances: tuple[Positive, ...] = (5.0, 3.0, 1.0, 0.5), seed: Seed = 0
@@ -182,20 +182,20 @@ def rotated_gaussian(n: integer_in(2) = 500, variances: tuple[Positive, ...] = (
 
 
 @cached
-def linear_autoencoder(k: PositiveInt = 2, steps: PositiveInt = 3000, learning_rate: Positive = 0.02
+def linear_autoencoder(M: PositiveInt = 2, steps: PositiveInt = 3000, learning_rate: Positive = 0.02
                        ) -> dict[str, float]:
-    """Train x -> B A x (identity activations, k < d units) by gradient descent on the squared error.
+    """Train x -> B A x (identity activations, M < d units) by gradient descent on the squared error.
 
-    Returns max |B A - U_k U_k^T|, where U_k spans the top-k principal subspace of the data.
+    Returns max |B A - Q Q^T|, where the orthonormal columns of Q span the top-M principal subspace.
     """
     X, _ = rotated_gaussian()
     d = X.shape[1]
-    net = init_network([d, k, d], hidden="identity", output="identity", seed=3, scale=0.1)
+    net = init_network([d, M, d], hidden="identity", output="identity", seed=3, scale=0.1)
     trained, _ = train_gradient_descent(net, X, X, learning_rate=learning_rate, steps=steps)
     A, _ = collapse_linear_network(trained)
     eigenvalues, eigenvectors = np.linalg.eigh(X.T @ X / len(X))
-    U_k = eigenvectors[:, np.argsort(eigenvalues)[::-1][:k]]
-    return {"projector_error": float(np.max(np.abs(A - U_k @ U_k.T)))}
+    Q = eigenvectors[:, np.argsort(eigenvalues)[::-1][:M]]
+    return {"projector_error": float(np.max(np.abs(A - Q @ Q.T)))}
 
 
 # --- weight-space symmetries ------------------------------------------------------------------
@@ -449,27 +449,28 @@ def draw_symmetric_minima_segment() -> Figure:
 
 @figure(
     "deep-linear-saddle",
-    alt=("Contour plot of the loss (1 - ab) squared over a and b from -2 to 2. The zero-loss set is the pair of "
-         "hyperbola branches ab = 1, drawn in one colour, in the first and third quadrants. The origin, marked, "
-         "is a saddle point: the loss rises along the line a = -b and falls along a = b. The straight line "
-         "between the two minima (1, 1) and (-1, -1) passes through the origin, where the loss is 1."),
-    caption=("The loss $(1 - ab)^2$ of the simplest deep linear network, $x \\mapsto b\\,a\\,x$ fitted to "
-             "$y = 1$ at $x = 1$. The minima form the hyperbola $ab = 1$ (not a convex set); the origin is a "
+    alt=("Contour plot of the loss (1 - v w) squared over the two weights w and v from -2 to 2. The "
+         "zero-loss set is the pair of hyperbola branches v w = 1, drawn in one colour, in the first and third "
+         "quadrants. The origin, marked, is a saddle point: the loss rises along the line v = -w and falls "
+         "along v = w. The straight line between the two minima (1, 1) and (-1, -1) passes through the "
+         "origin, where the loss is 1."),
+    caption=("The loss $(1 - vw)^2$ of the simplest deep linear network, $x \\mapsto v\\,w\\,x$ fitted to "
+             "$y = 1$ at $x = 1$. The minima form the hyperbola $vw = 1$ (not a convex set); the origin is a "
              "saddle, and the midpoint of the minima $(1, 1)$ and $(-1, -1)$ has loss 1."),
 )
 def draw_deep_linear_saddle() -> Figure:
     grid = np.linspace(-2, 2, 201)
-    a, b = np.meshgrid(grid, grid)
+    w, v = np.meshgrid(grid, grid)
     fig = new_figure(figsize=(4.6, 4.2))
     ax = fig.subplots()
-    contours = ax.contour(a, b, scalar_deep_linear_loss(a, b), levels=[0.25, 1, 2, 4, 8, 16], cmap="viridis")
+    contours = ax.contour(w, v, scalar_deep_linear_loss(w, v), levels=[0.25, 1, 2, 4, 8, 16], cmap="viridis")
     ax.clabel(contours, fontsize=9, fmt="%g")
     branch = np.linspace(0.5, 2, 100)
-    ax.plot(branch, 1 / branch, color=style.VERMILLION, label="minima $ab = 1$")
+    ax.plot(branch, 1 / branch, color=style.VERMILLION, label="minima $vw = 1$")
     ax.plot(-branch, -1 / branch, color=style.VERMILLION)
     ax.plot([-1, 1], [-1, 1], linestyle=":", color=style.FOREGROUND, linewidth=1)
     ax.plot([0], [0], marker="o", color=style.FOREGROUND, linestyle="none", label="saddle at the origin")
-    ax.set(xlabel="first-layer weight $a$", ylabel="second-layer weight $b$", aspect="equal")
+    ax.set(xlabel="first-layer weight $w$", ylabel="second-layer weight $v$", aspect="equal")
     ax.grid(False)
     ax.legend(loc="lower right", fontsize=9)
     return fig

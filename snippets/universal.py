@@ -1,8 +1,8 @@
 """Universal approximation: constructive approximations in one dimension, what width and depth buy,
 and what the theorem does not promise.
 
-Notation as on the page: the target is f(x) = sin(2 pi x) + x^2 on [0, 1]; a network with N hidden
-units; sigma the logistic function; T the tent map; T^k its k-fold composition.
+Notation as on the page: the target is f(x) = sin(2 pi x) + x^2 on [0, 1]; a network with M hidden
+units; sigma the logistic function; T the tent map; T^L its L-fold composition.
 """
 
 from __future__ import annotations
@@ -58,23 +58,23 @@ def target(x: Array(...)) -> np.ndarray:
 
 
 # --8<-- [start:constructions]
-def relu_interpolant(f: Function, N: PositiveInt) -> Network:
-    """f(0) + sum_i c_i ReLU(x - x_i) with knots x_i = i/N: the piecewise-linear interpolant of f.
+def relu_interpolant(f: Function, M: PositiveInt) -> Network:
+    """f(0) + sum_i c_i ReLU(x - x_i) with knots x_i = i/M: the piecewise-linear interpolant of f.
 
     c_0 is the first secant slope s_0, and c_i = s_i - s_{i-1} the change of slope at knot i.
     """
-    knots = np.arange(N + 1) / N
+    knots = np.arange(M + 1) / M
     return interpolating_relu(knots, f(knots))
 
 
-def sigmoid_staircase(f: Function, N: PositiveInt, steepness: Positive | None = None) -> Network:
-    """f(0) + sum_i (f(x_i) - f(x_{i-1})) sigma(k (x - t_i)): steep sigmoids as steps at the
-    midpoints t_i of N equal cells, with k = 400 N unless given."""
-    k = 400.0 * N if steepness is None else steepness
-    knots = np.arange(N + 1) / N
+def sigmoid_staircase(f: Function, M: PositiveInt, steepness: Positive | None = None) -> Network:
+    """f(0) + sum_i (f(x_i) - f(x_{i-1})) sigma(s (x - t_i)): steep sigmoids as steps at the
+    midpoints t_i of M equal cells, with s = 400 M unless given."""
+    s = 400.0 * M if steepness is None else steepness
+    knots = np.arange(M + 1) / M
     midpoints = (knots[:-1] + knots[1:]) / 2
     jumps = np.diff(f(knots))
-    return Network((np.full((N, 1), k), jumps[None, :]), (-k * midpoints, np.array([f(0.0)])), "sigmoid", "identity")
+    return Network((np.full((M, 1), s), jumps[None, :]), (-s * midpoints, np.array([f(0.0)])), "sigmoid", "identity")
 # --8<-- [end:constructions]
 
 
@@ -85,18 +85,18 @@ def sup_error(net: Network, f: Function = target, grid: Array("n") = GRID) -> fl
 
 @cached
 def approximation_errors(widths: tuple[PositiveInt, ...] = WIDTHS) -> dict[str, list[float]]:
-    """Sup errors of both constructions at each width, and the bound ||f''|| / (8 N^2) for the ReLU one."""
+    """Sup errors of both constructions at each width, and the bound ||f''|| / (8 M^2) for the ReLU one."""
     second_derivative_bound = 4 * np.pi**2 + 2  # |f''| = |-4 pi^2 sin(2 pi x) + 2| <= 4 pi^2 + 2
     return {
         "widths": list(widths),
-        "relu": [sup_error(relu_interpolant(target, N)) for N in widths],
-        "staircase": [sup_error(sigmoid_staircase(target, N)) for N in widths],
-        "relu_bound": [second_derivative_bound / (8 * N**2) for N in widths],
+        "relu": [sup_error(relu_interpolant(target, M)) for M in widths],
+        "staircase": [sup_error(sigmoid_staircase(target, M)) for M in widths],
+        "relu_bound": [second_derivative_bound / (8 * M**2) for M in widths],
     }
 
 
 def error_ratios(name: Literal["relu", "staircase"]) -> list[float]:
-    """Consecutive ratios error(N) / error(2N) for one construction."""
+    """Consecutive ratios error(M) / error(2M) for one construction."""
     errors = approximation_errors()[name]
     return [a / b for a, b in pairwise(errors)]
 
@@ -195,7 +195,7 @@ def polynomial_activation_summary() -> dict[str, float]:
 # --- ReLU networks are piecewise linear -----------------------------------------------------------
 
 def small_relu_2d(seed: Seed = 9, width: PositiveInt = 16) -> Network:
-    """A ReLU network 2 -> width -> width -> 1 with weights N(0, 1/fan_in) and biases N(0, 1/4)."""
+    """A ReLU network 2 -> width -> width -> 1, normal weights of variance 1/fan_in, biases of variance 1/4."""
     rng = np.random.default_rng(seed)
     sizes = (2, width, width, 1)
     return Network(tuple(rng.standard_normal((m, n)) / np.sqrt(n) for n, m in pairwise(sizes)),
@@ -256,9 +256,9 @@ def tent(x: Array(...)) -> np.ndarray:
     return 2 * np.maximum(x, 0) - 4 * np.maximum(x - 0.5, 0)
 
 
-def sawtooth(x: Array(...), k: Depth) -> np.ndarray:
-    """T^k(x), the tent map composed k times: a ReLU network of depth k with 2 units per layer."""
-    for _ in range(k):
+def sawtooth(x: Array(...), L: Depth) -> np.ndarray:
+    """T^L(x), the tent map composed L times: a ReLU network of depth L with 2 units per layer."""
+    for _ in range(L):
         x = tent(x)
     return x
 # --8<-- [end:sawtooth]
@@ -276,10 +276,10 @@ def count_pieces(y: Array("n"), tol: Positive = 1e-9) -> int:
     return int(runs) + 1
 
 
-def sawtooth_pieces(k: Depth) -> int:
-    """Pieces of T^k on a dyadic grid of step 2^-(k+3), which contains every kink of T^k."""
-    x = np.linspace(0, 1, 2 ** (k + 3) + 1)
-    return int(count_pieces(sawtooth(x, k)))
+def sawtooth_pieces(L: Depth) -> int:
+    """Pieces of T^L on a dyadic grid of step 2^-(L+3), which contains every kink of T^L."""
+    x = np.linspace(0, 1, 2 ** (L + 3) + 1)
+    return int(count_pieces(sawtooth(x, L)))
 
 
 @cached
@@ -310,15 +310,15 @@ def _count(n: int, noun: str) -> str:
 
 
 def width_slider_frames() -> dict:
-    """Every frame of the width slider, computed here at build time: both constructions at each N."""
+    """Every frame of the width slider, computed here at build time: both constructions at each M."""
     x = np.linspace(0, 1, 201)
     frames = {"relu": [], "staircase": []}
     readouts = []
-    for N in SLIDER_WIDTHS:
-        relu, stairs = relu_interpolant(target, N), sigmoid_staircase(target, N)
+    for M in SLIDER_WIDTHS:
+        relu, stairs = relu_interpolant(target, M), sigmoid_staircase(target, M)
         frames["relu"].append(_rounded(predict(relu, x[:, None])[:, 0]))
         frames["staircase"].append(_rounded(predict(stairs, x[:, None])[:, 0]))
-        readouts.append(f"N = {_count(N, 'hidden unit')}: sup error {sup_error(relu):.2g} (ReLU interpolant), "
+        readouts.append(f"M = {_count(M, 'hidden unit')}: sup error {sup_error(relu):.2g} (ReLU interpolant), "
                         f"{sup_error(stairs):.2g} (sigmoid staircase)")
     return {
         "parameter": "hidden units", "values": list(SLIDER_WIDTHS), "initial": SLIDER_WIDTHS.index(8),
@@ -330,15 +330,15 @@ def width_slider_frames() -> dict:
 
 
 def depth_slider_frames() -> dict:
-    """Every frame of the depth slider: the sawtooth T^k for k = 1..6, with its piece count."""
+    """Every frame of the depth slider: the sawtooth T^L for L = 1..6, with its piece count."""
     x = np.linspace(0, 1, 2 ** 9 + 1)
-    ks = list(range(1, 7))
+    depths = list(range(1, 7))
     return {
-        "parameter": "layers", "values": ks, "initial": 2, "x": _rounded(x), "reference": None,
-        "series": [{"name": "sawtooth: the tent map applied k times",
-                    "frames": [_rounded(sawtooth(x, k)) for k in ks]}],
-        "readouts": [f"depth k = {k}: {_count(2 * k, 'ReLU unit')}, {_count(sawtooth_pieces(k), 'linear piece')}; "
-                     f"one hidden layer would need at least {_count(2 ** k - 1, 'unit')}" for k in ks],
+        "parameter": "layers", "values": depths, "initial": 2, "x": _rounded(x), "reference": None,
+        "series": [{"name": "sawtooth: the tent map applied L times",
+                    "frames": [_rounded(sawtooth(x, L)) for L in depths]}],
+        "readouts": [f"depth L = {L}: {_count(2 * L, 'ReLU unit')}, {_count(sawtooth_pieces(L), 'linear piece')}; "
+                     f"one hidden layer would need at least {_count(2 ** L - 1, 'unit')}" for L in depths],
         "ylim": [-0.05, 1.05], "yticks": [0, 0.5, 1],
     }
 
@@ -353,17 +353,17 @@ def depth_slider_frames() -> dict:
          "segments, and a sigmoid network that climbs the target in steep steps. With more units the segments hug "
          "the curve more closely and the steps get finer."),
     caption=("Two explicit one-hidden-layer networks for $f(x) = \\sin(2\\pi x) + x^2$: the ReLU interpolant "
-             "(solid) and the staircase of steep sigmoids (dashed), at $N = 4, 8, 16$ hidden units."),
+             "(solid) and the staircase of steep sigmoids (dashed), at $M = 4, 8, 16$ hidden units."),
 )
 def draw_approximation_widths() -> Figure:
     x = np.linspace(0, 1, 801)
     fig = new_figure(figsize=(8.4, 2.9))
     axes = fig.subplots(1, 3, sharey=True)
-    for ax, N in zip(axes, (4, 8, 16), strict=True):
+    for ax, M in zip(axes, (4, 8, 16), strict=True):
         ax.plot(x, target(x), color=style.FOREGROUND, linewidth=1, label="target")
-        ax.plot(x, predict(relu_interpolant(target, N), x[:, None])[:, 0], label="ReLU interpolant")
-        ax.plot(x, predict(sigmoid_staircase(target, N), x[:, None])[:, 0], linestyle="--", label="sigmoid staircase")
-        ax.set(title=f"$N = {N}$", xlabel="$x$")
+        ax.plot(x, predict(relu_interpolant(target, M), x[:, None])[:, 0], label="ReLU interpolant")
+        ax.plot(x, predict(sigmoid_staircase(target, M), x[:, None])[:, 0], linestyle="--", label="sigmoid staircase")
+        ax.set(title=f"$M = {M}$", xlabel="$x$")
     axes[0].set_ylabel("$f(x)$ and its approximations")
     axes[0].legend(loc="lower left", fontsize=9)
     return fig
@@ -375,8 +375,8 @@ def draw_approximation_widths() -> Figure:
          "interpolant's error falls along a line of slope minus 2, a quarter for each doubling, and stays under "
          "its theoretical bound, drawn dotted. The sigmoid staircase's error falls along a line of slope minus 1, "
          "halving for each doubling, and is larger throughout."),
-    caption=("Sup error against width. The ReLU interpolant's error falls like $1/N^2$, under the bound "
-             "$\\lVert f''\\rVert_\\infty/(8N^2)$ (dotted); the staircase's like $1/N$."),
+    caption=("Sup error against width. The ReLU interpolant's error falls like $1/M^2$, under the bound "
+             "$\\lVert f''\\rVert_\\infty/(8M^2)$ (dotted); the staircase's like $1/M$."),
 )
 def draw_approximation_error_rates() -> Figure:
     from matplotlib.ticker import NullFormatter
@@ -388,7 +388,7 @@ def draw_approximation_error_rates() -> Figure:
     ax.loglog(errors["widths"], errors["staircase"], marker="s", linestyle="--", label="sigmoid staircase")
     ax.loglog(errors["widths"], errors["relu_bound"], linestyle=":", color=style.FOREGROUND, linewidth=1,
               label="bound $\\|f\u2033\\|/(8N^2)$")  # primes as characters: style.RC_PARAMS
-    ax.set(xlabel="hidden units $N$", ylabel="sup error on $[0, 1]$")
+    ax.set(xlabel="hidden units $M$", ylabel="sup error on $[0, 1]$")
     # Ticks at the widths themselves: log-scale minor labels ("3x10^1 4x10^1") collide.
     ax.set_xticks(errors["widths"], [str(n) for n in errors["widths"]])
     ax.xaxis.set_minor_formatter(NullFormatter())
@@ -425,16 +425,16 @@ def draw_quadratic_activation_stuck() -> Figure:
     alt=("Five stacked plots of the sawtooth functions obtained by composing the tent map with itself 1, 2, 3, 4 "
          "and 5 times on the unit interval. Each has twice as many teeth as the one before: 1, 2, 4, 8 and 16 "
          "teeth, that is 2, 4, 8, 16 and 32 straight pieces, all between 0 and 1."),
-    caption=("The tent map composed $k = 1, \\dots, 5$ times. Each composition adds one layer of 2 ReLU units "
-             "and doubles the number of linear pieces: $2^k$ pieces from $2k$ units."),
+    caption=("The tent map composed $L = 1, \\dots, 5$ times. Each composition adds one layer of 2 ReLU units "
+             "and doubles the number of linear pieces: $2^L$ pieces from $2L$ units."),
 )
 def draw_sawtooth_depth() -> Figure:
     x = np.linspace(0, 1, 2 ** 10 + 1)
     fig = new_figure(figsize=(6.0, 5.2))
     axes = fig.subplots(5, 1, sharex=True)
-    for k, ax in enumerate(axes, start=1):
-        ax.plot(x, sawtooth(x, k), color=style.CYCLE[(k - 1) % len(style.CYCLE)], linewidth=1.5)
-        ax.set_ylabel(f"$T^{{{k}}}$", rotation=0, labelpad=14)
+    for L, ax in enumerate(axes, start=1):
+        ax.plot(x, sawtooth(x, L), color=style.CYCLE[(L - 1) % len(style.CYCLE)], linewidth=1.5)
+        ax.set_ylabel(f"$T^{{{L}}}$", rotation=0, labelpad=14)
         ax.set_yticks([0, 1])
     axes[-1].set_xlabel("$x$")
     return fig

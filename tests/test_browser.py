@@ -171,13 +171,13 @@ def test_the_interactive_figure_responds_to_the_keyboard(browser, site_server: s
     slider.focus()
     page.keyboard.press("ArrowRight")
     after = readout.inner_text()
-    assert after != before and after.startswith("N = 12 hidden units")
+    assert after != before and after.startswith("M = 12 hidden units")
     assert slider.get_attribute("aria-valuetext") == after
     assert page.locator("#slider-width-slider-frames polyline.slider-series-0").get_attribute("points") != points_before
     depth = page.locator("#slider-depth-slider-frames input[type=range]")
     depth.focus()
     page.keyboard.press("End")
-    assert "depth k = 6" in page.locator("#slider-depth-slider-frames-readout").inner_text()
+    assert "depth L = 6" in page.locator("#slider-depth-slider-frames-readout").inner_text()
     visit.close()
 
 
@@ -245,7 +245,7 @@ def test_following_a_link_sets_up_sliders_and_cite_buttons_on_the_new_page(brows
     depth = page.locator("#slider-depth-slider-frames input[type=range]")
     depth.focus()
     page.keyboard.press("End")
-    assert "depth k = 6" in page.locator("#slider-depth-slider-frames-readout").inner_text()
+    assert "depth L = 6" in page.locator("#slider-depth-slider-frames-readout").inner_text()
     page.locator("#the-theorem .cite-button").click()
     assert page.locator("#the-theorem .cite-url").input_value().endswith("/universal/#the-theorem")
     visit.close()

@@ -59,15 +59,15 @@ def simulated(family: str, n: int, p: int, seed: int, link: str | None = None) -
 )
 def test_mean_and_variance_are_the_derivatives_of_the_cumulant(family: str, variance_of_mean, link: str) -> None:
     fam = FAMILIES[family]
-    theta, h = np.linspace(-2, 2, 41), 1e-4
-    first = (fam.b(theta + h) - fam.b(theta - h)) / (2 * h)
-    second = (fam.b(theta + h) - 2 * fam.b(theta) + fam.b(theta - h)) / h**2
-    np.testing.assert_allclose(first, fam.mean(theta), atol=1e-6)
-    np.testing.assert_allclose(second, variance_of_mean(fam.mean(theta)), atol=1e-5)
-    np.testing.assert_allclose(fam.variance(fam.mean(theta)), variance_of_mean(fam.mean(theta)))
+    xi, h = np.linspace(-2, 2, 41), 1e-4
+    first = (fam.kappa(xi + h) - fam.kappa(xi - h)) / (2 * h)
+    second = (fam.kappa(xi + h) - 2 * fam.kappa(xi) + fam.kappa(xi - h)) / h**2
+    np.testing.assert_allclose(first, fam.mean(xi), atol=1e-6)
+    np.testing.assert_allclose(second, variance_of_mean(fam.mean(xi)), atol=1e-5)
+    np.testing.assert_allclose(fam.variance(fam.mean(xi)), variance_of_mean(fam.mean(xi)))
     assert fam.canonical_link == link
-    # Canonical: the link inverts b', so theta = eta.
-    np.testing.assert_allclose(LINKS[link].g(fam.mean(theta)), theta, atol=1e-12)
+    # Canonical: the link inverts kappa', so xi = eta.
+    np.testing.assert_allclose(LINKS[link].g(fam.mean(xi)), xi, atol=1e-12)
 
 
 @pytest.mark.claim("exponential-family-moments")

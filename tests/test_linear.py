@@ -25,15 +25,15 @@ from snippets.linear import (
 
 @pytest.mark.claim("affine-composition")
 @pytest.mark.parametrize("seed", range(20))
-def test_linear_maps_superpose_and_affine_maps_miss_by_one_minus_a_minus_b_times_c(seed: int) -> None:
+def test_linear_maps_superpose_and_affine_maps_miss_by_one_minus_s_minus_t_times_c(seed: int) -> None:
     rng = np.random.default_rng(seed)
     p, q = rng.integers(1, 6, size=2)
     A, c = rng.standard_normal((q, p)), rng.standard_normal(q)
-    x, z = rng.standard_normal(p), rng.standard_normal(p)
-    a, b = rng.uniform(-3, 3, size=2)
-    assert np.max(np.abs(superposition_defect(affine_map(A, np.zeros(q)), x, z, a, b))) < 1e-12
-    defect = superposition_defect(affine_map(A, c), x, z, a, b)
-    np.testing.assert_allclose(defect, (1 - a - b) * c, rtol=1e-9, atol=1e-12)
+    x, x_prime = rng.standard_normal(p), rng.standard_normal(p)
+    s, t = rng.uniform(-3, 3, size=2)
+    assert np.max(np.abs(superposition_defect(affine_map(A, np.zeros(q)), x, x_prime, s, t))) < 1e-12
+    defect = superposition_defect(affine_map(A, c), x, x_prime, s, t)
+    np.testing.assert_allclose(defect, (1 - s - t) * c, rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.claim("affine-composition")

@@ -16,7 +16,7 @@ from conftest import build_site
 from hooks.anchors import parse
 from sitekit.cite import markdown_link
 from sitekit.claims import parse_claims
-from sitekit.glossary import GLOSSARY, load_glossary, slug
+from sitekit.glossary import GLOSSARY, load_glossary, load_notation, slug
 from sitekit.references import DOI, bibliography, cite, cited_keys, citep, format_entry
 from tests.markdown_fences import ROOT
 
@@ -157,6 +157,89 @@ def test_the_glossary_loader_refuses_duplicates_and_markup(tmp_path: Path) -> No
     with pytest.raises(ValueError, match="plain text"):
         load_glossary(markup)
     assert GLOSSARY.exists()
+
+
+# --- notation -------------------------------------------------------------------------------------
+
+CHAPTERS = ["index", "linear", "glm", "neuron", "stacking", "glm-again", "universal", "verdict", "faq"]
+MATH = re.compile(r"\$\$(.*?)\$\$|\$([^$\n]+?)\$", re.S)
+
+
+def math_spans(markdown: str) -> list[str]:
+    """The TeX of every math span of a page's Markdown, code fences left out."""
+    prose = re.sub(r"```.*?```", "", markdown, flags=re.S)
+    return [a or b for a, b in MATH.findall(prose)]
+
+
+def section(markdown: str, anchor: str) -> str:
+    """The text of the section whose heading has the id `anchor`, up to the next heading as high."""
+    heading = re.search(rf"^(#+) .*\{{#{re.escape(anchor)}[^}}]*\}}\s*$", markdown, re.M)
+    assert heading, f"no heading with the id {anchor!r}"
+    level = len(heading.group(1))
+    rest = markdown[heading.end():]
+    end = re.search(rf"^#{{1,{level}}} ", rest, re.M)
+    return rest[: end.start()] if end else rest
+
+
+def uses(tex: str, symbol: str) -> bool:
+    """Whether the TeX `tex` contains `symbol` as a whole symbol (not as part of a longer name)."""
+    return re.search(rf"(?<![A-Za-z\\]){re.escape(symbol)}(?![A-Za-z])", tex) is not None
+
+
+def test_every_symbol_of_the_notation_table_is_used_in_the_section_that_introduces_it() -> None:
+    unused = []
+    for entry in load_notation():
+        page, anchor = entry["introduced"].split("#")
+        spans = math_spans(section((DOCS / page).read_text(), anchor))
+        if not any(uses(tex, entry["symbol"]) for tex in spans):
+            unused.append(f"{entry['symbol']!r} is said to be introduced at {entry['introduced']}, "
+                          "but no formula there uses it")
+    assert not unused, "\n".join(unused)
+
+
+def test_no_page_writes_a_symbol_the_notation_table_retired() -> None:
+    # The literature's letters the site gave up (b for the cumulant function, phi for the
+    # dispersion, W for the working weights, ...) must not come back on any page with their old
+    # meaning: one symbol, one meaning.
+    found = []
+    for page in sorted(DOCS.glob("*.md")):
+        for tex in math_spans(page.read_text()):
+            for entry in load_notation():
+                found += [f"{page.name}: ${tex}$ (retired for {entry['symbol']})"
+                          for pattern in entry["retired"] if re.search(pattern, tex)]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("pattern", ["b(\\theta)", "\\frac{1}{\\phi}", "X^\\top W X", "L(w)", "f_N(x)", "1/L"])
+def test_the_retired_spellings_would_be_caught(pattern: str) -> None:
+    assert any(re.search(p, pattern) for entry in load_notation() for p in entry["retired"]), pattern
+
+
+def test_every_chapter_links_to_the_notation_table_and_it_lists_every_symbol(built_site: Path) -> None:
+    for chapter in CHAPTERS:
+        html = built_site / ("" if chapter == "index" else chapter) / "index.html"
+        links = {a.get("href") for a in soup(html).select("article a")}
+        assert any(href and href.rstrip("/").endswith("glossary/#notation") for href in links), chapter
+    table = soup(built_site / "glossary" / "index.html").find(id="notation").find_next("table")
+    rows = table.find_all("tr")[1:]
+    assert len(rows) == len(load_notation())
+    assert all(row.find("math") is not None and row.find("a") is not None for row in rows)
+
+
+def test_the_notation_loader_refuses_a_symbol_twice_and_an_entry_without_its_section(tmp_path: Path) -> None:
+    twice = tmp_path / "n.yml"
+    twice.write_text("- {symbol: x, meaning: an input, introduced: linear.md#a}\n"
+                     "- {symbol: x, meaning: a knot, introduced: universal.md#b}\n")
+    with pytest.raises(ValueError, match="listed twice"):
+        load_notation(twice)
+    incomplete = tmp_path / "i.yml"
+    incomplete.write_text("- {symbol: x, meaning: an input}\n")
+    with pytest.raises(ValueError, match="introduced"):
+        load_notation(incomplete)
+    nowhere = tmp_path / "w.yml"
+    nowhere.write_text("- {symbol: x, meaning: an input, introduced: linear.md}\n")
+    with pytest.raises(ValueError, match="page.md#anchor"):
+        load_notation(nowhere)
 
 
 # --- cite controls ----------------------------------------------------------------------------------

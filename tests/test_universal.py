@@ -125,11 +125,11 @@ def test_slider_frames_have_one_frame_per_value() -> None:
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: relu_interpolant(target, 0), ValueError, "N: expected a positive integer"),
-        (lambda: sigmoid_staircase(target, 2.5), TypeError, "N"),
+        (lambda: relu_interpolant(target, 0), ValueError, "M: expected a positive integer"),
+        (lambda: sigmoid_staircase(target, 2.5), TypeError, "M"),
         (lambda: interpolating_relu(np.array([0.0, 0.0, 1.0]), np.array([1.0, 2.0, 3.0])), ValueError, "distinct"),
         (lambda: interpolating_relu(np.array([0.0, 1.0]), np.array([1.0])), ValueError, "x, y"),
-        (lambda: sawtooth(np.array([0.5]), 0), ValueError, "k: expected a positive integer"),
+        (lambda: sawtooth(np.array([0.5]), 0), ValueError, "L: expected a positive integer"),
     ],
 )
 def test_bad_input_is_named(call, error: type[Exception], message: str) -> None:

@@ -31,19 +31,19 @@ from snippets.linear import (
 # %% [markdown]
 # ## Superposition
 #
-# A map $f$ is linear when its superposition defect $f(a x + b z) - a f(x) - b f(z)$ is zero for all
+# A map $f$ is linear when its superposition defect $f(s x + t x') - s f(x) - t f(x')$ is zero for all
 # $a$, $b$, $x$, $z$. For an affine map $f(x) = A x + c$ the defect is $(1 - a - b)\,c$: zero only
-# when $c = 0$ (or $a + b = 1$). Change `c`, `a` or `b` below and watch the defect follow.
+# when $c = 0$ (or $s + t = 1$). Change `c`, `s` or `t` below and watch the defect follow.
 
 # %%
 rng = np.random.default_rng(0)
 A = rng.normal(size=(3, 2))
-x, z = rng.normal(size=2), rng.normal(size=2)
+x, x_prime = rng.normal(size=2), rng.normal(size=2)
 
-a, b = 2.0, -0.5
+s, t = 2.0, -0.5
 for c in (np.zeros(3), np.array([1.0, -2.0, 0.5])):
-    defect = superposition_defect(affine_map(A, c), x, z, a, b)
-    print(f"c = {c}: defect {np.round(defect, 12) + 0.0}, (1 - a - b) c = {(1 - a - b) * c + 0.0}")
+    defect = superposition_defect(affine_map(A, c), x, x_prime, s, t)
+    print(f"c = {c}: defect {np.round(defect, 12) + 0.0}, (1 - s - t) c = {(1 - s - t) * c + 0.0}")
 
 # %% [markdown]
 # ## Composing affine maps

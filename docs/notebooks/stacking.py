@@ -70,8 +70,8 @@ draw_symmetric_minima_segment()
 # %% [markdown]
 # ## A saddle in a deep linear network
 #
-# The scalar network $f(x) = a b x$ fitted to $y = x$ has loss $(1 - ab)^2$: minima along the
-# hyperbola $ab = 1$ and a saddle at the origin, where the gradient vanishes and the Hessian has
+# The scalar network $f(x) = v w x$ fitted to $y = x$ has loss $(1 - vw)^2$: minima along the
+# hyperbola $vw = 1$ and a saddle at the origin, where the gradient vanishes and the Hessian has
 # eigenvalues $\pm 2$:
 
 # %%

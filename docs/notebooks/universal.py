@@ -30,16 +30,16 @@ from snippets.universal import (
 # %% [markdown]
 # ## Two constructions, two rates
 #
-# The ReLU interpolant of $f(x) = \sin(2\pi x) + x^2$ with $N$ units has sup error at most
-# $\|f''\|_\infty / (8N^2)$; a staircase of steep sigmoids errs like $1/N$. Doubling the width
+# The ReLU interpolant of $f(x) = \sin(2\pi x) + x^2$ with $M$ units has sup error at most
+# $\|f''\|_\infty / (8M^2)$; a staircase of steep sigmoids errs like $1/M$. Doubling the width
 # should divide the errors by about 4 and 2:
 
 # %%
 errors = approximation_errors(widths=(8, 16, 32, 64))
-print(f"{'N':>4}{'ReLU error':>12}{'bound':>10}{'staircase error':>17}")
-for i, N in enumerate(errors["widths"]):
-    print(f"{N:>4}{errors['relu'][i]:>12.2e}{errors['relu_bound'][i]:>10.2e}{errors['staircase'][i]:>17.2e}")
-print("error(N) / error(2N), ReLU:", [round(r, 2) for r in error_ratios("relu")],
+print(f"{'M':>4}{'ReLU error':>12}{'bound':>10}{'staircase error':>17}")
+for i, M in enumerate(errors["widths"]):
+    print(f"{M:>4}{errors['relu'][i]:>12.2e}{errors['relu_bound'][i]:>10.2e}{errors['staircase'][i]:>17.2e}")
+print("error(M) / error(2M), ReLU:", [round(r, 2) for r in error_ratios("relu")],
       " staircase:", [round(r, 2) for r in error_ratios("staircase")])
 
 # %%
@@ -59,9 +59,9 @@ print(f"{noise['units']} ReLU units; largest training error {noise['train_error'
 # %% [markdown]
 # ## Depth multiplies pieces
 #
-# The tent map composed $k$ times is a ReLU network of depth $k$ with 2 units per layer and $2^k$
+# The tent map composed $L$ times is a ReLU network of depth $L$ with 2 units per layer and $2^L$
 # affine pieces; a one-hidden-layer network with $M$ units has at most $M + 1$:
 
 # %%
-print("depth k -> pieces:", {k: sawtooth_pieces(k) for k in range(1, 9)})
+print("depth L -> pieces:", {L: sawtooth_pieces(L) for L in range(1, 9)})
 print("width M -> most pieces seen:", shallow_max_pieces())
