@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Annotated
 import numpy as np
 
 from snippets import style
-from snippets._boundary import Array, Function, NonNegativeInt, PositiveInt, Real, Seed, enforce_annotations
+from snippets._boundary import Array, Function, NonNegativeInt, PositiveInt, Real, Seed, enforce_annotations, integer_in
+from snippets._cache import cached
 from snippets.figures import figure, new_figure
 from snippets.glm import fit_glm_irls
-from snippets.network import sigmoid
+from snippets.network import init_network, params, predict, sigmoid, train_gradient_descent
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -146,6 +147,37 @@ def draw_xor_three_models() -> Figure:
     axes[0].set_ylabel("$x_2$")
     fig.colorbar(image, ax=axes, shrink=0.8, label="model output")
     return fig
+
+
+# --- additive models and an interaction ---------------------------------------------------------
+
+# --8<-- [start:additive]
+def additive_design(X: Array("n 2"), degree: integer_in(1, 30)) -> np.ndarray:
+    """[1, x_1, ..., x_1^degree, x_2, ..., x_2^degree]: a separate polynomial in each input, no
+    products between inputs; the basis of an additive model y = f_1(x_1) + f_2(x_2)."""
+    return np.column_stack([polynomial_design(X[:, 0], degree), polynomial_design(X[:, 1], degree)[:, 1:]])
+
+
+def r_squared(y: Array("n"), fitted: Array("n")) -> float:
+    """1 - RSS / TSS."""
+    return float(1 - np.sum((y - fitted) ** 2) / np.sum((y - y.mean()) ** 2))
+
+
+@cached
+def interaction_fits(n: integer_in(20, 5000) = 400, degree: integer_in(1, 30) = 6, width: PositiveInt = 4,
+                     steps: PositiveInt = 3000, seed: Seed = 0) -> dict[str, float]:
+    """R^2 on y = x_1 x_2, x uniform on [-1, 1]^2: the least-squares additive model of the given
+    degree in each input, and a network with one hidden layer of tanh units trained by gradient descent."""
+    X = np.random.default_rng(seed).uniform(-1, 1, (n, 2))
+    y = X[:, 0] * X[:, 1]
+    A = additive_design(X, degree)
+    additive = A @ np.linalg.lstsq(A, y, rcond=None)[0]
+    net = init_network([2, width, 1], hidden="tanh", output="identity", seed=seed)
+    net, _ = train_gradient_descent(net, X, y[:, None], learning_rate=0.5, steps=steps)
+    return {"additive": r_squared(y, additive), "network": r_squared(y, predict(net, X)[:, 0]),
+            "additive_columns": A.shape[1], "network_parameters": len(params(net))}
+# --8<-- [end:additive]
+
 
 
 enforce_annotations(globals())

@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import snippets
-from snippets import figures, glm, glm_again, linear, network, neuron, overview, stacking, style, universal
+from snippets import figures, glm, glm_again, inference, linear, network, neuron, overview, stacking, style, universal
 from snippets.glm import ConvergenceError
 
 DOCUMENTED = (ValueError, TypeError, ConvergenceError)
@@ -60,6 +60,18 @@ SMALL_RELU = universal.small_relu_2d(width=4)
 
 # One valid call of each public function: {function: {argument: value}}.
 VALID: dict[Callable, dict[str, object]] = {
+    inference.unit_columns: {"x": GRID, "w_grid": np.array([0.5, 1.0]), "b_grid": np.array([0.0, 0.3])},
+    inference.added_unit_statistics: {"Y": RNG.standard_normal((3, 9)), "x": GRID, "w_grid": np.array([0.5, 1.0]),
+                                      "b_grid": np.array([0.0, 0.3])},
+    inference.likelihood_ratio: {"rss0": np.array([2.0, 3.0]), "drop": np.array([0.5, 1.0]), "n": 20},
+    inference.learned_unit_t2: {"rss0": np.array([2.0, 3.0]), "drop": np.array([0.5, 1.0]), "n": 20},
+    inference.split_sample_t2: {"Y": RNG.standard_normal((3, 12)), "x": np.linspace(0, 1, 12),
+                                "w_grid": np.array([0.5, 1.0]), "b_grid": np.array([0.0, 0.3])},
+    inference.w_grid: {"w_max": 1.0},
+    inference.added_unit_null_summary: {"replicates": 100, "n": 40},
+    linear.additive_design: {"X": X2, "degree": 3},
+    linear.r_squared: {"y": GRID, "fitted": GRID**2},
+    linear.interaction_fits: {"n": 40, "steps": 20},
     figures.render_named: {"name": "link-functions"},
     style.to_dark: {"svg": "<svg/>"},
     glm.resolve_family_and_link: {"family": "bernoulli", "link": "logit"},
@@ -506,6 +518,8 @@ def test_the_listing_check_finds_a_check_and_a_raise(tmp_path, monkeypatch) -> N
 # 0"): each default call must be the call with these values, written out. Changing a default changes
 # a published number; change it here, deliberately, and the page text that states it.
 STATED_DEFAULTS: list[tuple[Callable, dict[str, object]]] = [
+    (inference.added_unit_null_summary, {"replicates": 2000, "n": 200, "seed": 0}),
+    (linear.interaction_fits, {"n": 400, "degree": 6, "width": 4, "steps": 3000, "seed": 0}),
     (stacking.glmm_jacobian_change, {"seed": 0, "n": 50, "h": 1e-6}),
     (stacking.layerwise_superposition_defects, {"seed": 0, "d": 2, "M": 5, "n": 50}),
     (stacking.jacobian_change, {"hidden": "tanh", "seed": 0, "d": 2, "M": 5, "n": 50}),

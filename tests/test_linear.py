@@ -9,12 +9,15 @@ from snippets.glm import fit_glm_irls
 from snippets.linear import (
     XOR_X,
     XOR_Y,
+    additive_design,
     affine_demo,
     affine_map,
     compose_affine,
     cubic_example,
+    interaction_fits,
     least_squares,
     polynomial_design,
+    r_squared,
     squared_error_hessian,
     superposition_defect,
     xor_logistic_raw,
@@ -140,3 +143,18 @@ def test_the_cubic_example_is_drawn_from_the_stated_model() -> None:
     residuals = y - polynomial_design(x, 3) @ coefficients
     assert np.std(residuals) == pytest.approx(0.5, rel=0.03)
     assert np.array_equal(cubic_example(n=50)[1], cubic_example(n=50)[1])  # a fixed seed
+
+
+@pytest.mark.claim("additive-misses-interaction")
+def test_an_additive_model_misses_a_product_that_a_small_network_fits() -> None:
+    fits = interaction_fits()
+    assert fits["additive"] < 0.1 and fits["network"] > 0.95
+    assert fits["additive_columns"] == 13 and fits["network_parameters"] == 17
+
+
+def test_the_additive_design_has_no_column_that_mixes_the_inputs() -> None:
+    X = np.random.default_rng(0).uniform(-1, 1, (30, 2))
+    A = additive_design(X, 3)
+    np.testing.assert_allclose(A, np.column_stack([np.ones(30), X[:, 0], X[:, 0] ** 2, X[:, 0] ** 3,
+                                                   X[:, 1], X[:, 1] ** 2, X[:, 1] ** 3]))
+    assert r_squared(X[:, 0], X[:, 0]) == 1.0

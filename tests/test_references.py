@@ -161,8 +161,8 @@ def test_the_glossary_loader_refuses_duplicates_and_markup(tmp_path: Path) -> No
 
 # --- notation -------------------------------------------------------------------------------------
 
-CHAPTERS = ["index", "linear", "glm", "neuron", "stacking", "glm-again", "universal", "verdict", "faq"]
-MATH = re.compile(r"\$\$(.*?)\$\$|\$([^$\n]+?)\$", re.S)
+CHAPTERS = ["index", "linear", "glm", "neuron", "stacking", "glm-again", "inference", "universal", "verdict", "faq"]
+MATH = re.compile(r"\$\$(.*?)\$\$|\$([^$]+?)\$", re.S)  # inline math may wrap onto the next line
 
 
 def math_spans(markdown: str) -> list[str]:
