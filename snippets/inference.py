@@ -1,5 +1,5 @@
-"""Inference for networks: the likelihood-ratio test for one more hidden unit, and inference on a
-learned feature.
+"""Inference for networks: the likelihood-ratio test for one more hidden unit, inference on a
+learned feature, and separation.
 
 Notation as on the page: the null model y = beta_0 + beta_1 x + noise, and one added hidden unit
 v tanh(w x + b); for fixed (w, b) the unit's column h = tanh(w x + b) enters linearly, so the fit
@@ -8,11 +8,15 @@ of (beta_0, beta_1, v) is least squares and only (w, b) are searched (a grid, in
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
 from scipy import stats
 
 from snippets._boundary import Array, Positive, PositiveInt, Seed, enforce_annotations, integer_in
 from snippets._cache import cached
+from snippets.linear import XOR_X, XOR_Y
+from snippets.network import init_network, params, train_gradient_descent
 
 
 def _positive_slopes(w_grid: np.ndarray) -> str | None:
@@ -111,6 +115,30 @@ def added_unit_null_summary(replicates: integer_in(100, 20_000) = 2000, n: integ
         "split_miss_rate": float(np.mean(split > stats.f.ppf(0.95, 1, n // 2 - 3))),
         "replicates": replicates,
     }
+
+
+# --- separation -----------------------------------------------------------------------------------
+
+def _increasing(checkpoints: tuple[int, ...]) -> str | None:
+    return None if all(a < b for a, b in zip(checkpoints, checkpoints[1:], strict=False)) else \
+        f"expected increasing step counts, got {checkpoints}"
+
+
+# --8<-- [start:separation]
+@cached
+def separated_network_growth(checkpoints: Annotated[tuple[PositiveInt, ...], _increasing] = (30, 300, 3000),
+                             width: PositiveInt = 4, seed: Seed = 1) -> dict[str, tuple[float, ...]]:
+    """Gradient descent (step 1) on the mean cross-entropy of a tanh network with a sigmoid output
+    on the four XOR points, which it separates: ||theta|| and the loss after each checkpoint."""
+    net = init_network([2, width, 1], hidden="tanh", output="sigmoid", seed=seed)
+    norms, losses, done = [], [], 0
+    for steps in checkpoints:
+        net, history = train_gradient_descent(net, XOR_X, XOR_Y[:, None], learning_rate=1.0, steps=steps - done)
+        norms.append(float(np.linalg.norm(params(net))))
+        losses.append(float(history[-1]))
+        done = steps
+    return {"steps": tuple(float(s) for s in checkpoints), "norm": tuple(norms), "loss": tuple(losses)}
+# --8<-- [end:separation]
 
 
 enforce_annotations(globals())

@@ -107,6 +107,16 @@ class Network:
     def with_params(self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> Network:
         return Network(tuple(weights), tuple(biases), self.hidden, self.output, self.output_scale)
 
+    def _with_arrays_of_its_shapes(self, weights: tuple[np.ndarray, ...], biases: tuple[np.ndarray, ...]) -> Network:
+        # The same architecture with new finite values of the same shapes (from with_flat_params,
+        # whose theta is checked at the boundary or by the training loop): what __post_init__ would
+        # check holds already, and a training step would otherwise pay for it twice.
+        new = object.__new__(Network)
+        for name, value in (("weights", weights), ("biases", biases), ("hidden", self.hidden),
+                            ("output", self.output), ("output_scale", self.output_scale)):
+            object.__setattr__(new, name, value)
+        return new
+
     # theta1 + theta2 and t * theta: the parameters of one architecture as a vector space (the first
     # page's superposition test), layer by layer.
     def __add__(self, other: Network) -> Network:
@@ -304,7 +314,7 @@ def with_flat_params(net: Network, theta: Array("P")) -> Network:
         i += W.size
         biases.append(theta[i:i + b.size])
         i += b.size
-    return net.with_params(weights, biases)
+    return net._with_arrays_of_its_shapes(tuple(weights), tuple(biases))
 
 
 def flat_gradient(net: Network, X: Array("n d"), y: NetworkTargets, loss: Loss = None) -> np.ndarray:

@@ -14,6 +14,7 @@ from snippets.inference import (
     added_unit_statistics,
     learned_unit_t2,
     likelihood_ratio,
+    separated_network_growth,
     split_sample_t2,
     unit_columns,
     w_grid,
@@ -104,6 +105,7 @@ def test_naive_intervals_on_a_learned_unit_miss_too_often_and_split_intervals_do
         (lambda: added_unit_statistics(np.ones((2, 3)), np.array([0.0, 1.0, 1.0]), W, B), "x: expected at least 4"),
         (lambda: likelihood_ratio(np.array([1.0]), np.array([1.0]), 10), "drop: expected 0 <= drop < rss0"),
         (lambda: learned_unit_t2(np.array([1.0]), np.array([-0.1]), 10), "drop: expected 0 <= drop < rss0"),
+        (lambda: separated_network_growth((10, 5)), "checkpoints: expected increasing step counts"),
     ],
 )
 def test_bad_input_is_named(call, message: str) -> None:
@@ -113,3 +115,12 @@ def test_bad_input_is_named(call, message: str) -> None:
 
 def test_the_b_grid_is_the_pages_range() -> None:
     assert B_GRID[0] == -2 and B_GRID[-1] == 2 and len(B_GRID) == 21
+
+
+@pytest.mark.claim("network-separation")
+def test_a_network_that_separates_xor_drives_its_loss_down_and_its_norm_up() -> None:
+    growth = separated_network_growth()
+    losses, norms = growth["loss"], growth["norm"]
+    assert all(later < earlier / 5 for earlier, later in zip(losses, losses[1:], strict=False))
+    assert all(later > earlier + 2 for earlier, later in zip(norms, norms[1:], strict=False))
+    assert growth["steps"] == (30.0, 300.0, 3000.0)

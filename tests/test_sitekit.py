@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import markdown
@@ -34,6 +35,14 @@ def test_unwrapping_keeps_the_surrounding_text_and_markup() -> None:
     html = convert("A GLM *is* GLM-shaped; a GLM **again**.")
     assert html.count("<abbr") == 1
     assert "<em>is</em> GLM-shaped; a GLM <strong>again</strong>." in html
+
+
+def test_the_search_index_keeps_the_prose_and_inline_code_but_not_the_listings() -> None:
+    from sitekit.search_text import readable_index
+    raw = json.dumps({"config": {}, "docs": [{"location": "a/", "title": "A", "text":
+        "<p>Fit with <code>fit_glm_irls</code>:</p> <pre><code>def f(x):\n    return x</code></pre> <p>Done.</p>"}]})
+    text = json.loads(readable_index(raw))["docs"][0]["text"]
+    assert text == "<p>Fit with <code>fit_glm_irls</code>:</p> <p>Done.</p>"
 
 
 def test_formulas_in_search_text_read_as_plain_unicode() -> None:
