@@ -44,10 +44,20 @@ class Claim:
     page: str  # source file, e.g. index.md
     url: str = ""
     tests: list[str] = field(default_factory=list)
+    tested: str = ""  # what the tests compute, with their tolerances: the box's "Tested:" paragraph
 
     @property
     def anchor(self) -> str:
         return f"claim-{self.id}"
+
+
+TESTED = re.compile(r"^Tested: ", re.MULTILINE)
+ATTRIBUTES = re.compile(r"\{:[^}]*\}")
+
+
+def _plain(markdown: str) -> str:
+    # Plain text for claims.json: Markdown links keep only their text (TeX stays as written).
+    return re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", " ".join(markdown.split()))
 
 
 def parse_claims(markdown: str, page: str) -> list[Claim]:
@@ -59,13 +69,18 @@ def parse_claims(markdown: str, page: str) -> list[Claim]:
         if not CLAIM_ID.match(anchor):
             raise ValueError(f"{page}: claim {match.group('title')!r} needs `attrs: {{id: claim-...}}` "
                              f"with a lowercase slug, got {anchor!r}")
-        # Plain text for claims.json: Markdown links keep only their text (TeX stays as written).
-        statement = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", " ".join(match.group("body").split()))
+        # The statement is the mathematics with its conditions; a last paragraph "Tested: ..." says
+        # what the tests compute and within which tolerances, and is kept apart from it.
+        body = match.group("body")
+        found = TESTED.search(body)
+        statement, tested = (body[:found.start()], body[found.end():]) if found else (body, "")
+        statement, tested = _plain(statement), _plain(ATTRIBUTES.sub("", tested))
         if "{{" in statement:
             raise ValueError(f"{page}: claim {anchor} has a shortcode in its statement; keep citations outside the box")
         if not statement:
             raise ValueError(f"{page}: claim {anchor} has no statement")
-        claims.append(Claim(anchor.removeprefix("claim-"), match.group("title").strip(), statement, page))
+        claims.append(Claim(anchor.removeprefix("claim-"), match.group("title").strip(), statement, page,
+                            tested=tested))
     return claims
 
 

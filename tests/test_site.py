@@ -78,6 +78,16 @@ def test_the_cached_claim_markers_follow_edits_to_the_tests(tmp_path: Path) -> N
     assert len(list(cache.glob("*.json"))) == 1  # the stale answer is gone
 
 
+def test_a_claims_tested_paragraph_is_kept_apart_from_its_statement() -> None:
+    box = ("/// claim | A title\n    attrs: {id: claim-a}\n\nThe statement, with $x$ and its conditions.\n\n"
+           "Tested: at 10 points, to within $10^{-6}$.\n{: .claim-tested }\n///\n")
+    (claim,) = parse_claims(box, "a.md")
+    assert claim.statement == "The statement, with $x$ and its conditions."
+    assert claim.tested == "at 10 points, to within $10^{-6}$."
+    (untested,) = parse_claims(box.replace("Tested: ", "Also "), "a.md")
+    assert untested.tested == "" and "Also at 10 points" in untested.statement
+
+
 def test_claims_json_lists_each_claim_with_its_url_and_tests(built_site: Path) -> None:
     index = json.loads((built_site / "claims.json").read_text())
     claims, tests = stated_claims(), node_ids_by_claim(ROOT)
@@ -91,6 +101,10 @@ def test_claims_json_lists_each_claim_with_its_url_and_tests(built_site: Path) -
         box = soup(page).find(id=f"claim-{entry['id']}")
         assert box is not None and "claim" in box["class"], f"no claim box for {entry['id']} in {page}"
         assert box.find("a", class_="headerlink", href=f"#claim-{entry['id']}") is not None
+        # The statement and how it is tested are apart: in claims.json, and on the page as its own paragraph.
+        tested = box.find("p", class_="claim-tested")
+        assert (tested is not None) == bool(entry["tested"]), entry["id"]
+        assert not tested or (tested.get_text().startswith("Tested: ") and "Tested" not in entry["statement"])
 
 
 def test_the_claims_page_lists_each_claim_once_under_its_page_with_its_id_and_tests(built_site: Path) -> None:
