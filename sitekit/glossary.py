@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -31,14 +32,24 @@ def slug(term: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
 
 
-def load_glossary(path: Path = GLOSSARY) -> list[dict]:
-    """[{term, definition, forms}], checked: unique terms, plain-text definitions."""
-    return [dict(entry) for entry in _load(path, path.stat().st_mtime)]
+def _entries(path: Path, check: Callable[[Path, list[dict]], None]) -> list[dict]:
+    """The YAML list in `path`, passed through `check` (which raises on a bad entry), as copies."""
+    return [dict(entry) for entry in _checked(path, path.stat().st_mtime, check)]
 
 
 @cache
-def _load(path: Path, mtime: float) -> tuple[dict, ...]:  # re-read when the file changes
-    entries = load_yaml(path.read_text())
+def _checked(path: Path, mtime: float, check: Callable[[Path, list[dict]], None]) -> tuple[dict, ...]:
+    entries = load_yaml(path.read_text())  # read again whenever the file changes (mtime is in the key)
+    check(path, entries)
+    return tuple(entries)
+
+
+def load_glossary(path: Path = GLOSSARY) -> list[dict]:
+    """[{term, definition, forms}], checked: unique terms, plain-text definitions."""
+    return _entries(path, _check_glossary)
+
+
+def _check_glossary(path: Path, entries: list[dict]) -> None:
     seen = set()
     for entry in entries:
         term, definition = entry.get("term"), entry.get("definition")
@@ -52,7 +63,6 @@ def _load(path: Path, mtime: float) -> tuple[dict, ...]:  # re-read when the fil
         forms = [term, *entry.get("also", [])]
         # A term can open a sentence: add the capitalised form of each lowercase one.
         entry["forms"] = sorted({*forms, *(f[0].upper() + f[1:] for f in forms if f[0].islower())})
-    return tuple(entries)
 
 
 def abbreviations() -> dict[str, str]:
@@ -72,12 +82,10 @@ NOTATION = GLOSSARY.with_name("notation.yml")
 
 def load_notation(path: Path = NOTATION) -> list[dict]:
     """[{symbol, meaning, introduced, retired}], checked: each symbol once, each entry complete."""
-    return [dict(entry) for entry in _load_notation(path, path.stat().st_mtime)]
+    return _entries(path, _check_notation)
 
 
-@cache
-def _load_notation(path: Path, mtime: float) -> tuple[dict, ...]:  # re-read when the file changes
-    entries = load_yaml(path.read_text())
+def _check_notation(path: Path, entries: list[dict]) -> None:
     seen = set()
     for entry in entries:
         if not all(entry.get(field) for field in ("symbol", "meaning", "introduced")):
@@ -90,7 +98,6 @@ def _load_notation(path: Path, mtime: float) -> tuple[dict, ...]:  # re-read whe
                              f"got {entry['introduced']!r}")
         seen.add(entry["symbol"])
         entry.setdefault("retired", [])
-    return tuple(entries)
 
 
 def _section_titles(page: Path) -> dict[str, str]:
