@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 from tests.helpers import CHROMIUM, served, site_pages  # noqa: E402
 
 LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
-MEASURED = ("/", "/linear/", "/glm/", "/neuron/", "/stacking/", "/glm-again/", "/universal/", "/verdict/", "/faq/",
-            "/claims/")
+MEASURED = ("/", "/linear/", "/glm/", "/neuron/", "/stacking/", "/glm-again/", "/inference/", "/universal/",
+            "/verdict/", "/faq/", "/claims/")
 
 
 def lighthouse(url: str) -> dict:
