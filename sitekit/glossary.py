@@ -112,11 +112,13 @@ def _section_titles(page: Path) -> dict[str, str]:
 
 def notation_markdown() -> str:
     """The notation table: symbol, meaning, and a link to the section that introduces it."""
-    docs = NOTATION.parent
+    titles_of: dict[str, dict[str, str]] = {}  # each page read once, however many symbols it introduces
     rows = ["| symbol | meaning | introduced in |", "| --- | --- | --- |"]
     for entry in load_notation():
         page, anchor = entry["introduced"].split("#", 1)
-        titles = _section_titles(docs / page)
+        if page not in titles_of:
+            titles_of[page] = _section_titles(NOTATION.parent / page)
+        titles = titles_of[page]
         if anchor not in titles:
             raise ValueError(f"{NOTATION.name}: {entry['symbol']!r} is introduced at {entry['introduced']}, "
                              f"but {page} has no heading with the id {anchor!r}")
