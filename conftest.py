@@ -351,6 +351,7 @@ def make_project(copy: Path) -> Path:
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")  # the version of the snippets wheel
     shutil.copytree(ROOT / "docs" / "assets", copy / "docs" / "assets")
     shutil.copy(ROOT / "docs" / "glossary.yml", copy / "docs" / "glossary.yml")
+    shutil.copy(ROOT / "docs" / "references.bib", copy / "docs" / "references.bib")
     (copy / "snippets").mkdir()
     for name in PROJECT_SNIPPETS:
         shutil.copy(ROOT / "snippets" / name, copy / "snippets" / name)

@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -252,9 +253,10 @@ def wheel_url(site_url: str, version: str) -> str:
 def install_cell_source(site_url: str, version: str) -> str:
     """The install cell: the snippets wheel from the site, and the libraries pinned as built."""
     pins = " ".join(f"{name}=={cache.version(name)}" for name in PINNED)
+    # Quoted for a shell: IPython hands the line of %pip to one (hooks/setup.py checks the URL too).
     return ("# Run this cell first, once, in a fresh environment with Jupyter: it installs what this notebook\n"
             "# needs, in the versions this site was built with, including the site's own `snippets` package.\n"
-            f'%pip install "{wheel.DISTRIBUTION} @ {wheel_url(site_url, version)}" {pins}')
+            f"%pip install {shlex.quote(f'{wheel.DISTRIBUTION} @ {wheel_url(site_url, version)}')} {pins}")
 
 
 def published_notebook(executed: Path, install_source: str, directory: Path, name: str) -> Path:

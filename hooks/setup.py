@@ -1,4 +1,4 @@
-"""Build set-up: a checked canonical URL, a reproducible build date, and fresh `snippets` code on
+"""Build set-up: checked URLs (the site's and the repository's), a reproducible build date, and fresh `snippets` code on
 every (re)build."""
 
 from __future__ import annotations
@@ -22,16 +22,29 @@ log = logging.getLogger("mkdocs.hooks.setup")
 # not set: still reproducible, and the build log says so.
 FALLBACK_EPOCH = "1730419200"  # 2024-11-01T00:00:00Z
 
-# An absolute http(s) URL ending in "/", with nothing that would need escaping in HTML or XML.
-SITE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~%!$&()*+,;=:@-]*)*/$")
+# An absolute http(s) URL whose path has letters, digits and `. _ ~ % - /` only: nothing that would
+# need escaping in HTML, XML or a shell line (the notebooks' install cell names the site's wheel).
+URL = r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~%-]*)*"
+SITE_URL = re.compile(f"^{URL}/$")
+REPO_URL = re.compile(f"^{URL}$")
+URL_CHARACTERS = "with a path of letters, digits and . _ ~ % - / only"
 
 
 def checked_site_url(url: str | None) -> str:
     """The canonical URL (SITE_URL) if it is an absolute http(s) URL ending in "/", else an error."""
     if not url or not SITE_URL.match(url):
         raise PluginError(f"site_url (SITE_URL): expected an absolute http:// or https:// URL ending in '/', "
-                          f"without quotes, spaces or angle brackets; got {url!r}")
+                          f"{URL_CHARACTERS}; got {url!r}")
     return url
+
+
+def checked_repository_url(url: str | None) -> str:
+    """The repository's URL (REPO_URL: the source and launch links of the notebooks) if it is empty
+    (no links) or an absolute http(s) URL, else an error."""
+    if url and not REPO_URL.match(url):
+        raise PluginError(f"extra.repository (REPO_URL): expected nothing or an absolute http:// or https:// "
+                          f"URL, {URL_CHARACTERS}; got {url!r}")
+    return url or ""
 
 
 def last_commit_epoch(repo: Path) -> str | None:
@@ -48,6 +61,7 @@ def last_commit_epoch(repo: Path) -> str | None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     checked_site_url(config.site_url)
+    checked_repository_url(config.extra.get("repository"))
     # The sitemap's dates come from SOURCE_DATE_EPOCH: pin it so two builds are byte-identical.
     if "SOURCE_DATE_EPOCH" not in os.environ:
         epoch = last_commit_epoch(project_root(config))

@@ -17,6 +17,13 @@ import yaml
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_yaml(text: str) -> object:
-    """yaml.safe_load, with libyaml when it is there."""
-    return yaml.load(text, _SafeLoader)
+def load_yaml(text: str, where: str = "") -> object:
+    """yaml.safe_load, with libyaml when it is there; a ValueError naming `where` (a file) and the
+    line and column for text that is not YAML."""
+    try:
+        return yaml.load(text, _SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        at = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ValueError(f"{where or 'YAML'}{at}: not valid YAML: {problem}") from None

@@ -117,6 +117,12 @@ def write_bytes(path: Path, data: bytes) -> None:
     _sidecar(path).write_text(digest(data) + "\n")
 
 
+def seal(path: Path) -> None:
+    """Write the digest beside an entry another library has just written (mkdocs-jupyter's
+    converted pages), so that reading it is checked like any entry of this build's own."""
+    _sidecar(path).write_text(digest(path.read_bytes()) + "\n")
+
+
 def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode())
 

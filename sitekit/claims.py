@@ -24,6 +24,7 @@ from sitekit import cache as cache_io
 from sitekit import load_yaml
 from sitekit.cite import cite_button, permalink
 from sitekit.context import Page, Site, page_url
+from sitekit.errors import BuildFault
 
 CLAIM_BLOCK = re.compile(
     r"^/// claim \| (?P<title>[^\n]+)\n(?P<options>(?:    [^\n]*\n)*)(?P<body>.*?)^///[ \t]*$",
@@ -64,10 +65,11 @@ def parse_claims(markdown: str, page: str) -> list[Claim]:
     """Every claim box in one page's Markdown, with its statement as plain Markdown text."""
     claims = []
     for match in CLAIM_BLOCK.finditer(markdown):
-        options = load_yaml("\n".join(line[4:] for line in match.group("options").splitlines())) or {}
+        options = load_yaml("\n".join(line[4:] for line in match.group("options").splitlines()),
+                            f"{page}: the options of claim {match.group('title').strip()!r}") or {}
         anchor = str((options.get("attrs") or {}).get("id", ""))
         if not CLAIM_ID.match(anchor):
-            raise ValueError(f"{page}: claim {match.group('title')!r} needs `attrs: {{id: claim-...}}` "
+            raise BuildFault(f"{page}: claim {match.group('title')!r} needs `attrs: {{id: claim-...}}` "
                              f"with a lowercase slug, got {anchor!r}")
         # The statement is the mathematics with its conditions; a last paragraph "Tested: ..." says
         # what the tests compute and within which tolerances, and is kept apart from it.
@@ -76,9 +78,9 @@ def parse_claims(markdown: str, page: str) -> list[Claim]:
         statement, tested = (body[:found.start()], body[found.end():]) if found else (body, "")
         statement, tested = _plain(statement), _plain(ATTRIBUTES.sub("", tested))
         if "{{" in statement:
-            raise ValueError(f"{page}: claim {anchor} has a shortcode in its statement; keep citations outside the box")
+            raise BuildFault(f"{page}: claim {anchor} has a shortcode in its statement; keep citations outside the box")
         if not statement:
-            raise ValueError(f"{page}: claim {anchor} has no statement")
+            raise BuildFault(f"{page}: claim {anchor} has no statement")
         claims.append(Claim(anchor.removeprefix("claim-"), match.group("title").strip(), statement, page,
                             tested=tested))
     return claims
@@ -136,7 +138,7 @@ def site_claims(site: Site) -> list[Claim]:
     for src in site.nav:
         for claim in parse_claims((site.docs_dir / src).read_text(), src):
             if claim.id in found:
-                raise ValueError(f"{src}: claim id {claim.id!r} is already used in {found[claim.id].page}")
+                raise BuildFault(f"{src}: claim id {claim.id!r} is already used in {found[claim.id].page}")
             claim.url = permalink(site.site_url, page_url(src), claim.anchor)
             claim.tests = sorted(tests.get(claim.id, []))
             found[claim.id] = claim
@@ -169,7 +171,7 @@ def page_heading(markdown: str, src: str) -> str:
     """The text of a page's level-1 heading, without its attribute list."""
     match = PAGE_HEADING.search(markdown)
     if match is None:
-        raise ValueError(f"{src}: no level-1 heading")
+        raise BuildFault(f"{src}: no level-1 heading")
     return match.group("title")
 
 

@@ -17,10 +17,16 @@ from pymdownx.superfences import SuperFencesException
 
 from sitekit import cache, memo
 from sitekit.context import for_markdown
+from sitekit.errors import BuildFault, described
 from sitekit.fingerprint import fingerprint_value
 
 # How many examples this build ran and took from the cache (the MkDocs adapter logs and resets it).
 counts = {"ran": 0, "cached": 0}
+
+
+class ExampleFault(BuildFault, SuperFencesException):
+    """An executed example that raised. superfences treats any other exception as "not a fence"
+    and renders the code silently; SuperFencesException is the one it lets through."""
 
 
 def is_executed(language: str, inputs: dict, options: dict, attrs: dict, md) -> bool:
@@ -82,10 +88,7 @@ def _cached_run(source: str, directory: Path) -> str:
         output = run(source)
     except Exception as error:
         first_line = source.strip().splitlines()[0] if source.strip() else ""
-        # superfences treats any other exception as "not a fence" and renders the code silently;
-        # SuperFencesException is the one it lets through, so the build fails and says why.
-        raise SuperFencesException(f"executed example starting {first_line!r} raised "
-                                   f"{type(error).__name__}: {error}") from error
+        raise ExampleFault(f"executed example starting {first_line!r} raised {described(error)}") from error
     cache.store(directory, name, key, "txt", output)
     counts["ran"] += 1
     return output
@@ -93,8 +96,11 @@ def _cached_run(source: str, directory: Path) -> str:
 
 def format_executed(source: str, language: str, class_name: str, options: dict, md, **kwargs) -> str:
     """The code, highlighted as any fence is, followed by its output as a text block."""
-    site, _ = for_markdown(md)
-    output = printed_output(source, site.cache_dir("examples"))
+    site, page = for_markdown(md)
+    try:
+        output = printed_output(source, site.cache_dir("examples"))
+    except ExampleFault as error:
+        raise ExampleFault(f"{page.src}: {error}") from error
     # superfences' own highlighter, with the site's pymdownx.highlight settings.
     highlight = md.preprocessors["fenced_code_block"].highlight
     plain = {"options": {}, "md": md, "classes": [], "id_value": "", "attrs": {}}

@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from sitekit import cache, memo
+from sitekit.errors import described, fault
 from sitekit.fingerprint import fingerprint
 
 FIGURE_DIR = "figures"
@@ -80,9 +81,13 @@ def figure_keys() -> dict[str, str]:
     if keys is None:
         from snippets.figures import registry
 
+        try:  # the registry imports every chapter module: a broken one is a fault in the sources
+            specs = registry()
+        except Exception as error:
+            raise fault("snippets/: the figure registry", error) from error
         # This module draws and minifies each figure (`drawn`): its source is part of every key.
         pipeline = cache.source_digest(sys.modules[__name__])
-        keys = {name: cache.key(fingerprint(spec.draw), pipeline) for name, spec in registry().items()}
+        keys = {name: cache.key(fingerprint(spec.draw), pipeline) for name, spec in specs.items()}
         memo.put("figures", "fingerprints", keys)
     return keys
 
@@ -127,7 +132,7 @@ def finish_rendering(site_dir: Path) -> None:
             try:
                 rendered = future.result()
             except Exception as error:
-                raise RuntimeError(f"figure {name!r} failed to render: {type(error).__name__}: {error}") from error
+                raise RuntimeError(f"figure {name!r} failed to render: {described(error)}") from error
             for variant, svg in rendered.items():
                 cache.store(_pending["directory"], name, _pending["keys"][name], f"{variant}.svg", svg)
                 (site_dir / figure_path(name, variant)).write_bytes(svg)

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from sitekit import cache, mathml
+from sitekit.errors import BuildFault
 
 FONT_URI = "assets/fonts/stix-two-math.woff2"
 LICENCE_URI = "assets/fonts/LICENSE"
@@ -65,7 +66,7 @@ class Formulas:
                 try:
                     rendered = self.typeset(tex, display)
                 except ValueError as error:
-                    raise ValueError(f"{where}: cannot typeset ${tex}$: {error}") from error
+                    raise BuildFault(f"{where}: cannot typeset ${tex}$: {error}") from error
                 if display:
                     rendered = f'<div class="math-display">{rendered}</div>'
                 sources.setdefault(rendered, []).append(match.group(0))

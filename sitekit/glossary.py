@@ -19,9 +19,11 @@ from pathlib import Path
 
 from markdown import Extension, Markdown
 from markdown.extensions.abbr import AbbrExtension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from sitekit import load_yaml
+from sitekit.errors import reported
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
@@ -39,7 +41,8 @@ def _entries(path: Path, check: Callable[[Path, list[dict]], None]) -> list[dict
 
 @cache
 def _checked(path: Path, mtime: float, check: Callable[[Path, list[dict]], None]) -> tuple[dict, ...]:
-    entries = load_yaml(path.read_text())  # read again whenever the file changes (mtime is in the key)
+    # Read again whenever the file changes (mtime is in the key).
+    entries = load_yaml(path.read_text(), f"{path.parent.name}/{path.name}")
     check(path, entries)
     return tuple(entries)
 
@@ -160,16 +163,30 @@ class GlossaryMarksTreeprocessor(Treeprocessor):
                 self._walk(child, seen, in_heading or child.tag in HEADINGS)
 
 
+class GlossaryTermsPreprocessor(Preprocessor):
+    """The terms as the abbr extension's glossary (through its public load_glossary), not
+    `*[term]: ...` lines appended to each page: Python-Markdown re-tests the rest of a block of
+    definitions once per line (0.4 s a build). Loaded when a page is read, not when the extension
+    is: a fault in glossary.yml is then a fault of the page (one message), not of the configuration
+    (which MkDocs prints with a traceback)."""
+
+    def __init__(self, md: Markdown, abbr: AbbrExtension) -> None:
+        super().__init__(md)
+        self.abbr = abbr
+
+    @reported
+    def run(self, lines: list[str]) -> list[str]:
+        self.abbr.load_glossary(abbreviations())
+        self.abbr.abbrs.update(self.abbr.glossary)
+        return lines
+
+
 class GlossaryMarksExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
-        # The terms as the abbr extension's glossary (through its public load_glossary), not
-        # `*[term]: ...` lines appended to each page: Python-Markdown re-tests the rest of a block of
-        # definitions once per line (0.4 s a build).
         abbr = next((e for e in md.registeredExtensions if isinstance(e, AbbrExtension)), None)
         if abbr is None:
             raise ValueError("sitekit.glossary: list the abbr extension before it in markdown_extensions")
-        abbr.load_glossary(abbreviations())
-        abbr.abbrs.update(abbr.glossary)
+        md.preprocessors.register(GlossaryTermsPreprocessor(md, abbr), "glossary_terms", 120)
         # After abbr (priority 7), before toc (5) reads the headings' text.
         md.treeprocessors.register(GlossaryMarksTreeprocessor(md), "glossary_marks", 6)
 

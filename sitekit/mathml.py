@@ -41,6 +41,7 @@ _PRIMED = re.compile(r"<msup>(<mi>[^<]*</mi>)<mo>([\u2032\u2033\u2034\u2057])</m
 # same pixels in Chromium without it (bench/math_sheets.py, before and after), and the two elements
 # per name are layout work a phone does for nothing.
 _OPERATOR_NAME = re.compile(r"<mrow><mspace/>(<mi>[^<]*</mi>)</mrow>")
+_TERMINAL_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def typeset(tex: str, display: bool) -> str:
@@ -50,7 +51,12 @@ def typeset(tex: str, display: bool) -> str:
     try:
         element = _converter().convert_with_local_state(tex, displaystyle=display)
     except LatexError as error:
-        raise ValueError(str(error).strip()) from None
+        # math-core colours its message for a terminal and draws the formula under it: one line
+        # of it, with the column, is the build's message.
+        text = _TERMINAL_COLOUR.sub("", str(error)).strip()
+        column = re.search(r"input:\d+:(\d+)", text)
+        at = f" (at character {column.group(1)})" if column else ""
+        raise ValueError(text.splitlines()[0].removeprefix("Error: ") + at) from None
     element = _OPERATOR_NAME.sub(r"\1", element)
     return _PRIMED.sub(r'\1<mo lspace="0" rspace="0">\2</mo>', element)
 

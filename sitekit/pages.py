@@ -3,6 +3,8 @@
 One Python-Markdown extension, so that every generator that runs Python-Markdown (MkDocs today,
 Zensical tomorrow) renders a page the same way. A page goes through:
 
+0. listings     (preprocessor)   every `--8<-- "file:section"` the page includes has its start and
+                                 end markers (sitekit/listings.py), before pymdownx.snippets reads them
 1. shortcodes   (preprocessor)   `{{ figure(...) }}`, `{{ value(...) }}` ... expanded to Markdown
                                  (sitekit/shortcodes.py); reads snippets/ results through the caches
 2. claims       (preprocessor)   the page's claim boxes parsed and checked (sitekit/claims.py)
@@ -14,6 +16,7 @@ Zensical tomorrow) renders a page the same way. A page goes through:
 
 The postprocessors run on the page's finished HTML, after Python-Markdown has put its raw HTML
 back (its own postprocessor at priority 30). The site and the page come from sitekit/context.py.
+A stage that fails raises a BuildFault naming the page (sitekit/errors.py): one message, no traceback.
 """
 
 from __future__ import annotations
@@ -22,14 +25,26 @@ from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
-from sitekit import cite, claims, shortcodes
+from sitekit import cite, claims, listings, shortcodes
 from sitekit.context import for_markdown
+from sitekit.errors import reported
 from sitekit.formulas import formulas_for
+
+
+class ListingsStage(Preprocessor):
+    name = "sitekit-listings"
+
+    @reported
+    def run(self, lines: list[str]) -> list[str]:
+        site, page = for_markdown(self.md)
+        listings.check_includes("\n".join(lines), page.src, site.root, site.docs_dir)
+        return lines
 
 
 class ShortcodesStage(Preprocessor):
     name = "sitekit-shortcodes"
 
+    @reported
     def run(self, lines: list[str]) -> list[str]:
         site, page = for_markdown(self.md)
         return shortcodes.expand("\n".join(lines), site, page).split("\n")
@@ -39,6 +54,7 @@ class ClaimsStage(Preprocessor):
     name = "sitekit-claims"
     titles: dict[str, str] = {}  # {anchor: title as written} of this page's claims, for ClaimLinksStage
 
+    @reported
     def run(self, lines: list[str]) -> list[str]:
         _, page = for_markdown(self.md)
         self.titles = {claim.anchor: claim.title for claim in claims.parse_claims("\n".join(lines), page.src)}
@@ -48,6 +64,7 @@ class ClaimsStage(Preprocessor):
 class ClaimLinksStage(Postprocessor):
     name = "sitekit-claim-links"
 
+    @reported
     def run(self, text: str) -> str:
         site, page = for_markdown(self.md)
         return claims.link_claim_titles(text, self.md.preprocessors[ClaimsStage.name].titles, site, page)
@@ -56,6 +73,7 @@ class ClaimLinksStage(Postprocessor):
 class CiteButtonsStage(Postprocessor):
     name = "sitekit-cite-buttons"
 
+    @reported
     def run(self, text: str) -> str:
         site, page = for_markdown(self.md)
         return cite.add_cite_buttons(text, site, page)
@@ -64,6 +82,7 @@ class CiteButtonsStage(Postprocessor):
 class MathStage(Postprocessor):
     name = "sitekit-math"
 
+    @reported
     def run(self, text: str) -> str:
         site, page = for_markdown(self.md)
         return formulas_for(site.cache_dir("math")).typeset_page(text, page.src)
@@ -72,6 +91,7 @@ class MathStage(Postprocessor):
 # (stage, registry, priority): Python-Markdown runs higher priorities first. The preprocessors come
 # before its own (normalize_whitespace is 30), so they see the page as written, like an author.
 STAGES = (
+    (ListingsStage, "preprocessors", 115),  # first: its line numbers are the page's as written
     (ShortcodesStage, "preprocessors", 110),
     (ClaimsStage, "preprocessors", 105),
     (ClaimLinksStage, "postprocessors", 8),

@@ -28,6 +28,7 @@ from pathlib import Path
 from sitekit import cache, glossary, memo, references
 from sitekit.claims import claims_index_markdown
 from sitekit.context import Page, Site
+from sitekit.errors import fault
 from sitekit.figures import figure_path
 from sitekit.fingerprint import fingerprint
 
@@ -195,6 +196,6 @@ def expand(markdown: str, site: Site, page: Page) -> str:
                 memo.put("shortcodes", key, expansion)
             return expansion
         except Exception as error:
-            raise ValueError(f"{src}: {match.group(0)}: {type(error).__name__}: {error}") from error
+            raise fault(f"{src}: {match.group(0)}", error) from error
 
     return SHORTCODE.sub(one, markdown)

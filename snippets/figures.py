@@ -121,10 +121,21 @@ def render_svg(spec: FigureSpec) -> dict[str, bytes]:
         fig = spec.draw()
         if not isinstance(fig, Figure):
             raise TypeError(f"figure {spec.name!r}: draw() must return a matplotlib Figure, got {type(fig).__name__}")
+        empty = [str(i) for i, ax in enumerate(fig.axes, 1) if not _has_drawing(ax)]
+        if not fig.axes or empty:
+            where = f"axes {', '.join(empty)} of {len(fig.axes)}" if fig.axes else "it: it has no axes"
+            raise ValueError(f"figure {spec.name!r}: nothing is drawn on {where}")
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     light = buffer.getvalue()
     return {"light": light.encode(), "dark": style.to_dark(light).encode()}
+
+
+def _has_drawing(ax: Any) -> bool:
+    """Whether matplotlib axes `ax` holds anything drawn: a line, a collection (markers, fills), a
+    patch, an image, a text, a table, a legend or another artist."""
+    return any((ax.lines, ax.collections, ax.patches, ax.images, ax.texts, ax.tables, ax.artists,
+                ax.get_legend()))
 
 
 def prepare_drawing() -> None:

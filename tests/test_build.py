@@ -58,6 +58,83 @@ def append_to_index(project: Path, markdown: str) -> None:
     index.write_text(index.read_text() + "\n" + textwrap.dedent(markdown))
 
 
+def fails_with_one_message(result: subprocess.CompletedProcess[str], *said: str) -> None:
+    """The build failed, said each of `said`, and printed no traceback (sitekit/errors.py)."""
+    assert result.returncode != 0, "the build did not fail"
+    assert "Traceback" not in result.stderr, result.stderr[-4000:]
+    for text in said:
+        assert text in result.stderr, f"{text!r} not in:\n{result.stderr[-3000:]}"
+
+
+EMPTY_FIGURE = '''
+from snippets.figures import figure, new_figure
+
+
+@figure("empty-figure", alt="A figure that draws nothing at all on its one set of axes.", caption="x")
+def draw_empty():
+    fig = new_figure(figsize=(3, 2))
+    fig.subplots()
+    return fig
+'''
+
+# (what is broken, how, what the one message must say). Each kind printed a traceback (most two)
+# after its first line, or (the end marker) built, before sitekit/errors.py and sitekit/listings.py.
+FAULTS = {
+    "malformed TeX": (lambda p: append_to_index(p, r"Broken: $\frac{1}{$"),
+                      ["index.md: cannot typeset", "(at character 10)"]),
+    "a key not in the bibliography": (lambda p: append_to_index(p, '{{ citep("nobody1900") }}'),
+                                      ['index.md: {{ citep("nobody1900") }}',
+                                       "no entry 'nobody1900' in references.bib"]),
+    "a claim without an id": (lambda p: append_to_index(p, "/// claim | No id\n\nText.\n///\n"),
+                              ["index.md: claim 'No id' needs `attrs: {id: claim-...}`"]),
+    "an unregistered figure": (lambda p: append_to_index(p, '{{ figure("no-such-figure") }}'),
+                               ["index.md", "no figure named 'no-such-figure'"]),
+    "a value of an unknown function": (lambda p: append_to_index(p, '{{ value("overview:nothing_here", "x") }}'),
+                                       ["index.md", "has no attribute 'nothing_here'"]),
+    "a value with a bad format": (
+        lambda p: append_to_index(p, '{{ value("overview:superposition_defects", "network", ".2q") }}'),
+        ["index.md", "cannot be formatted as '.2q'"]),
+    "an executed example that raises": (
+        lambda p: append_to_index(p, '```python exec="on"\nraise RuntimeError("example on purpose")\n```\n'),
+        ["index.md: executed example starting", "RuntimeError: example on purpose"]),
+    "a snippets module with a syntax error": (
+        lambda p: edit(p / "snippets" / "overview.py", "def superposition_defect", "def (superposition_defect"),
+        ["SyntaxError in snippets/overview.py, line"]),
+    "a snippets module that imports what is not there": (
+        lambda p: edit(p / "snippets" / "overview.py", "from snippets.network import",
+                       "from snippets.nowhere import x\nfrom snippets.network import"),
+        ["snippets/: the figure registry: ModuleNotFoundError", "(snippets/overview.py, line"]),
+    "a figure with nothing drawn": (
+        lambda p: ((p / "snippets" / "empty.py").write_text(EMPTY_FIGURE),
+                   append_to_index(p, '{{ figure("empty-figure") }}')),
+        ["figure 'empty-figure'", "nothing is drawn on axes 1 of 1"]),
+    "a listing whose end marker is deleted": (
+        lambda p: edit(p / "snippets" / "overview.py", "# --8<-- [end:models]", "# (the end marker)"),
+        ["index.md, line 52: snippets/overview.py: section 'models' has a start marker",
+         "and no end marker"]),
+    "a listing whose start marker is there twice": (
+        lambda p: edit(p / "snippets" / "overview.py", "# --8<-- [end:models]",
+                       "# --8<-- [start:models]\n# --8<-- [end:models]"),
+        ["section 'models' has markers start at line"]),
+    "a glossary that is not YAML": (
+        lambda p: (p / "docs" / "glossary.yml").write_text("- term: x\n  definition: [unclosed\n"),
+        ["docs/glossary.yml, line", "not valid YAML"]),
+}
+
+
+@pytest.mark.parametrize("kind", FAULTS)
+def test_each_kind_of_build_fault_is_one_message_without_a_traceback(project: Path, kind: str) -> None:
+    damage, said = FAULTS[kind]
+    damage(project)
+    fails_with_one_message(mkdocs_build(project), *said)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "https://github.com/a b/c", "https://x.org/\"><b>/"])
+def test_a_bad_repository_url_fails_the_build(project: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPO_URL", url)
+    fails_with_one_message(mkdocs_build(project), "extra.repository (REPO_URL): expected nothing or an absolute")
+
+
 def test_the_copy_builds(cold_project: Path) -> None:
     result = mkdocs_build(cold_project)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -65,9 +142,7 @@ def test_the_copy_builds(cold_project: Path) -> None:
 
 def test_a_missing_snippet_section_fails_the_build_and_names_it(project: Path) -> None:
     edit(project / "docs" / "index.md", '"snippets/overview.py:models"', '"snippets/overview.py:no-such-region"')
-    result = mkdocs_build(project)
-    assert result.returncode != 0
-    assert "no-such-region" in result.stderr
+    fails_with_one_message(mkdocs_build(project), "no-such-region")
 
 
 def test_a_missing_snippet_file_fails_the_build_and_names_it(project: Path) -> None:
@@ -85,9 +160,9 @@ def test_a_figure_that_raises_fails_the_build_and_names_it(project: Path) -> Non
         def draw():
             raise ZeroDivisionError("on purpose")
     '''))
-    result = mkdocs_build(project)
-    assert result.returncode != 0
-    assert "broken-figure" in result.stderr and "on purpose" in result.stderr
+    fails_with_one_message(mkdocs_build(project),
+                           "figure 'broken-figure' failed to render: ZeroDivisionError: on purpose",
+                           "(snippets/broken.py, line")
 
 
 def test_a_dead_anchor_fails_the_build(project: Path) -> None:
@@ -106,11 +181,9 @@ def test_a_dead_link_fails_the_build(project: Path) -> None:
 
 def test_an_unknown_shortcode_and_a_bad_formula_fail_the_build(project: Path) -> None:
     append_to_index(project, '{{ plot("x") }}\n')
-    result = mkdocs_build(project)
-    assert result.returncode != 0 and "unknown shortcode 'plot'" in result.stderr
+    fails_with_one_message(mkdocs_build(project), "unknown shortcode 'plot'")
     edit(project / "docs" / "index.md", '{{ plot("x") }}', r"Broken: $\frac{1}{$")
-    result = mkdocs_build(project)
-    assert result.returncode != 0 and "cannot typeset" in result.stderr
+    fails_with_one_message(mkdocs_build(project), "cannot typeset")
 
 
 def test_a_claim_without_a_test_fails_the_strict_build(project: Path) -> None:
@@ -215,9 +288,7 @@ def test_an_executed_example_that_raises_fails_the_build_and_says_why(project: P
         raise RuntimeError("example broke on purpose")
         ```
     """)
-    result = mkdocs_build(project)
-    assert result.returncode != 0
-    assert "example broke on purpose" in result.stderr
+    fails_with_one_message(mkdocs_build(project), "example broke on purpose")
 
 
 def test_examples_run_once_and_rerun_when_what_they_import_changes(cold_project: Path) -> None:
@@ -347,7 +418,9 @@ def test_a_cache_entry_is_read_only_as_the_build_wrote_it(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("url", ['https://example.org/"><script>alert(1)</script>/', "ftp://example.org/",
-                                 "https://exa mple.org/", "example.org/"])
+                                 "https://exa mple.org/", "example.org/",
+                                 # would run in the reader's shell from the notebooks' %pip line
+                                 "https://example.org/$(touch%20x)/", "https://example.org/`id`/"])
 def test_a_bad_site_url_fails_the_build(project: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SITE_URL", url)
     result = mkdocs_build(project)

@@ -114,6 +114,35 @@ def test_the_renderer_rejects_a_function_that_returns_no_figure() -> None:
         render_svg(spec)
 
 
+def _two_axes(draw_second: str) -> object:
+    from snippets.figures import new_figure
+
+    fig = new_figure()
+    first, second = fig.subplots(1, 2)
+    first.plot([0, 1])
+    if draw_second:
+        getattr(second, draw_second)(*{"plot": ([0, 1],), "scatter": ([0], [1]), "bar": ([0], [1]),
+                                       "imshow": ([[0, 1]],), "text": (0, 0, "t")}[draw_second])
+    return fig
+
+
+@pytest.mark.parametrize("drawn", ["plot", "scatter", "bar", "imshow", "text"])
+def test_a_figure_is_drawn_if_every_axes_holds_something(drawn: str) -> None:
+    spec = FigureSpec("two-axes", lambda: _two_axes(drawn), "A probe figure with two axes, both drawn on.", "c")
+    assert set(render_svg(spec)) == {"light", "dark"}
+
+
+def test_the_renderer_rejects_a_figure_with_nothing_drawn_on_an_axes() -> None:
+    from snippets.figures import new_figure
+
+    spec = FigureSpec("half-empty", lambda: _two_axes(""), "A probe figure whose second axes is empty.", "c")
+    with pytest.raises(ValueError, match=r"^figure 'half-empty': nothing is drawn on axes 2 of 2$"):
+        render_svg(spec)
+    spec = FigureSpec("no-axes", new_figure, "A probe figure without any axes to draw on.", "c")
+    with pytest.raises(ValueError, match=r"^figure 'no-axes': nothing is drawn on it: it has no axes$"):
+        render_svg(spec)
+
+
 @pytest.mark.parametrize(
     ("name", "alt", "caption", "message"),
     [

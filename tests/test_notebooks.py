@@ -71,6 +71,8 @@ def test_a_build_from_nothing_executes_every_notebook(fresh_site: tuple[Path, st
     # ...and converts every one to HTML afresh: mkdocs-jupyter's page cache is in the same cache.
     converted = fresh_site[0].parent / "cache" / "mkdocs-jupyter"
     assert len(list(converted.glob("*.json"))) == len(CHAPTERS)
+    # ...each with its digest, so that the next build publishes it only as written (hooks/jupyter.py).
+    assert all(cache.is_valid(path) for path in converted.glob("*.json"))
 
 
 @pytest.mark.parametrize("name", CHAPTERS)

@@ -280,7 +280,8 @@ def test_an_executed_example_that_raises_fails_the_page_with_its_first_line(tmp_
                            extension_configs={"pymdownx.superfences": {"custom_fences": [fence]}})
     ran = md.convert('```python exec="on"\nprint(6 * 7)\n```')
     assert ran.count("<pre") == 2 and "42" in ran  # the code, then what it printed
-    with pytest.raises(SuperFencesException, match=r"^executed example starting 'x = 1' raised ZeroDivisionError"):
+    with pytest.raises(SuperFencesException,
+                       match=r"^glm\.md: executed example starting 'x = 1' raised ZeroDivisionError"):
         md.convert('```python exec="on"\nx = 1\nprint(x / 0)\n```')
 
 
@@ -489,3 +490,100 @@ def test_a_fingerprint_is_the_same_when_nothing_changed(tmp_path, monkeypatch: p
     assert probe_fingerprints(FINGERPRINT_PROBE + "\n", tmp_path, monkeypatch) == first
     commented = FINGERPRINT_PROBE.replace("SCALE = 2.0\n", "SCALE = 2.0  # the scale\n")
     assert probe_fingerprints(commented, tmp_path, monkeypatch) == first
+
+
+LISTED = "x = 0\n# --8<-- [start:part]\ny = 1\n# --8<-- [end:part]\nz = 2\n"
+
+
+@pytest.mark.parametrize(("text", "fault"), [
+    (LISTED, None),
+    (LISTED.replace("# --8<-- [end:part]", ""), "a start marker (line 2) and no end marker"),
+    (LISTED.replace("[start:part]", "[end:part]", 1), "markers end at line 2, end at line 4: expected one start"),
+    (LISTED.replace("z = 2", "# --8<-- [start:part]"), "markers start at line 2, end at line 4, start at line 5"),
+    ("y = 1\n", "no start or end marker"),
+])
+def test_a_listing_needs_one_start_marker_then_one_end_marker(text: str, fault: str | None) -> None:
+    from sitekit.listings import section_fault
+
+    found = section_fault(text, "part")
+    assert found == fault if fault is None else fault in found
+
+
+def test_an_include_of_a_broken_section_names_the_page_line_file_and_section(tmp_path) -> None:
+    from sitekit.errors import BuildFault
+    from sitekit.listings import check_includes
+
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "m.py").write_text(LISTED)
+    (tmp_path / "docs").mkdir()
+    page = '---\ntitle: T\n---\n# T\n\n--8<-- "snippets/m.py:part"\n;--8<-- "snippets/m.py:gone"\n'
+    (tmp_path / "docs" / "p.md").write_text(page)
+    body = page.split("---\n", 2)[2]  # what a page stage sees: no front matter
+    check_includes(body, "p.md", tmp_path, tmp_path / "docs")  # an escaped include is not checked
+    (tmp_path / "snippets" / "m.py").write_text(LISTED.replace("# --8<-- [end:part]", ""))
+    with pytest.raises(BuildFault, match=r"^p\.md, line 6: snippets/m\.py: section 'part' has a start marker"):
+        check_includes(body, "p.md", tmp_path, tmp_path / "docs")
+
+
+def test_a_fault_says_where_the_sources_raised_and_is_one_message_under_mkdocs() -> None:
+    from mkdocs.exceptions import BuildError
+
+    from sitekit.errors import BuildFault, described, fault
+
+    assert issubclass(BuildFault, BuildError) and issubclass(BuildFault, ValueError)
+    try:
+        compile("def (x):\n", str(errors_root() / "snippets" / "probe.py"), "exec")
+    except SyntaxError as error:
+        assert described(error) == "SyntaxError in snippets/probe.py, line 1: invalid syntax"
+    try:
+        exec(compile("1 / 0", str(errors_root() / "snippets" / "probe.py"), "exec"))
+    except ZeroDivisionError as error:
+        assert described(error) == "ZeroDivisionError: division by zero (snippets/probe.py, line 1)"
+        made = fault("index.md: {{ value(...) }}", error)
+        assert isinstance(made, BuildFault)
+        assert str(made) == ("index.md: {{ value(...) }}: ZeroDivisionError: division by zero "
+                             "(snippets/probe.py, line 1)")
+        assert fault("elsewhere", made) is made  # a fault passes through as it was raised
+    # The pipeline's own lines are not where the sources went wrong: no location for those.
+    try:
+        int("x")
+    except ValueError as error:
+        assert described(error) == "ValueError: invalid literal for int() with base 10: 'x'"
+    # A worker's error carries the worker's traceback as text.
+    remote = RuntimeError("drawn")
+    remote.__cause__ = RuntimeError(f'Traceback:\n  File "{errors_root()}/snippets/w.py", line 7, in draw\n')
+    assert described(remote) == "RuntimeError: drawn (snippets/w.py, line 7)"
+
+
+def errors_root():
+    from sitekit.errors import ROOT
+
+    return ROOT
+
+
+def test_yaml_that_does_not_parse_is_named_with_its_line_and_column() -> None:
+    from sitekit import load_yaml
+
+    assert load_yaml("a: [1, 2]") == {"a": [1, 2]}
+    with pytest.raises(ValueError, match=r"^docs/x\.yml, line 2, column 1: not valid YAML: "):
+        load_yaml("a: [1,\n", "docs/x.yml")
+
+
+def test_a_converted_notebook_page_is_published_only_as_mkdocs_jupyter_wrote_it(tmp_path) -> None:
+    from hooks.jupyter import seal_converted_pages, verify_converted_pages
+    from sitekit import cache
+
+    page = {"content": "<p>42</p>", "toc_tokens": [], "title": "T"}
+    names = ("kept", "edited", "cut", "shape", "unsealed")
+    for name in names:  # as mkdocs-jupyter writes them: no digest
+        (tmp_path / f"{name}.json").write_text(json.dumps(page))
+    seal_converted_pages(tmp_path)  # the end of the build that wrote them
+    assert all(cache.is_valid(tmp_path / f"{name}.json") for name in names)
+    (tmp_path / "edited.json").write_text(json.dumps(page | {"content": "<p>43</p><script>x()</script>"}))
+    (tmp_path / "cut.json").write_text(json.dumps(page)[:20])
+    cache.write_json(tmp_path / "shape.json", {"content": 1})  # verifies, but is not a page
+    (tmp_path / "unsealed.json.sha256").unlink()
+    (tmp_path / "evicted.json.sha256").write_text("0\n")  # a digest whose entry mkdocs-jupyter evicted
+    verify_converted_pages(tmp_path)  # the start of the next build
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.json", "kept.json.sha256"]
+    assert json.loads((tmp_path / "kept.json").read_text()) == page
