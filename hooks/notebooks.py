@@ -262,8 +262,10 @@ def install_cell_source(site_url: str, version: str) -> str:
 def published_notebook(executed: Path, install_source: str, directory: Path, name: str) -> Path:
     """The executed notebook with the install cell as its first code cell, after the title (no
     outputs: it is not run at build time), kept under a digest of both so that a warm build writes
-    nothing."""
+    nothing. Entries are grouped by install cell (by SITE_URL): a build for another address, which
+    may run at the same time with the same cache, supersedes nothing of this one's."""
     digest = cache.key(executed.read_bytes(), install_source)
+    directory = directory / cache.key(install_source)
     target = directory / digest / ipynb_uri(name)
     if not cache.is_valid(target):
         nb = json.loads(executed.read_text())

@@ -47,7 +47,9 @@ def described(error: BaseException) -> str:
     frames += [(name, int(line)) for name, line in REMOTE_FRAME.findall(str(error.__cause__ or ""))]
     # Where the sources' own code (snippets/, docs/) raised, if it did; the pipeline's lines say
     # nothing to the author of a page.
-    sources = [(name, line) for name, line in frames if _under(name, ROOT / "snippets", ROOT / "docs")]
+    # (snippets/_boundary.py and its kin check what the chapters compute: not where it went wrong.)
+    sources = [(name, line) for name, line in frames if _under(name, ROOT / "snippets", ROOT / "docs")
+               and not Path(name).name.startswith("_")]
     where = f" ({_relative(sources[-1][0])}, line {sources[-1][1]})" if sources else ""
     return f"{type(error).__name__}: {error}{where}"
 

@@ -17,14 +17,22 @@ Kinds (each accepts what numpy would read as it, and refuses the rest):
   per axis; one letter is one size throughout a call. `Array("*s")` is any shape, the same for every
   argument that says `*s`; `Array(...)` any shape. `Labels("n")` holds 0s and 1s (booleans too);
   `Response("n")` is real, booleans read as 0/1; `Targets("n k")` takes a vector for one column.
-- `Real`, `Positive`, `NonNegative`: finite numbers; `PositiveInt`, `NonNegativeInt`, `Seed`: integers.
-- `Function`: a callable. `Literal[...]`: one of the names listed. A class of snippets/ (or numpy's
-  Generator): an instance of it; an
-  instance with a `letters` mapping (a Network: d, k, P) fixes those letters for the call.
+- `Real`, `Positive`, `NonNegative`: finite numbers; `Tolerance` (>= 1e-15) and `Step` (>= 1e-10), and
+  `at_least(m, why)`: numbers below which rounding decides the result. `PositiveInt`, `NonNegativeInt`:
+  integers up to COUNT_CAP (a million), so that every call returns; `Seed`: any integer >= 0.
+- `Function`: a callable; `Elementwise`: one that acts on an array entry by entry (np.sin, not
+  math.sin). `Literal[...]`: one of the names listed. A class of snippets/ (or numpy's Generator):
+  an instance of it; an instance with a `letters` mapping (a Network: d, k, P) fixes those letters
+  for the call.
 - `tuple[K, ...]` and `list[K]`: a non-empty list or tuple whose entries are each a K.
 - `Annotated[K, rule, ...]` (or `Array("n", rule)`): `rule(value, **others)` also holds, where the
   names of the rule's other parameters are other arguments of the call; it returns what is wrong, in
   words, or None (beginning "a, b: " when the fault is of two arguments together).
+
+What a checked call returns is checked too: a result with NaN or infinity (the arguments were
+finite, so something overflowed) is an error naming the arguments of the most extreme magnitude,
+never a value; and a function annotated `-> Map("x", "p")` returns a map that checks its argument
+x like any public function, with p as the call that made it fixed it.
 
 Why a decorator of the project's own, and not jaxtyping with beartype or pydantic's validate_call,
 is in CONTRIBUTING ("Argument checks").
@@ -34,6 +42,7 @@ from __future__ import annotations
 
 import abc
 import contextvars
+import dataclasses
 import functools
 import inspect
 import numbers
@@ -147,6 +156,7 @@ def _not_binary(array: np.ndarray) -> float:
 class NumberKind(Kind):
     minimum: float | None = None
     strict: bool = False  # minimum excluded
+    why: str = ""  # why the minimum is what it is, for the message
 
     def convert(self, name: str, value: object, call: Call) -> float:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -154,15 +164,18 @@ class NumberKind(Kind):
         number = float(value)
         low = self.minimum
         if not np.isfinite(number) or (low is not None and (number < low or (self.strict and number == low))):
-            kind = "" if low is None else " positive" if self.strict else " non-negative" if low == 0 else f" >= {low}"
-            raise ValueError(f"{name}: expected a finite{kind} number, got {value!r}")
+            kind = "" if low is None else " positive" if self.strict else " non-negative" if low == 0 else ""
+            bound = f" >= {low:g}" if low and not self.strict else ""
+            why = f" ({self.why})" if self.why else ""
+            raise ValueError(f"{name}: expected a finite{kind} number{bound}{why}, got {value!r}")
         return number
 
 
 @dataclass(frozen=True)
 class IntegerKind(Kind):
     minimum: int = 1
-    maximum: int | None = None  # a cap on sizes whose cost grows exponentially
+    maximum: int | None = None  # a cap on what a call can compute in reasonable time and memory
+    why: str = "the cost grows exponentially"  # why the cap is what it is, for the message
 
     def convert(self, name: str, value: object, call: Call) -> int:
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -171,16 +184,37 @@ class IntegerKind(Kind):
             expected = "a positive integer" if self.minimum == 1 else f"an integer >= {self.minimum}"
             raise ValueError(f"{name}: expected {expected}, got {value}")
         if self.maximum is not None and value > self.maximum:
-            raise ValueError(f"{name}: expected an integer <= {self.maximum} (the cost grows exponentially), "
-                             f"got {value}")
+            why = f" ({self.why})" if self.why else ""
+            raise ValueError(f"{name}: expected an integer <= {self.maximum:,}{why}, got {value:,}")
         return int(value)
 
 
+@dataclass(frozen=True)
 class FunctionKind(Kind):
+    elementwise: bool = False  # f(x) acts on an array x entry by entry: np.sin, not math.sin
+
     def convert(self, name: str, value: object, call: Call) -> object:
         if not callable(value):
             raise TypeError(f"{name}: expected a function, got {_type_name(value)}")
-        return _outside(name, value)
+        return _outside(name, value, self.elementwise)
+
+
+@dataclass(frozen=True)
+class MapKind:
+    """What a returned map accepts (a return annotation, not an argument's): `Map("x", "p")` for
+    x -> A x + c, whose x has as many entries as A has columns in the call that made the map."""
+
+    argument: str
+    array: ArrayKind
+
+    def wrap(self, function: Callable, letters: dict[str, tuple[object, str]]) -> Callable:
+        argument, array = self.argument, self.array
+
+        def checked_map(value: object) -> object:
+            return function(array.convert(argument, value, Call(dict(letters))))
+
+        checked_map.__doc__ = function.__doc__
+        return checked_map
 
 
 @dataclass(frozen=True)
@@ -268,12 +302,32 @@ def Targets(shape: object, *rules: Rule) -> object:
     return _shaped(shape, rules, booleans=True, column=True)
 
 
+def Map(argument: str, shape: str) -> object:
+    """The return annotation of a function that returns a map of one array, `argument`, whose
+    shape's letters are fixed by the call that made the map: the map checks its input like any
+    public function."""
+    return typing.Annotated[Callable, MapKind(argument, ArrayKind(tuple(shape.split())))]
+
+
+# Counts and sizes (steps, widths, samples) are capped, so that every call returns: a million is
+# far beyond anything a page computes, and a training loop of a million steps takes minutes.
+COUNT_CAP = 1_000_000
+_CAPPED = "a larger count or size would run for hours or exhaust the memory"
+
 Real = typing.Annotated[float, NumberKind()]
 Positive = typing.Annotated[float, NumberKind(minimum=0.0, strict=True)]
 NonNegative = typing.Annotated[float, NumberKind(minimum=0.0)]
-PositiveInt = typing.Annotated[int, IntegerKind(minimum=1)]
-NonNegativeInt = typing.Annotated[int, IntegerKind(minimum=0)]
+PositiveInt = typing.Annotated[int, IntegerKind(minimum=1, maximum=COUNT_CAP, why=_CAPPED)]
+NonNegativeInt = typing.Annotated[int, IntegerKind(minimum=0, maximum=COUNT_CAP, why=_CAPPED)]
 Function = typing.Annotated[Callable, FunctionKind()]
+# A function of one real variable that numpy can apply to an array entry by entry.
+Elementwise = typing.Annotated[Callable, FunctionKind(elementwise=True)]
+# A relative tolerance: changes below about 1e-15 are lost to double precision's rounding.
+Tolerance = typing.Annotated[float, NumberKind(
+    minimum=1e-15, why="a relative change smaller than this is lost to rounding: machine epsilon is 2.2e-16")]
+# A finite-difference step: below 1e-10 the quotient is mostly rounding error (about 2.2e-16 / h).
+Step = typing.Annotated[float, NumberKind(
+    minimum=1e-10, why="with a smaller step the difference quotient is mostly rounding error")]
 Seed = typing.Annotated[int, IntegerKind(minimum=0)]  # a seed of numpy's random generator
 
 
@@ -282,9 +336,15 @@ def at_most(maximum: int) -> object:
     return typing.Annotated[int, IntegerKind(minimum=1, maximum=maximum)]
 
 
+def at_least(minimum: float, why: str) -> object:
+    """A finite number no smaller than `minimum`, for the reason `why` (a tolerance, a step, a penalty
+    below which double precision's rounding decides the result)."""
+    return typing.Annotated[float, NumberKind(minimum=minimum, why=why)]
+
+
 def integer_in(minimum: int, maximum: int | None = None) -> object:
     """An integer in [minimum, maximum] (an index, a count that needs at least two)."""
-    return typing.Annotated[int, IntegerKind(minimum=minimum, maximum=maximum)]
+    return typing.Annotated[int, IntegerKind(minimum=minimum, maximum=maximum, why="")]
 
 
 def declared(annotation: object) -> Declared:
@@ -312,23 +372,85 @@ def declared(annotation: object) -> Declared:
     return Declared(None)
 
 
-def _outside(name: str, function: Callable) -> Callable:
+def _outside(name: str, function: Callable, elementwise: bool = False) -> Callable:
     """A function given by the caller runs outside the boundary: what it calls is checked again, and
-    what it returns must be finite real numbers, since the package computes with them unchecked."""
+    what it returns must be finite real numbers, since the package computes with them unchecked.
+    An elementwise function must return an array of its argument's shape."""
     @functools.wraps(function)
     def call(*args, **kwargs):
         token = _inside.set(False)
         try:
             result = function(*args, **kwargs)
+        except (TypeError, ValueError, IndexError) as error:
+            if not elementwise:
+                raise
+            raise TypeError(f"{name}: {name}(x) for an array x of shape {np.shape(args[0])} raised "
+                            f"{type(error).__name__}: {error}; {name} must act on a numpy array entry by entry "
+                            "(np.sin, not math.sin; np.vectorize makes any function do so)") from None
         finally:
             _inside.reset(token)
         values = np.asarray(result)
         if not np.issubdtype(values.dtype, np.number) or np.iscomplexobj(values):
             raise TypeError(f"{name}: expected a function returning real numbers, got {_type_name(result)}")
+        if elementwise and values.shape != np.shape(args[0]):
+            raise ValueError(f"{name}: expected {name}(x) of the shape of x, {np.shape(args[0])}, got shape "
+                             f"{values.shape}; {name} must act on a numpy array entry by entry")
         if not np.all(np.isfinite(values)):
             raise ValueError(f"{name}: returned NaN or infinity")
         return result
     return call
+
+
+def _not_finite(value: object) -> bool:
+    """Whether a result holds NaN or infinity: in a number, an array, or what holds them."""
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "fc" and not np.all(np.isfinite(value))
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        return not np.isfinite(value)
+    if isinstance(value, dict):
+        return any(_not_finite(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_not_finite(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return any(_not_finite(getattr(value, f.name)) for f in dataclasses.fields(value))
+    return False
+
+
+def _most_extreme(values: dict[str, object]) -> tuple[list[str], float]:
+    """The numeric arguments farthest from 1 in order of magnitude, and that magnitude: what made a
+    result overflow (huge values) or lose itself to rounding (tiny steps)."""
+    orders = {}
+    for name, value in values.items():
+        # Counts, sizes and seeds make nothing overflow by their magnitude; reals and arrays may.
+        if isinstance(value, (bool, numbers.Integral)) or not isinstance(value, (numbers.Real, np.ndarray)):
+            continue
+        entries = np.abs(np.asarray(value, dtype=float))
+        entries = entries[(entries > 0) & np.isfinite(entries)]
+        if entries.size:
+            extreme = max(float(entries.max()), float(entries.min()), key=lambda v: abs(np.log10(v)))
+            orders[name] = extreme
+    if not orders:
+        return [], 1.0
+    worst = max(abs(np.log10(v)) for v in orders.values())
+    names = [name for name, v in orders.items() if abs(np.log10(v)) >= worst - 1]
+    return names, orders[names[0]]
+
+
+def _overflows(values: dict[str, object]) -> bool:
+    """Whether the arguments hold values whose square overflows a double (|v| above 1e154)."""
+    names, magnitude = _most_extreme(values)
+    return bool(names) and magnitude > 1e154
+
+
+def not_finite_error(function: Callable, values: dict[str, object]) -> ValueError:
+    """The error for a result with NaN or infinity from finite arguments: the arguments of the most
+    extreme magnitude are named as the cause."""
+    names, magnitude = _most_extreme(values)
+    if not names or abs(np.log10(magnitude)) < 2:  # nothing large or small enough to blame
+        return ValueError(f"{function.__name__}: the result is NaN or infinite for these arguments")
+    size = "as large as" if magnitude > 1 else "as small as"
+    return ValueError(f"{', '.join(names)}: values {size} {magnitude:.3g} make {function.__name__} overflow "
+                      "double precision (its result holds NaN or infinity); rescale them")
 
 
 def declarations_of(function: Callable) -> dict[str, Declared]:
@@ -377,11 +499,11 @@ def checked(function: Callable, declarations: dict[str, Declared] | None = None)
         adapting = {name: kind for name, kind in kinds if isinstance(kind, (ArrayKind, SequenceKind, OptionalKind))}
         positions = [(i, adapting[name]) for i, (name, parameter) in enumerate(signature.parameters.items())
                      if name in adapting and parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
-        return kinds, rules, (positions, adapting), whole
+        return kinds, rules, (positions, adapting), whole, returned_map(function)
 
     @functools.wraps(function)
     def call(*args, **kwargs):
-        kinds, rules, (positions, adapting), whole = plan()
+        kinds, rules, (positions, adapting), whole, returns = plan()
         if _inside.get():  # called by the package: the same forms, without the checks
             if positions and args:
                 args = list(args)
@@ -408,12 +530,33 @@ def checked(function: Callable, declarations: dict[str, Declared] | None = None)
                 raise ValueError(complaint if named else f"{name}: {complaint}")
         token = _inside.set(whole)
         try:
-            return function(*bound.args, **bound.kwargs)
+            result = function(*bound.args, **bound.kwargs)
+        except np.linalg.LinAlgError:
+            # A matrix with infinite entries from finite arguments: they overflowed on the way.
+            if _overflows(values):
+                raise not_finite_error(function, values) from None
+            raise
         finally:
             _inside.reset(token)
+        # Finite arguments, a result with NaN or infinity: say which arguments, never return it.
+        if _not_finite(result):
+            raise not_finite_error(function, values)
+        return result if returns is None else returns.wrap(result, state.letters)
 
     call.checked = True
     return call
+
+
+def returned_map(function: Callable) -> MapKind | None:
+    """The MapKind of `function`'s return annotation (Map("x", "p")), or None."""
+    annotation = inspect.signature(function).return_annotation
+    if isinstance(annotation, str):
+        if "Map(" not in annotation:
+            return None
+        annotation = eval(annotation, vars(sys.modules[function.__module__]))  # noqa: S307 (the module's own)
+    if typing.get_origin(annotation) is typing.Annotated:
+        return next((m for m in typing.get_args(annotation)[1:] if isinstance(m, MapKind)), None)
+    return None
 
 
 def enforce_annotations(namespace: dict) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import numpy as np
 
 from snippets import style
-from snippets._boundary import Array, Positive, PositiveInt, Response, Seed, enforce_annotations
+from snippets._boundary import Array, Positive, PositiveInt, Response, Seed, Step, Tolerance, enforce_annotations
 from snippets._cache import cached
 from snippets.figures import figure, new_figure
 from snippets.network import sigmoid
@@ -176,7 +176,22 @@ def _in_support(y: np.ndarray, family: str | Family) -> str | None:
         return "the bernoulli family needs every y in {0, 1}"
     if name == "poisson" and not np.all((y >= 0) & (y == np.round(y))):
         return "the poisson family needs non-negative integer counts"
+    if name == "poisson" and np.max(y) > 2**53:
+        return (f"the poisson family needs counts up to 2^53 = {2**53:.3g}, the largest integers a double "
+                f"holds exactly; got {np.max(y):.3g}")
     return None
+
+
+def _not_converged(method: str, X: np.ndarray, max_iter: int) -> str:
+    """Why a fit stopped at max_iter: nearly collinear columns (the coefficients are then fixed only
+    to about cond(X) times the rounding), else the likelier cause, separation or a mean at a boundary."""
+    condition = float(np.linalg.cond(X))
+    if condition > 1e10:
+        return (f"X: {method} did not converge in {max_iter} iterations: the columns of X are nearly collinear "
+                f"(condition number {condition:.1e}), so rounding alone moves beta by about "
+                f"{condition * np.finfo(float).eps:.0e} of its size; drop or combine those columns")
+    return (f"max_iter: {method} did not converge in {max_iter} iterations "
+            "(quasi-complete separation, or a mean at the boundary of its range?)")
 
 
 def _a_mean_of_the_family(mu: np.ndarray, family: Family) -> str | None:
@@ -246,6 +261,11 @@ def _record_iteration(iteration: int, X: np.ndarray, y: np.ndarray, beta: np.nda
     if family.name == "bernoulli" and _separates(X, y, beta):
         raise SeparationError("y: a linear combination of the columns of X separates the 0s from the 1s "
                               "completely, so the maximum likelihood estimate does not exist")
+    with np.errstate(over="ignore"):  # what the check below reports
+        means = link.g_inv(X @ beta)
+    if not np.all(np.isfinite(means)):
+        raise ConvergenceError(f"y: IRLS diverged at iteration {iteration}: the step sent the means beyond the "
+                               "floating-point range (responses of very different sizes at nearby covariates?)")
     return Iteration(iteration, beta, deviance(y, link.g_inv(X @ beta), family),
                      float(np.linalg.norm(score(X, y, beta, family, link))))
 
@@ -263,21 +283,27 @@ def irls_step(X: Array("n p"), y: Response("n"), beta: Array("p"), family: Famil
     return np.linalg.lstsq(sqrt_omega[:, None] * X, sqrt_omega * y_tilde, rcond=None)[0]
 
 
+def starting_beta(X: Array("n p"), y: Response("n"), family: Family, link: Link) -> np.ndarray:
+    """beta = 0; for counts, the least-squares fit of g(y + 1/2) on X, a start near the data."""
+    if family.name != "poisson":
+        return np.zeros(X.shape[1])
+    return np.linalg.lstsq(X, link.g(y + 0.5), rcond=None)[0]
+
+
 def fit_glm_irls(X: Design, y: GLMResponse, family: FamilyName = "bernoulli", link: LinkName = None, *,
-                 tol: Positive = 1e-10, max_iter: PositiveInt = 50) -> GLMFit:
+                 tol: Tolerance = 1e-10, max_iter: PositiveInt = 50) -> GLMFit:
     """Maximum likelihood by iteratively reweighted least squares, from beta = 0, until no
     coefficient moves by more than tol * (1 + max|beta|); standard errors from psi I(beta)^-1."""
     fam = FAMILIES[family]
     lnk = LINKS[fam.canonical_link if link is None else link]
-    beta, path = np.zeros(X.shape[1]), []
+    beta, path = starting_beta(X, y, fam, lnk), []
     for iteration in range(1, max_iter + 1):
         beta, previous = irls_step(X, y, beta, fam, lnk), beta
         path.append(_record_iteration(iteration, X, y, beta, fam, lnk))
         if np.max(np.abs(beta - previous)) <= tol * (1 + np.max(np.abs(beta))):
             break
     else:
-        raise ConvergenceError(f"max_iter: IRLS did not converge in {max_iter} iterations "
-                               "(quasi-complete separation, or a mean at the boundary of its range?)")
+        raise ConvergenceError(_not_converged("IRLS", X, max_iter))
     n, p = X.shape
     mu = _clip_mean(lnk.g_inv(X @ beta), fam)
     # Gaussian: psi estimated by the Pearson statistic / (n - p); Bernoulli and Poisson: psi = 1.
@@ -304,14 +330,14 @@ def negative_log_likelihood(X: Design, y: GLMResponse, beta: Array("p"), family:
 
 
 def fit_glm_newton(X: Design, y: GLMResponse, family: FamilyName = "bernoulli", link: LinkName = None, *,
-                   tol: Positive = 1e-12, max_iter: PositiveInt = 50, step: Positive = 1e-6) -> list[np.ndarray]:
+                   tol: Tolerance = 1e-12, max_iter: PositiveInt = 50, step: Step = 1e-6) -> list[np.ndarray]:
     """Newton-Raphson on the log-likelihood, from beta = 0, with the *observed* information.
 
     The observed information -dU/dbeta is taken by central differences of the analytic score.
     Returns the path of iterates (the last is the estimate).
     """
     fam, lnk = resolve_family_and_link(family, link)
-    beta, path = np.zeros(X.shape[1]), []
+    beta, path = starting_beta(X, y, fam, lnk), []
     for _ in range(max_iter):
         information = observed_information(X, y, beta, fam, lnk, step)
         try:
@@ -328,11 +354,11 @@ def fit_glm_newton(X: Design, y: GLMResponse, family: FamilyName = "bernoulli", 
                                   "completely, so the maximum likelihood estimate does not exist")
         if len(path) > 1 and np.max(np.abs(path[-1] - path[-2])) <= tol * (1 + np.max(np.abs(beta))):
             return path
-    raise ConvergenceError(f"max_iter: Newton did not converge in {max_iter} iterations")
+    raise ConvergenceError(_not_converged("Newton", X, max_iter))
 
 
 def observed_information(X: Array("n p"), y: Response("n"), beta: Array("p"), family: Family, link: Link,
-                         step: Positive = 1e-6) -> np.ndarray:
+                         step: Step = 1e-6) -> np.ndarray:
     """-dU/dbeta at beta, by central differences of the score (p x p, symmetrised)."""
     p = beta.shape[0]
     columns = [(score(X, y, beta - step * e, family, link) - score(X, y, beta + step * e, family, link)) / (2 * step)

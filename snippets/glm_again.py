@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from snippets import style
-from snippets._boundary import Array, Labels, NonNegative, Positive, PositiveInt, Seed, enforce_annotations
+from snippets._boundary import Array, Labels, NonNegative, Positive, PositiveInt, Seed, at_least, enforce_annotations
 from snippets._cache import cached
 from snippets.figures import figure, new_figure
 from snippets.glm import ConvergenceError
@@ -43,6 +43,11 @@ def two_moons(n: PositiveInt = 200, noise: NonNegative = 0.25, seed: Seed = 0) -
     return X + noise * rng.standard_normal((n, 2)), y
 
 
+# A ridge penalty that still counts against the information in double precision: with a smaller one,
+# on separated data, the weights grow to about log(1/lam) and the Hessian is singular to rounding.
+Penalty = at_least(1e-12, "a smaller penalty is lost to rounding on separated data")
+
+
 # --8<-- [start:penalised-logistic]
 def penalised_logistic_objective(Phi: Array("n k"), y: Labels("n"), beta: Array("k"), lam: NonNegative) -> float:
     """Mean Bernoulli negative log-likelihood of eta = Phi beta, plus (lam / 2) ||beta||^2."""
@@ -50,7 +55,7 @@ def penalised_logistic_objective(Phi: Array("n k"), y: Labels("n"), beta: Array(
     return float(np.mean(np.logaddexp(0, eta) - y * eta) + lam / 2 * beta @ beta)
 
 
-def fit_penalised_logistic_newton(Phi: Array("n k"), y: Labels("n"), lam: Positive, *,
+def fit_penalised_logistic_newton(Phi: Array("n k"), y: Labels("n"), lam: Penalty, *,
                                   max_iter: PositiveInt = 100) -> np.ndarray:
     """The unique minimiser of the objective above (lam > 0 makes it strictly convex), by Newton."""
     n, k = Phi.shape

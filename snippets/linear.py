@@ -6,13 +6,22 @@ basis functions phi_j(x); beta the coefficients; X the XOR inputs with y their l
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 
 from snippets import style
-from snippets._boundary import Array, Function, NonNegativeInt, PositiveInt, Real, Seed, enforce_annotations, integer_in
+from snippets._boundary import (
+    Array,
+    Function,
+    Map,
+    NonNegativeInt,
+    PositiveInt,
+    Real,
+    Seed,
+    enforce_annotations,
+    integer_in,
+)
 from snippets._cache import cached
 from snippets.figures import figure, new_figure
 from snippets.glm import fit_glm_irls
@@ -22,7 +31,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 # --8<-- [start:affine]
-def affine_map(A: Array("q p"), c: Array("q")) -> Callable[[np.ndarray], np.ndarray]:
+def affine_map(A: Array("q p"), c: Array("q")) -> Map("x", "p"):
     """x -> A x + c. Linear exactly when c = 0."""
     return lambda x: A @ x + c
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from snippets._boundary import (
     Array,
+    Map,
     NonNegative,
     Positive,
     PositiveInt,
@@ -350,10 +351,10 @@ def jacobian_wrt_params(net: OneOutputNetwork, X: Array("n d")) -> np.ndarray:
 # --8<-- [end:jacobian]
 
 
-def linearize(net: OneOutputNetwork, X: Array("n d")) -> Callable[[np.ndarray], np.ndarray]:
+def linearize(net: OneOutputNetwork, X: Array("n d")) -> Map("theta", "P"):
     """f_lin(theta) = f(X; theta_0) + J(theta_0) (theta - theta_0): linear in theta, one output."""
     theta0, f0, J0 = params(net), predict(net, X)[:, 0], jacobian_wrt_params(net, X)
-    return lambda theta: f0 + J0 @ (as_real_array("theta", theta, ndim=1) - theta0)
+    return lambda theta: f0 + J0 @ (theta - theta0)
 
 
 def train_gradient_descent(net: Network, X: Array("n d"), y: NetworkTargets, *, learning_rate: Positive,

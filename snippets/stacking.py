@@ -21,6 +21,7 @@ from snippets._boundary import (
     PositiveInt,
     Real,
     Seed,
+    Step,
     enforce_annotations,
     integer_in,
 )
@@ -108,7 +109,7 @@ def jacobian_change(hidden: Activation, seed: Seed = 0, d: PositiveInt = 2, M: P
     return float(np.linalg.norm(J1 - J2) / np.linalg.norm(J1))
 
 
-def glmm_jacobian_change(seed: Seed = 0, n: PositiveInt = 50, h: Positive = 1e-6) -> float:
+def glmm_jacobian_change(seed: Seed = 0, n: PositiveInt = 50, h: Step = 1e-6) -> float:
     """The same for the GLMM predictor eta = X beta + Z gamma, by central differences: zero up to rounding."""
     rng = np.random.default_rng(seed)
     X, Z = rng.standard_normal((n, 3)), np.eye(5)[rng.integers(0, 5, n)]  # fixed effects, group indicators
@@ -123,7 +124,7 @@ def glmm_jacobian_change(seed: Seed = 0, n: PositiveInt = 50, h: Positive = 1e-6
     return float(np.linalg.norm(J1 - J2) / np.linalg.norm(J1))
 
 
-def mixed_partial(seed: Seed = 0, j: integer_in(0, 4) = 1, k: integer_in(0, 1) = 0, h: Positive = 1e-4
+def mixed_partial(seed: Seed = 0, j: integer_in(0, 4) = 1, k: integer_in(0, 1) = 0, h: Step = 1e-4
                   ) -> dict[str, float]:
     """d^2 f / dv_j dW_jk at one input (5 units, 2 inputs), by central differences and by the formula
     phi'(w_j^T x + b_j) x_k."""
@@ -158,7 +159,7 @@ def collapse_linear_network(net: LinearNetwork) -> tuple[np.ndarray, np.ndarray]
 # --8<-- [end:deep-linear]
 
 
-def saddle_at_origin(h: Positive = 1e-4) -> dict[str, object]:
+def saddle_at_origin(h: Step = 1e-4) -> dict[str, object]:
     """Gradient and Hessian of (1 - v w)^2 at (0, 0) by central differences, and the midpoint loss."""
     def ell(point: np.ndarray) -> float:
         return float(scalar_deep_linear_loss(point[0], point[1]))

@@ -15,7 +15,7 @@ import numpy as np
 from snippets import style
 from snippets._boundary import (
     Array,
-    Function,
+    Elementwise,
     NonNegativeInt,
     Positive,
     PositiveInt,
@@ -58,7 +58,7 @@ def target(x: Array(...)) -> np.ndarray:
 
 
 # --8<-- [start:constructions]
-def relu_interpolant(f: Function, M: PositiveInt) -> Network:
+def relu_interpolant(f: Elementwise, M: PositiveInt) -> Network:
     """f(0) + sum_i c_i ReLU(x - x_i) with knots x_i = i/M: the piecewise-linear interpolant of f.
 
     c_0 is the first secant slope s_0, and c_i = s_i - s_{i-1} the change of slope at knot i.
@@ -67,7 +67,7 @@ def relu_interpolant(f: Function, M: PositiveInt) -> Network:
     return interpolating_relu(knots, f(knots))
 
 
-def sigmoid_staircase(f: Function, M: PositiveInt, steepness: Positive | None = None) -> Network:
+def sigmoid_staircase(f: Elementwise, M: PositiveInt, steepness: Positive | None = None) -> Network:
     """f(0) + sum_i (f(x_i) - f(x_{i-1})) sigma(s (x - t_i)): steep sigmoids as steps at the
     midpoints t_i of M equal cells, with s = 400 M unless given."""
     s = 400.0 * M if steepness is None else steepness
@@ -78,7 +78,7 @@ def sigmoid_staircase(f: Function, M: PositiveInt, steepness: Positive | None = 
 # --8<-- [end:constructions]
 
 
-def sup_error(net: Network, f: Function = target, grid: Array("n") = GRID) -> float:
+def sup_error(net: Network, f: Elementwise = target, grid: Array("n") = GRID) -> float:
     """max over the grid of |net(x) - f(x)|."""
     return float(np.max(np.abs(predict(net, grid[:, None])[:, 0] - f(grid))))
 

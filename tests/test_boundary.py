@@ -154,15 +154,16 @@ def test_each_kind_declares_what_its_name_says() -> None:
     assert declared(Annotated[Literal["a"] | None, _rule]) == _boundary.Declared(OptionalKind(ChoiceKind(("a",))),
                                                                                  (_rule,))
     assert declared(Annotated[network.Network, _rule]) == _boundary.Declared(InstanceKind(network.Network), (_rule,))
-    assert declared(tuple[PositiveInt, ...]) == _boundary.Declared(SequenceKind(IntegerKind(1), tuple))
-    assert declared(list[PositiveInt]) == _boundary.Declared(SequenceKind(IntegerKind(1), list))
+    count = IntegerKind(1, _boundary.COUNT_CAP, _boundary._CAPPED)
+    assert declared(tuple[PositiveInt, ...]) == _boundary.Declared(SequenceKind(count, tuple))
+    assert declared(list[PositiveInt]) == _boundary.Declared(SequenceKind(count, list))
     assert declared(np.random.Generator) == _boundary.Declared(InstanceKind(np.random.Generator))
     for undeclared in (int, str, np.ndarray, tuple[PositiveInt, PositiveInt], tuple[str, ...], str | None,
                        np.random.SeedSequence):
         assert declared(undeclared) == _boundary.Declared(None), undeclared
     assert declared(at_most(5)).kind == IntegerKind(minimum=1, maximum=5)
-    assert declared(integer_in(0, 4)).kind == IntegerKind(minimum=0, maximum=4)
-    assert declared(integer_in(2)).kind == IntegerKind(minimum=2, maximum=None)
+    assert declared(integer_in(0, 4)).kind == IntegerKind(minimum=0, maximum=4, why="")
+    assert declared(integer_in(2)).kind == IntegerKind(minimum=2, maximum=None, why="")
 
 
 def test_annotations_are_read_in_the_functions_module() -> None:
@@ -187,9 +188,11 @@ def test_annotations_are_read_in_the_functions_module() -> None:
 def test_numbers_say_which_numbers_they_expect() -> None:
     from snippets._boundary import NumberKind
     cases = [(NumberKind(), "a finite number"), (NumberKind(minimum=0.0, strict=True), "a finite positive number"),
-             (NumberKind(minimum=0.0), "a finite non-negative number"), (NumberKind(minimum=2.0), "a finite >= 2.0")]
+             (NumberKind(minimum=0.0), "a finite non-negative number"),
+             (NumberKind(minimum=2.0), "a finite number >= 2"),
+             (NumberKind(minimum=2.0, why="because"), r"a finite number >= 2 \(because\)")]
     for kind, expected in cases:
-        with pytest.raises(ValueError, match=rf"^h: expected {expected} number|^h: expected {expected}, got"):
+        with pytest.raises(ValueError, match=rf"^h: expected {expected}, got -inf$"):
             kind.convert("h", -np.inf, _boundary.Call())
     assert NumberKind(minimum=0.0).convert("h", 0, _boundary.Call()) == 0.0
     with pytest.raises(ValueError, match="^h: expected a finite positive number, got 0"):
@@ -269,3 +272,16 @@ def test_a_call_from_inside_by_keyword_gets_the_same_form() -> None:
     finally:
         _inside.reset(token)
     assert seen == [np.ndarray, np.ndarray]
+
+
+def _solve(A: Array("n n"), b: Array("n")) -> np.ndarray:
+    return np.linalg.solve(A, b)
+
+
+def test_a_singular_matrix_from_moderate_arguments_is_numpy_s_error_and_from_huge_ones_an_overflow() -> None:
+    solve = checked(_solve)
+    with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
+        solve(np.ones((2, 2)), np.ones(2))
+    with pytest.raises(ValueError, match=r"^A: values as large as 1e\+200 make _solve overflow"), \
+            np.errstate(all="ignore"):
+        solve(np.full((2, 2), 1e200), np.ones(2))

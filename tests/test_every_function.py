@@ -34,7 +34,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import snippets
-from snippets import figures, glm, glm_again, inference, linear, network, neuron, overview, stacking, style, universal
+from snippets import (
+    _boundary,
+    figures,
+    glm,
+    glm_again,
+    inference,
+    linear,
+    network,
+    neuron,
+    overview,
+    stacking,
+    style,
+    universal,
+)
 from snippets.glm import ConvergenceError
 
 DOCUMENTED = (ValueError, TypeError, ConvergenceError)
@@ -100,6 +113,7 @@ VALID: dict[Callable, dict[str, object]] = {
     glm_again.ntk_network: {"width": 5},
     glm_again.train_network_and_linearisation: {"width": 5, "steps": 3, "learning_rate": 0.5},
     linear.affine_map: {"A": np.eye(2), "c": np.zeros(2)},
+    glm.starting_beta: {"X": X1, "y": Y_COUNTS, "family": glm.FAMILIES["poisson"], "link": glm.LINKS["log"]},
     linear.superposition_defect: {"f": np.tanh, "x": np.ones(2), "x_prime": np.arange(2.0), "s": 2.0, "t": -1.0},
     linear.compose_affine: {"A1": np.eye(2), "c1": np.zeros(2), "A2": np.ones((1, 2)), "c2": np.ones(1)},
     linear.polynomial_design: {"x": GRID, "degree": 2},
@@ -583,3 +597,172 @@ def test_symmetry_copies_take_networks_of_up_to_six_units() -> None:
     six, seven = (stacking.two_layer(np.arange(1.0, m + 1)[:, None], np.ones(m), np.ones(m), 0.0) for m in (6, 7))
     assert [rule(six) for rule in rules] == [None, None]
     assert rules[-1](seven).startswith("hidden units M: expected an integer <= 6")
+
+
+# --- What readers pass (issue-sized classes): counts beyond the cap, returned maps, elementwise
+# functions, results that overflow, and tolerances, steps and penalties below rounding.
+
+def declarations(function: Callable) -> dict[str, _boundary.Declared]:
+    return _boundary.declarations_of(inspect.unwrap(function))
+
+
+def kinds_of(function: Callable, wanted: Callable[[_boundary.Kind], bool]) -> list[str]:
+    """The parameters of `function` whose kind (or a sequence's entry kind) is one `wanted` holds."""
+    found = []
+    for name, declared in declarations(function).items():
+        kind = declared.kind.kind if isinstance(declared.kind, _boundary.OptionalKind) else declared.kind
+        entry = kind.entry if isinstance(kind, _boundary.SequenceKind) else kind
+        if entry is not None and wanted(entry):
+            found.append(name)
+    return found
+
+
+def _capped(kind: _boundary.Kind) -> bool:
+    return isinstance(kind, _boundary.IntegerKind) and kind.maximum == _boundary.COUNT_CAP
+
+
+CAPPED = [(f, a) for f in VALID for a in kinds_of(f, _capped) if a in VALID[f]]
+
+
+@pytest.mark.parametrize(("function", "argument"), CAPPED, ids=[f"{label(f)}-{a}" for f, a in CAPPED])
+def test_a_count_beyond_the_cap_is_refused_before_anything_is_computed(function: Callable, argument: str) -> None:
+    value = VALID[function][argument]
+    too_many = _boundary.COUNT_CAP + 1
+    bad = type(value)([too_many] * len(value)) if isinstance(value, (list, tuple)) else too_many
+    with pytest.raises(ValueError, match=rf"^{argument}(\[0\])?: expected an integer <= 1,000,000 \(a larger"):
+        function(**{**VALID[function], argument: bad})
+
+
+def test_every_count_of_the_package_is_capped() -> None:
+    # A training loop of 10^8 steps ran for hours before the cap; every PositiveInt now has one.
+    assert len(CAPPED) >= 40
+    assert network.train_gradient_descent in {f for f, _ in CAPPED}
+
+
+# The returned maps, and the length of the array each takes in its valid call.
+MAPS = {linear.affine_map: ("x", 2), network.linearize: ("theta", len(network.params(NET)))}
+
+
+def test_the_returned_maps_are_the_ones_declared() -> None:
+    declared = {f for f in VALID if _boundary.returned_map(inspect.unwrap(f)) is not None}
+    assert declared == set(MAPS)
+
+
+@pytest.mark.parametrize("function", list(MAPS), ids=label)
+def test_a_returned_map_checks_its_input_like_a_public_function(function: Callable) -> None:
+    argument, length = MAPS[function]
+    apply = function(**VALID[function])
+    good = np.linspace(0.1, 0.9, length)
+    assert np.array_equal(apply(list(good)), apply(good))
+    bad = {"a wrong length": (np.ones(length + 1), ValueError, rf"^\w+, {argument}: expected {argument} of shape"),
+           "a column": (good[:, None], ValueError, rf"^{argument}: expected a 1-dimensional array"),
+           "NaN": (np.full(length, np.nan), ValueError, rf"^{argument}: expected finite values"),
+           "a masked array": (np.ma.masked_array(good, mask=[1] + [0] * (length - 1)), TypeError,
+                              rf"^{argument}: expected an array of real numbers, got a masked array"),
+           "text": ("x", TypeError, rf"^{argument}: expected an array")}
+    for what, (value, error, message) in bad.items():
+        with pytest.raises(error, match=message):
+            apply(value)
+        assert what
+
+
+ELEMENTWISE = [(f, a) for f in VALID for a in kinds_of(
+    f, lambda kind: isinstance(kind, _boundary.FunctionKind) and kind.elementwise)]
+
+
+@pytest.mark.parametrize(("function", "argument"), ELEMENTWISE, ids=[f"{label(f)}-{a}" for f, a in ELEMENTWISE])
+def test_a_function_that_is_not_elementwise_is_refused_by_name(function: Callable, argument: str) -> None:
+    import math
+
+    with pytest.raises(TypeError, match=rf"^{argument}: {argument}\(x\) for an array x of shape .* raised TypeError"
+                                        r".*\(np\.sin, not math\.sin"):
+        function(**{**VALID[function], argument: math.sin})
+    with pytest.raises(ValueError, match=rf"^{argument}: expected {argument}\(x\) of the shape of x, .* got shape "
+                                         r"\(\)"):
+        function(**{**VALID[function], argument: lambda x: 1.0})
+    assert finite_everywhere(function(**{**VALID[function], argument: np.vectorize(math.sin)}))
+
+
+def test_the_functions_of_one_variable_are_declared_elementwise() -> None:
+    assert {label(f) for f, _ in ELEMENTWISE} == {"universal.relu_interpolant", "universal.sigmoid_staircase",
+                                                    "universal.sup_error"}
+
+
+GAUSSIAN = glm.resolve_family_and_link("gaussian", None)[0]
+OVERFLOWS = {
+    "beta = 1e308 in the log-likelihood": (
+        lambda: glm.negative_log_likelihood(X1, Y_BINARY, np.array([1e308, 1e308])), "beta", "1e+308"),
+    "y = 1e200 against mu = -1e200": (
+        lambda: glm.deviance(np.array([1e200]), np.array([-1e200]), GAUSSIAN), "y, mu", "1e+200"),
+    "a linear predictor of 1e308 x 10": (
+        lambda: overview.linear_predictor(np.array([1e308, 1e308]), np.array([10.0, 10.0])), "x", "1e+308"),
+    "a Gaussian fit of X x 1e200": (
+        lambda: glm.fit_glm_irls(X1 * 1e200, GRID.repeat(3)[:20], "gaussian"), "X", "e+200"),
+    "exp hidden units at X = 1e5": (
+        lambda: network.predict(network.init_network((2, 3, 1), "exp"), np.full((2, 2), 1e5)), "X", "1e+05"),
+    "the curvature of covariates x 1e200 (numpy's eigvalsh fails on them)": (
+        lambda: neuron.lipschitz_step(X2 * 1e200, 0.25), "covariates", "e+200"),
+}
+
+
+@pytest.mark.parametrize("case", OVERFLOWS)
+def test_a_result_that_overflows_names_the_arguments_that_made_it(case: str) -> None:
+    call, names, magnitude = OVERFLOWS[case]
+    expected = rf"^{names}: values as large as \S*{re.escape(magnitude)} make \w+ overflow double precision"
+    with np.errstate(all="ignore"), pytest.raises(ValueError, match=expected):
+        call()
+
+
+def test_the_most_extreme_arguments_are_the_cause() -> None:
+    assert _boundary._most_extreme({"a": np.array([1.0, 1e200]), "b": 3.0, "s": "text"}) == (["a"], 1e200)
+    assert _boundary._most_extreme({"h": 1e-200, "x": np.ones(3)}) == (["h"], 1e-200)
+    assert _boundary._most_extreme({"y": np.array([1e200]), "mu": np.array([-2e200])}) == (["y", "mu"], 1e200)
+    assert _boundary._most_extreme({"flag": True, "net": NET, "seed": 10**6}) == ([], 1.0)
+    assert str(_boundary.not_finite_error(glm.deviance, {"x": np.array([3.0, 0.5])})) == (
+        "deviance: the result is NaN or infinite for these arguments")
+    message = str(_boundary.not_finite_error(glm.deviance, {"h": 1e-200}))
+    assert message == ("h: values as small as 1e-200 make deviance overflow double precision (its result holds "
+                       "NaN or infinity); rescale them")
+    assert str(_boundary.not_finite_error(glm.deviance, {})) == ("deviance: the result is NaN or infinite for "
+                                                                 "these arguments")
+    assert _boundary._not_finite({"a": [1.0, (2.0, np.array([np.inf]))]}) and not _boundary._not_finite({"n": 10**400})
+    assert _boundary._not_finite(FIT.__class__(**{**dataclasses.asdict(FIT), "deviance": np.nan}))
+
+
+def declared_kind_of(name: str) -> _boundary.Kind:
+    return _boundary.declared(getattr(_boundary, name)).kind
+
+
+def _is_a(kind: _boundary.NumberKind) -> Callable[[_boundary.Kind], bool]:
+    return lambda other: other == kind
+
+
+STEPS = [(f, a) for f in VALID for a in kinds_of(f, _is_a(declared_kind_of("Step")))]
+TOLERANCES = [(f, a) for f in VALID for a in kinds_of(f, _is_a(declared_kind_of("Tolerance")))]
+
+
+@pytest.mark.parametrize(("function", "argument", "floor"),
+                         [(f, a, "1e-10") for f, a in STEPS] + [(f, a, "1e-15") for f, a in TOLERANCES],
+                         ids=[f"{label(f)}-{a}" for f, a in STEPS + TOLERANCES])
+def test_a_step_or_tolerance_below_rounding_is_refused_by_name(function: Callable, argument: str, floor: str) -> None:
+    with pytest.raises(ValueError, match=rf"^{argument}: expected a finite number >= {floor} \("):
+        function(**{**VALID[function], argument: 1e-200})
+
+
+
+def test_every_finite_difference_and_tolerance_is_declared_so() -> None:
+    assert {label(f) for f, _ in STEPS} >= {"glm.observed_information", "glm.fit_glm_newton",
+                                             "stacking.glmm_jacobian_change", "stacking.mixed_partial"}
+    assert {label(f) for f, _ in TOLERANCES} == {"glm.fit_glm_irls", "glm.fit_glm_newton"}
+
+
+def test_what_rounding_decides_is_said_to_be_rounding() -> None:
+    nearly_collinear = np.column_stack([X1, X1[:, 1] + 1e-13 * np.arange(20)])
+    with pytest.raises(ConvergenceError, match=r"^X: IRLS did not converge in 50 iterations: the columns of X are "
+                                               r"nearly collinear \(condition number \d\.\de\+1\d\)"):
+        glm.fit_glm_irls(nearly_collinear, Y_BINARY)
+    with pytest.raises(ValueError, match=r"^lam: expected a finite number >= 1e-12 \(a smaller penalty"):
+        glm_again.fit_penalised_logistic_newton(X1, (X1[:, 1] > 0).astype(float), 1e-300)
+    with pytest.raises(ValueError, match=r"^y: the poisson family needs counts up to 2\^53 = 9\.01e\+15"):
+        glm.fit_glm_irls(X1, np.full(20, 1e300), "poisson")
+    assert glm._in_support(np.array([0.0, 2.0**53]), "poisson") is None

@@ -24,6 +24,7 @@ from snippets.glm import (
     fit_glm_irls,
     fit_glm_newton,
     irls_errors,
+    irls_step,
     negative_log_likelihood,
     observed_information,
     resolve_family_and_link,
@@ -31,6 +32,7 @@ from snippets.glm import (
     separation_gradient_descent,
     simulated_logistic,
     spector_data,
+    starting_beta,
     statsmodels_agreement,
 )
 
@@ -111,6 +113,26 @@ def test_observed_and_expected_information_coincide_for_canonical_links() -> Non
 
 
 @pytest.mark.claim("irls-is-newton")
+def test_counts_start_from_the_data_and_need_a_few_steps_at_any_size() -> None:
+    X = np.column_stack([np.ones(20), np.linspace(-1.0, 1.0, 20)])
+    poisson, log = FAMILIES["poisson"], LINKS["log"]
+    for count in (50.0, 800.0, 1e12):
+        fit = fit_glm_irls(X, np.full(20, count), "poisson")
+        assert fit.beta == pytest.approx([np.log(count), 0.0], abs=1e-8)
+        assert len(fit.iterations) <= 5, count
+    assert np.allclose(starting_beta(X, np.full(20, 7.0), poisson, log), [np.log(7.5), 0.0])
+    assert not starting_beta(X, np.zeros(20), FAMILIES["bernoulli"], LINKS["logit"]).any()
+    # From beta = 0 the first step overshoots to eta near y - 1 and comes back about one unit a step.
+    beta, steps = np.zeros(2), 0
+    while steps < 100:
+        beta, previous, steps = irls_step(X, np.full(20, 50.0), beta, poisson, log), beta, steps + 1
+        if np.max(np.abs(beta - previous)) <= 1e-10 * (1 + np.max(np.abs(beta))):
+            break
+    assert 40 < steps < 100 and beta[0] == pytest.approx(np.log(50.0))
+    with np.errstate(all="ignore"):
+        assert irls_step(X, np.full(20, 800.0), np.zeros(2), poisson, log)[0] > 709  # exp overflows next
+
+
 def test_irls_and_newton_take_the_same_steps_and_converge_quadratically() -> None:
     X, y, _ = simulated_logistic()
     irls = fit_glm_irls(X, y, "bernoulli")
@@ -351,14 +373,17 @@ def test_newton_says_why_it_stopped_without_an_estimate() -> None:
     y = np.array([0.0, 1.0, 0.0, 1.0])
     with pytest.raises(ConvergenceError, match=r"^max_iter: Newton did not converge in 1 iterations"):
         fit_glm_newton(X, y, max_iter=1)
-    # A count of 1e300: the first step sends the means beyond the floating-point range, where the
-    # observed information is singular.
+    # Zeros then a count of 1e6 along x: the mean of the zeros goes to 0 on the way (the estimate
+    # exists only on the boundary), and the observed information becomes singular.
     with np.errstate(all="ignore"), pytest.raises(SeparationError, match="observed information became singular"):
-        fit_glm_newton(np.column_stack([np.ones(3), [0.0, 1.0, 2.0]]), np.array([0.0, 1e300, 0.0]), "poisson")
-    # One count of 1e10 against a zero from the same covariate: the first Newton step overshoots and
-    # the next leaves the floating-point range.
+        fit_glm_newton(np.column_stack([np.ones(3), [0.0, 1.0, 2.0]]), np.array([0.0, 0.0, 1e6]), "poisson")
+    # A count of 1e15 between two zeros: the estimate exists (every mean 1e15 / 3), but the steps from
+    # the data's start overshoot and leave the floating-point range, Newton's and IRLS's alike.
+    X3, y3 = np.column_stack([np.ones(3), [0.0, 1.0, 2.0]]), np.array([0.0, 1e15, 0.0])
     with np.errstate(all="ignore"), pytest.raises(ConvergenceError, match="Newton diverged"):
-        fit_glm_newton(np.array([[50.0], [50.0]]), np.array([1e10, 0.0]), "poisson")
+        fit_glm_newton(X3, y3, "poisson")
+    with np.errstate(all="ignore"), pytest.raises(ConvergenceError, match=r"^y: IRLS diverged at iteration \d"):
+        fit_glm_irls(X3, y3, "poisson")
 
 
 def test_the_log_likelihood_under_a_non_canonical_link_uses_theta_of_mu() -> None:

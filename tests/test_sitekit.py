@@ -525,18 +525,22 @@ def test_an_include_of_a_broken_section_names_the_page_line_file_and_section(tmp
         check_includes(body, "p.md", tmp_path, tmp_path / "docs")
 
 
-def test_a_fault_says_where_the_sources_raised_and_is_one_message_under_mkdocs() -> None:
+def test_a_fault_says_where_the_sources_raised_and_is_one_message_under_mkdocs(tmp_path, monkeypatch) -> None:
     from mkdocs.exceptions import BuildError
 
+    from sitekit import errors
     from sitekit.errors import BuildFault, described, fault
+
+    # A project of its own (code run from the repository's snippets/ would count for coverage).
+    monkeypatch.setattr(errors, "ROOT", tmp_path)
 
     assert issubclass(BuildFault, BuildError) and issubclass(BuildFault, ValueError)
     try:
-        compile("def (x):\n", str(errors_root() / "snippets" / "probe.py"), "exec")
+        compile("def (x):\n", str(tmp_path / "snippets" / "probe.py"), "exec")
     except SyntaxError as error:
         assert described(error) == "SyntaxError in snippets/probe.py, line 1: invalid syntax"
     try:
-        exec(compile("1 / 0", str(errors_root() / "snippets" / "probe.py"), "exec"))
+        exec(compile("1 / 0", str(tmp_path / "snippets" / "probe.py"), "exec"))
     except ZeroDivisionError as error:
         assert described(error) == "ZeroDivisionError: division by zero (snippets/probe.py, line 1)"
         made = fault("index.md: {{ value(...) }}", error)
@@ -551,14 +555,8 @@ def test_a_fault_says_where_the_sources_raised_and_is_one_message_under_mkdocs()
         assert described(error) == "ValueError: invalid literal for int() with base 10: 'x'"
     # A worker's error carries the worker's traceback as text.
     remote = RuntimeError("drawn")
-    remote.__cause__ = RuntimeError(f'Traceback:\n  File "{errors_root()}/snippets/w.py", line 7, in draw\n')
+    remote.__cause__ = RuntimeError(f'Traceback:\n  File "{tmp_path}/snippets/w.py", line 7, in draw\n')
     assert described(remote) == "RuntimeError: drawn (snippets/w.py, line 7)"
-
-
-def errors_root():
-    from sitekit.errors import ROOT
-
-    return ROOT
 
 
 def test_yaml_that_does_not_parse_is_named_with_its_line_and_column() -> None:
