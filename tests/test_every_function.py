@@ -766,3 +766,20 @@ def test_what_rounding_decides_is_said_to_be_rounding() -> None:
     with pytest.raises(ValueError, match=r"^y: the poisson family needs counts up to 2\^53 = 9\.01e\+15"):
         glm.fit_glm_irls(X1, np.full(20, 1e300), "poisson")
     assert glm._in_support(np.array([0.0, 2.0**53]), "poisson") is None
+
+
+ARRAYS = [(f, a) for f, call in VALID.items() for a, value in call.items()
+          if isinstance(value, np.ndarray) and value.size > 1]
+
+
+@pytest.mark.parametrize(("function", "argument"), ARRAYS, ids=[f"{label(f)}-{a}" for f, a in ARRAYS])
+def test_every_array_argument_refuses_a_masked_array(function: Callable, argument: str) -> None:
+    value = VALID[function][argument]
+    mask = np.zeros(value.shape, dtype=bool)
+    mask.flat[0] = True
+    with pytest.raises(TypeError, match=rf"^{argument}: expected an array of .*, got a masked array"):
+        function(**{**VALID[function], argument: np.ma.masked_array(value, mask=mask)})
+
+
+def test_the_masked_array_cases_cover_the_package() -> None:
+    assert len(ARRAYS) >= 60
