@@ -92,10 +92,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                 return list_templates(extensions, filter_func)
             stamp = [[d, (s := os.stat(d)).st_ino, s.st_mtime_ns] for d in installed]
             key = cache.key(json.dumps([stamp, sorted(theme.static_templates)]))
-            names = cache.read_json(cache.entry(directory, "listing", key, "json"))
-            if names is None:
-                names = listing(installed, filter_func)
-                cache.store(directory, "listing", key, "json", names)  # replaces an upgraded theme's listing
+            # (A new listing replaces an upgraded theme's.)
+            names, _ = cache.through(directory, "listing", key, "json", lambda: listing(installed, filter_func))
             if others:
                 names = names + listing(others, filter_func)
             return sorted(set(names))  # as FileSystemLoader returns them

@@ -102,11 +102,7 @@ def execution_key(notebook: Notebook) -> str:
 def cached_execution_key(notebook: Notebook) -> str:
     """execution_key, from the memo while snippets/ is unchanged: a warm build imports nothing."""
     text_key = cache.digest(notebook.source.read_bytes())[:cache.KEY_LENGTH]
-    key = memo.get("notebooks", text_key)
-    if key is None:
-        key = execution_key(notebook)
-        memo.put("notebooks", text_key, key)
-    return key
+    return memo.through("notebooks", text_key, lambda: execution_key(notebook))
 
 
 def cell_lines(source: Path) -> list[int]:

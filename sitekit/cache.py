@@ -24,6 +24,7 @@ import logging
 import os
 import re
 import types
+from collections.abc import Callable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -182,7 +183,26 @@ def read_json(path: Path) -> Any | None:
         return None
 
 
+def through(directory: Path | None, name: str, key: str, ext: str, compute: Callable[[], Any],
+            form: str = "json") -> tuple[Any, bool]:
+    """(entry NAME.KEY.EXT as the build wrote it, False), else (compute(), True) with the result
+    stored there: the one sequence every cache of the build follows, read and verify, else compute
+    and store. `form` is how the entry is kept: "json" (a value), "text" or "bytes". Without a
+    directory nothing is kept."""
+    if directory is not None:
+        found = _READERS[form](entry(directory, name, key, ext))
+        if found is not None:
+            return found, False
+    value = compute()
+    if directory is not None:
+        store(directory, name, key, ext, json.dumps(value) if form == "json" else value)
+    return value, True
+
+
 def remove(path: Path) -> None:
     """Delete an entry (a stale one) with its sidecar."""
     path.unlink(missing_ok=True)
     _sidecar(path).unlink(missing_ok=True)
+
+
+_READERS = {"json": read_json, "text": read_text, "bytes": read_bytes}

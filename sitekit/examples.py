@@ -68,30 +68,25 @@ def run(source: str) -> str:
 
 def printed_output(source: str, directory: Path) -> str:
     """What the example printed: from the memo, else from the cache folder `directory`, else run."""
-    source_key = example_name(source)
-    remembered = memo.get("examples", source_key)
-    if remembered is not None:  # the package's sources are unchanged since that build
-        counts["cached"] += 1
-        return remembered
-    output = _cached_run(source, directory)
-    memo.put("examples", source_key, output)
+    ran = []
+
+    def from_the_cache_folder() -> str:  # the memo lacks it: snippets/ changed since that build
+        output, computed = cache.through(directory, example_name(source), cache_key(source), "txt",
+                                         lambda: _checked_run(source), "text")
+        ran.append(computed)
+        return output
+
+    output = memo.through("examples", example_name(source), from_the_cache_folder)
+    counts["ran" if any(ran) else "cached"] += 1
     return output
 
 
-def _cached_run(source: str, directory: Path) -> str:
-    name, key = example_name(source), cache_key(source)
-    stored = cache.read_text(cache.entry(directory, name, key, "txt"))
-    if stored is not None:
-        counts["cached"] += 1
-        return stored
+def _checked_run(source: str) -> str:
     try:
-        output = run(source)
+        return run(source)
     except Exception as error:
         first_line = source.strip().splitlines()[0] if source.strip() else ""
         raise ExampleFault(f"executed example starting {first_line!r} raised {described(error)}") from error
-    cache.store(directory, name, key, "txt", output)
-    counts["ran"] += 1
-    return output
 
 
 def format_executed(source: str, language: str, class_name: str, options: dict, md, **kwargs) -> str:

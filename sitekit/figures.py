@@ -77,19 +77,19 @@ def figure_keys() -> dict[str, str]:
     """{figure name: cache key}: the fingerprint of its code and the source of this module. From the
     memo while snippets/ and sitekit/ are unchanged (nothing imported), else from the registry
     (snippets imported; matplotlib is not needed for this)."""
-    keys = memo.get("figures", "fingerprints")
-    if keys is None:
-        from snippets.figures import registry
+    return memo.through("figures", "fingerprints", _fingerprinted_figures)
 
-        try:  # the registry imports every chapter module: a broken one is a fault in the sources
-            specs = registry()
-        except Exception as error:
-            raise fault("snippets/: the figure registry", error) from error
-        # This module draws and minifies each figure (`drawn`): its source is part of every key.
-        pipeline = cache.source_digest(sys.modules[__name__])
-        keys = {name: cache.key(fingerprint(spec.draw), pipeline) for name, spec in specs.items()}
-        memo.put("figures", "fingerprints", keys)
-    return keys
+
+def _fingerprinted_figures() -> dict[str, str]:
+    from snippets.figures import registry
+
+    try:  # the registry imports every chapter module: a broken one is a fault in the sources
+        specs = registry()
+    except Exception as error:
+        raise fault("snippets/: the figure registry", error) from error
+    # This module draws and minifies each figure (`drawn`): its source is part of every key.
+    pipeline = cache.source_digest(sys.modules[__name__])
+    return {name: cache.key(fingerprint(spec.draw), pipeline) for name, spec in specs.items()}
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

@@ -118,12 +118,8 @@ def math_font_files(formulas: list[str], folder: Path) -> tuple[bytes, str]:
     """The math font for these formulas (WOFF2) and its licence, from the cache `folder` while the
     set of characters is unchanged (a warm build imports no fontTools)."""
     key = cache.key(mathml_code(), "".join(sorted(mathml.characters(formulas))))
-    font = cache.read_bytes(cache.entry(folder, "stix-two-math", key, "woff2"))
-    licence = cache.read_text(cache.entry(folder, "stix-two-math", key, "LICENSE"))
-    if font is None or licence is None:
-        font, licence = mathml.math_font(formulas), mathml.font_licence()
-        cache.store(folder, "stix-two-math", key, "woff2", font)
-        cache.store(folder, "stix-two-math", key, "LICENSE", licence)
+    font, _ = cache.through(folder, "stix-two-math", key, "woff2", lambda: mathml.math_font(formulas), "bytes")
+    licence, _ = cache.through(folder, "stix-two-math", key, "LICENSE", mathml.font_licence, "text")
     return font, licence
 
 

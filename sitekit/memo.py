@@ -11,6 +11,7 @@ and the memo is written anew.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from sitekit import cache as cache_io
@@ -43,6 +44,15 @@ def get(kind: str, key: str) -> object | None:
 def put(kind: str, key: str, value: object) -> None:
     _memo["entries"].setdefault(kind, {})[key] = value
     _memo["dirty"] = True
+
+
+def through(kind: str, key: str, compute: Callable[[], object]) -> object:
+    """What this source tree's memo holds for (kind, key), else compute(), remembered."""
+    found = get(kind, key)
+    if found is None:
+        found = compute()
+        put(kind, key, found)
+    return found
 
 
 def finish() -> None:

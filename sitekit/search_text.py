@@ -63,9 +63,5 @@ def rewrite_search_index(path: Path, cache_dir: Path) -> None:
     from sitekit import cache
 
     raw = path.read_text()
-    key = cache.key(raw)
-    text = cache.read_text(cache.entry(cache_dir, "search_index", key, "json"))
-    if text is None:
-        text = readable_index(raw)
-        cache.store(cache_dir, "search_index", key, "json", text)
+    text, _ = cache.through(cache_dir, "search_index", cache.key(raw), "json", lambda: readable_index(raw), "text")
     path.write_text(text)

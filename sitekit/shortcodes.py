@@ -113,14 +113,10 @@ def cached_call(target: str) -> object:
         raise ValueError(f"expected 'module:function', got {target!r}")
     if target not in _results:
         function: Callable[[], object] = getattr(importlib.import_module(f"snippets.{module_name}"), function_name)
-        directory, name, key = _value_cache["directory"], target.replace(":", "."), cache.key(fingerprint(function))
-        value = cache.read_json(cache.entry(directory, name, key, "json")) if directory else None
-        if value is None:
-            # Plain data, as JSON keeps it (a cache of data runs no code when it is read).
-            value = json.loads(json.dumps(function(), default=_plain_data))
-            if directory:
-                cache.store(directory, name, key, "json", value)
-        _results[target] = value
+        # Plain data, as JSON keeps it (a cache of data runs no code when it is read).
+        _results[target], _ = cache.through(
+            _value_cache["directory"], target.replace(":", "."), cache.key(fingerprint(function)), "json",
+            lambda: json.loads(json.dumps(function(), default=_plain_data)))
     return _results[target]
 
 
@@ -156,11 +152,7 @@ def _remembered_bibliography(page_src: str) -> str:
     """The reference list, from the memo while references.bib is unchanged: formatting it with
     pybtex's style costs a tenth of a second a build."""
     key = f"{page_src}|{hashlib.sha256(references.BIBLIOGRAPHY.read_bytes()).hexdigest()}"
-    remembered = memo.get("bibliography", key)
-    if remembered is None:
-        remembered = references.bibliography_markdown(page_src)
-        memo.put("bibliography", key, remembered)
-    return remembered
+    return memo.through("bibliography", key, lambda: references.bibliography_markdown(page_src))
 
 
 def expand(markdown: str, site: Site, page: Page) -> str:
@@ -189,12 +181,7 @@ def expand(markdown: str, site: Site, page: Page) -> str:
             if name not in FROM_SNIPPETS:
                 return shortcodes[name](*args)
             # Computed from snippets/: reuse the expansion while the package's sources are unchanged.
-            key = f"{src}|{match.group(0)}"
-            expansion = memo.get("shortcodes", key)
-            if expansion is None:
-                expansion = shortcodes[name](*args)
-                memo.put("shortcodes", key, expansion)
-            return expansion
+            return memo.through("shortcodes", f"{src}|{match.group(0)}", lambda: shortcodes[name](*args))
         except Exception as error:
             raise fault(f"{src}: {match.group(0)}", error) from error
 

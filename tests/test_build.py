@@ -546,3 +546,39 @@ def test_make_serve_watches_every_folder_the_build_reads() -> None:
     read = {"snippets", "sitekit", "hooks", config["theme"]["custom_dir"]}
     assert read <= watched, f"edits here would not reach the served page: {sorted(read - watched)}"
     assert {hook.split("/")[0] for hook in config["hooks"]} <= watched
+
+
+def test_one_cache_path_reads_a_verified_entry_or_computes_and_stores_it(tmp_path: Path) -> None:
+    from sitekit import cache
+
+    calls = []
+
+    def compute() -> dict:
+        calls.append(1)
+        return {"beta": [1.5, "text"]}
+
+    for form, value in (("json", {"beta": [1.5, "text"]}), ("text", "printed\n"), ("bytes", b"\x00svg")):
+        make = (lambda v=value: (calls.append(1), v)[1]) if form != "json" else compute
+        calls.clear()
+        assert cache.through(tmp_path, "entry", "k" * 24, form, make, form) == (value, True)
+        assert cache.through(tmp_path, "entry", "k" * 24, form, make, form) == (value, False)
+        assert len(calls) == 1
+        cache.entry(tmp_path, "entry", "k" * 24, form).write_bytes(b"tampered")  # not as the build wrote it
+        assert cache.through(tmp_path, "entry", "k" * 24, form, make, form) == (value, True)
+    # A string is a JSON value like any other (it was written as text, and never read back).
+    assert cache.through(tmp_path, "word", "w" * 24, "json", lambda: "GLM") == ("GLM", True)
+    assert cache.through(tmp_path, "word", "w" * 24, "json", lambda: "other") == ("GLM", False)
+    assert cache.through(None, "nowhere", "n" * 24, "json", lambda: 3) == (3, True)
+
+
+def test_the_memo_computes_once_per_source_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitekit import memo
+
+    monkeypatch.setattr(memo, "_memo", {"directory": None, "key": None, "entries": {}, "dirty": False})
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "m.py").write_text("x = 1\n")
+    memo.begin(tmp_path / "memo", tmp_path / "snippets")
+    calls = []
+    assert memo.through("kind", "key", lambda: calls.append(1) or "value") == "value"
+    assert memo.through("kind", "key", lambda: calls.append(1) or "other") == "value"
+    assert calls == [1]
