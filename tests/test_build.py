@@ -582,3 +582,24 @@ def test_the_memo_computes_once_per_source_tree(tmp_path: Path, monkeypatch: pyt
     assert memo.through("kind", "key", lambda: calls.append(1) or "value") == "value"
     assert memo.through("kind", "key", lambda: calls.append(1) or "other") == "value"
     assert calls == [1]
+
+
+def test_no_function_of_the_pipeline_spells_out_the_cache_sequence_itself() -> None:
+    """Reading an entry and storing it in one function is cache.through's job (and the memo's get and
+    put, memo.through's): a copy of the sequence elsewhere is how a cache comes to differ from the rest."""
+    import ast
+
+    spelled = []
+    for path in sorted([*(ROOT / "sitekit").glob("*.py"), *(ROOT / "hooks").glob("*.py")]):
+        if path.name in ("cache.py", "memo.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            called = {f"{call.func.value.id}.{call.func.attr}" for call in ast.walk(node)
+                      if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                      and isinstance(call.func.value, ast.Name)}
+            reads = {name for name in called if name.startswith("cache.read_")}
+            if (reads and "cache.store" in called) or {"memo.get", "memo.put"} <= called:
+                spelled.append(f"{path.name}: {node.name}")
+    assert not spelled, spelled
