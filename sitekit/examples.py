@@ -68,16 +68,16 @@ def run(source: str) -> str:
 
 def printed_output(source: str, directory: Path) -> str:
     """What the example printed: from the memo, else from the cache folder `directory`, else run."""
-    ran = []
+    ran = False
 
     def from_the_cache_folder() -> str:  # the memo lacks it: snippets/ changed since that build
-        output, computed = cache.through(directory, example_name(source), cache_key(source), "txt",
-                                         lambda: _checked_run(source), "text")
-        ran.append(computed)
+        nonlocal ran
+        output, ran = cache.through(directory, example_name(source), cache_key(source), "txt",
+                                    lambda: _checked_run(source), "text")
         return output
 
     output = memo.through("examples", example_name(source), from_the_cache_folder)
-    counts["ran" if any(ran) else "cached"] += 1
+    counts["ran" if ran else "cached"] += 1
     return output
 
 

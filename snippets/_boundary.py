@@ -551,6 +551,8 @@ def returned_map(function: Callable) -> MapKind | None:
     """The MapKind of `function`'s return annotation (Map("x", "p")), or None."""
     annotation = inspect.signature(function).return_annotation
     if isinstance(annotation, str):
+        # Read only what may be a Map: other return annotations may name what the module imports
+        # for type checkers alone (TYPE_CHECKING), which eval cannot find.
         if "Map(" not in annotation:
             return None
         annotation = eval(annotation, vars(sys.modules[function.__module__]))  # noqa: S307 (the module's own)

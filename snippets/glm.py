@@ -266,7 +266,7 @@ def _record_iteration(iteration: int, X: np.ndarray, y: np.ndarray, beta: np.nda
     if not np.all(np.isfinite(means)):
         raise ConvergenceError(f"y: IRLS diverged at iteration {iteration}: the step sent the means beyond the "
                                "floating-point range (responses of very different sizes at nearby covariates?)")
-    return Iteration(iteration, beta, deviance(y, link.g_inv(X @ beta), family),
+    return Iteration(iteration, beta, deviance(y, means, family),
                      float(np.linalg.norm(score(X, y, beta, family, link))))
 
 
@@ -292,7 +292,7 @@ def starting_beta(X: Array("n p"), y: Response("n"), family: Family, link: Link)
 
 def fit_glm_irls(X: Design, y: GLMResponse, family: FamilyName = "bernoulli", link: LinkName = None, *,
                  tol: Tolerance = 1e-10, max_iter: PositiveInt = 50) -> GLMFit:
-    """Maximum likelihood by iteratively reweighted least squares, from beta = 0, until no
+    """Maximum likelihood by iteratively reweighted least squares, from starting_beta, until no
     coefficient moves by more than tol * (1 + max|beta|); standard errors from psi I(beta)^-1."""
     fam = FAMILIES[family]
     lnk = LINKS[fam.canonical_link if link is None else link]
@@ -331,7 +331,7 @@ def negative_log_likelihood(X: Design, y: GLMResponse, beta: Array("p"), family:
 
 def fit_glm_newton(X: Design, y: GLMResponse, family: FamilyName = "bernoulli", link: LinkName = None, *,
                    tol: Tolerance = 1e-12, max_iter: PositiveInt = 50, step: Step = 1e-6) -> list[np.ndarray]:
-    """Newton-Raphson on the log-likelihood, from beta = 0, with the *observed* information.
+    """Newton-Raphson on the log-likelihood, from starting_beta, with the *observed* information.
 
     The observed information -dU/dbeta is taken by central differences of the analytic score.
     Returns the path of iterates (the last is the estimate).
