@@ -10,6 +10,7 @@ asks `for_markdown(md)` and gets the same answer from either.
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,9 @@ class Site:
     site_url: str
     site_name: str
     nav: tuple[str, ...]  # the Markdown pages of the nav, in order (docs-relative paths)
+    # Zensical rewrites every relative link of a page, raw HTML's too, from the page's source file to
+    # its URL; MkDocs only the links of Markdown syntax.
+    rewrites_html_links: bool = False
 
     def cache_dir(self, kind: str) -> Path:
         """Where the build keeps what it computed, by kind (sitekit.cache.folder)."""
@@ -37,6 +41,12 @@ class Site:
 class Page:
     src: str  # docs-relative source path, e.g. "glm.md"
     url: str  # site-relative URL, e.g. "glm/" ("" for the home page)
+
+
+def link_base(site: Site, page: Page) -> str:
+    """What a relative link in raw HTML on `page` is relative to, as the generator reads it: the
+    page's URL (MkDocs), or its source's folder (Zensical, which then rewrites the link)."""
+    return posixpath.dirname(page.src) if site.rewrites_html_links else page.url
 
 
 def page_url(src: str) -> str:
@@ -87,7 +97,7 @@ def _zensical(md) -> tuple[Site, Page] | None:
     config = context.config
     root = Path(config["root_dir"]) if config.get("root_dir") else Path.cwd()
     site = Site(root=root, docs_dir=root / config["docs_dir"], site_url=config.get("site_url") or "/",
-                site_name=config.get("site_name") or "", nav=nav_pages(config.get("nav")))
+                site_name=config.get("site_name") or "", nav=nav_pages(config.get("nav")), rewrites_html_links=True)
     return site, Page(src=context.page.path, url=context.page.url)
 
 

@@ -15,8 +15,10 @@ while the build works out what to draw.
 
 from __future__ import annotations
 
+import html
 import multiprocessing
 import os
+import posixpath
 import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -35,6 +37,22 @@ _pending: dict = {"pools": [], "futures": {}}
 def figure_path(name: str, variant: str) -> str:
     """Site path of a figure's SVG: figures/NAME.svg (light) and figures/NAME-dark.svg."""
     return f"{FIGURE_DIR}/{name}.svg" if variant == "light" else f"{FIGURE_DIR}/{name}-{variant}.svg"
+
+
+def figure_links(name: str, alt: str, base: str) -> tuple[str, str]:
+    """The HTML of figure `name`, its links relative to `base` (sitekit.context.link_base), the one
+    markup of a figure wherever it is shown (a chapter's figure shortcode, a notebook page): the
+    light and the dark image, each a link to its SVG, so that a tap or a click opens the figure
+    full size. Lazy: the browser fetches only the variant of the palette in use (Material's
+    #only-light and #only-dark), when it nears the viewport."""
+    # Escaped as Python-Markdown escapes an attribute (an apostrophe stays one).
+    alt = html.escape(alt, quote=False).replace('"', "&quot;")
+    links = []
+    for variant in VARIANTS:
+        src = posixpath.relpath(figure_path(name, variant), base or ".")
+        links.append(f'<a class="figure-zoom figure-zoom--{variant}" href="{src}"><img alt="{alt}" loading="lazy" '
+                     f'src="{src}#only-{variant}" /></a>')
+    return links[0], links[1]
 
 
 def cache_paths(directory: Path, name: str, key: str) -> dict[str, Path]:

@@ -20,16 +20,15 @@ import importlib
 import json
 import math
 import numbers
-import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from sitekit import cache, glossary, memo, references
 from sitekit.claims import claims_index_markdown
-from sitekit.context import Page, Site
+from sitekit.context import Page, Site, link_base
 from sitekit.errors import fault
-from sitekit.figures import figure_path
+from sitekit.figures import figure_links
 from sitekit.fingerprint import fingerprint
 
 SHORTCODE = re.compile(r"\{\{\s*(?P<name>[a-z_]+)\((?P<args>.*?)\)\s*\}\}")
@@ -48,25 +47,21 @@ def forget_results(value_cache: Path | None) -> None:
     _value_cache["directory"] = value_cache
 
 
-def figure_markdown(page_src: str, name: str) -> str:
-    """The Markdown of one figure: both palette variants, the alt text, the caption, an anchor."""
+def figure_markdown(base: str, name: str) -> str:
+    """The Markdown of one figure: both palette variants (sitekit.figures.figure_links, relative to
+    `base`: sitekit.context.link_base), the alt text, the caption, an anchor."""
     from snippets.figures import registry
 
     specs = registry()
     if name not in specs:
         raise ValueError(f"no figure named {name!r}; registered: {', '.join(specs) or 'none'}")
     spec = specs[name]
-    here = posixpath.dirname(page_src)
-    light = posixpath.relpath(figure_path(name, "light"), here or ".")
-    dark = posixpath.relpath(figure_path(name, "dark"), here or ".")
     values = cached_call(spec.alt_values_target) if spec.alt_values_target else None
-    alt = spec.alt_text(values).replace("[", "(").replace("]", ")")
+    light, dark = figure_links(name, spec.alt_text(values), base)
     return (
         f'<figure markdown="span" id="figure-{name}">\n'
-        # Lazy: the browser fetches only the variant of the palette in use, when it nears the viewport.
-        # Each image is a link to its SVG, so that a tap or a click opens the figure full size.
-        f"  [![{alt}]({light}#only-light){{ loading=lazy }}]({light}){{ .figure-zoom .figure-zoom--light }}\n"
-        f"  [![{alt}]({dark}#only-dark){{ loading=lazy }}]({dark}){{ .figure-zoom .figure-zoom--dark }}\n"
+        f"  {light}\n"
+        f"  {dark}\n"
         # The caption's tag at the start of its line: indented, the two spaces before it would end the
         # images' line with a hard line break, an empty line (and an element) between figure and caption.
         f'<figcaption markdown="span">{spec.caption}</figcaption>\n'
@@ -74,7 +69,7 @@ def figure_markdown(page_src: str, name: str) -> str:
     )
 
 
-def slider_html(page_src: str, target: str, static_figure: str, label: str) -> str:
+def slider_html(base: str, target: str, static_figure: str, label: str) -> str:
     """An interactive figure: a range input over frames that `module:function` computes at build
     time (through cached_call, like values), drawn in the browser by assets/site.js; the static
     figure stays for readers without JavaScript (the script hides it once the slider is ready)."""
@@ -98,7 +93,7 @@ def slider_html(page_src: str, target: str, static_figure: str, label: str) -> s
         f'<svg class="slider-plot" viewBox="0 0 640 300" role="img" aria-labelledby="slider-{slug}-readout"></svg>\n'
         f'<p class="slider-readout" id="slider-{slug}-readout" aria-live="polite">'
         f'{html.escape(frames["readouts"][initial])}</p>\n'
-        f"</div>\n\n{figure_markdown(page_src, static_figure)}"
+        f"</div>\n\n{figure_markdown(base, static_figure)}"
     )
 
 
@@ -159,10 +154,11 @@ def expand(markdown: str, site: Site, page: Page) -> str:
     """The page's Markdown with every shortcode replaced by its expansion; ValueError names the
     page and the shortcode that failed."""
     src = page.src
+    base = link_base(site, page)
     shortcodes: dict[str, Callable[..., str]] = {
-        "figure": lambda *a: figure_markdown(src, *a),
+        "figure": lambda *a: figure_markdown(base, *a),
         "value": computed_value,
-        "slider": lambda *a: slider_html(src, *a),
+        "slider": lambda *a: slider_html(base, *a),
         "cite": lambda *a: references.cite(src, *a),
         "citep": lambda *a: references.citep(src, *a),
         "bibliography": lambda: _remembered_bibliography(src),

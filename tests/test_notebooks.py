@@ -19,8 +19,8 @@ import nbformat
 import pytest
 import yaml
 
-from hooks.notebooks import INSTALL_TAG, PINNED, WHEEL_DIR, NotebookError, execute, find_notebooks, wheel_url
 from sitekit import cache, wheel
+from sitekit.notebooks import INSTALL_TAG, PINNED, WHEEL_DIR, NotebookError, execute, find_notebooks, wheel_url
 from snippets.figures import registry
 from tests.helpers import build_env, edit, mkdocs_build
 from tests.markdown_fences import ROOT
@@ -160,6 +160,50 @@ def executed_line(log: str) -> str:
     return found[-1]
 
 
+# What mkdocs-jupyter's template writes, in small: each part cleaned_page changes, and parts it keeps.
+JUPYTER_PAGE = (
+    '<style type="text/css">.jp-Cell { color: red; }</style><script src="https://cdn.example/x.js"></script>'
+    '<!-- a comment -->'
+    '<div class="jp-RenderedMarkdown"><h2 id="Fit">Fit<a class="anchor-link" href="#Fit">¶</a></h2>'
+    '<p>The link $g(\\mu) = \\eta$ and $$\\beta &lt; 1$$, not <code>$HOME</code>, costs 5$ and 4$.</p></div>'
+    '<div class="highlight-ipynb hl-python"><pre><span></span>'
+    '<span class="n">fit</span>(<span class="n">X</span>)</pre></div>'
+    '<div class="zeroclipboard-container"><clipboard-copy for="c1">copy</clipboard-copy></div>'
+    '<div class="clipboard-copy-txt" id="c1">fit(X)</div>'
+    '<div class="jp-OutputArea-output jp-RenderedText"><pre>beta = [0.5 1.5]</pre></div>'
+    '<div class="jp-RenderedImage jp-OutputArea-output"><img alt="No description has been provided for this image" '
+    'class="" src="data:image/png;base64,iVBORw0KGgo="/></div>'
+)
+
+
+def test_a_notebook_page_is_cleaned_to_the_sites_markup(tmp_path: Path) -> None:
+    from sitekit.figures import figure_links
+    from sitekit.notebooks import cleaned_page
+
+    executed = tmp_path / "glm.ipynb"
+    shown = {"data": {"image/png": "iVBORw0KGgo="}, "metadata": {"image/png": {"alt": "IRLS's error", "figure": "f"}}}
+    executed.write_text(json.dumps({"cells": [{"cell_type": "code", "outputs": [shown]}]}))
+    page = cleaned_page(JUPYTER_PAGE, executed, "glm", "notebooks/glm/")
+    assert "<style" not in page and "<script" not in page and "<!--" not in page and "clipboard" not in page
+    assert ('<div class="language-python highlight"><pre><span></span><code><span class="n">fit</span>'
+            '(<span class="n">X</span>)</code></pre></div>') in page
+    assert '<pre tabindex="0">beta = [0.5 1.5]</pre>' in page
+    assert '<a class="headerlink" href="#Fit" title="Permanent link">¶</a>' in page
+    assert ('<p>The link <span class="arithmatex">\\(g(\\mu) = \\eta\\)</span> and '
+            '<div class="arithmatex">\\[\\beta &lt; 1\\]</div>, not <code>$HOME</code>, '
+            'costs 5$ and 4$.</p>') in page
+    assert "".join(figure_links("f", "IRLS's error", "notebooks/glm/")) in page and "data:image/png" not in page
+
+
+def test_a_notebook_page_whose_figures_do_not_match_the_notebook_fails(tmp_path: Path) -> None:
+    from sitekit.notebooks import cleaned_page
+
+    executed = tmp_path / "glm.ipynb"
+    executed.write_text(json.dumps({"cells": [{"cell_type": "code", "outputs": []}]}))
+    with pytest.raises(NotebookError, match="notebook glm: 0 figures in the notebook, 1 on the page"):
+        cleaned_page(JUPYTER_PAGE, executed, "glm", "notebooks/glm/")
+
+
 def test_notebooks_execute_once_and_again_only_when_what_they_import_changes(project: Path) -> None:  # noqa: F811
     with_notebook(project)
     first = mkdocs_build(project)
@@ -193,7 +237,7 @@ def test_a_cell_that_raises_fails_the_build_naming_the_notebook_and_cell(project
 
 
 def test_execute_names_the_cell_that_raised(tmp_path: Path) -> None:
-    from hooks.notebooks import Notebook
+    from sitekit.notebooks import Notebook
 
     source = tmp_path / "broken.py"
     source.write_text("# %%\nx = 1\n\n# %%\n1 / 0\n")
@@ -204,7 +248,7 @@ def test_execute_names_the_cell_that_raised(tmp_path: Path) -> None:
 def test_printed_text_is_one_output_however_the_kernel_split_it(tmp_path: Path) -> None:
     # A flush and a pause make the kernel send the two lines as two messages; the executed
     # notebook must not depend on that timing, or two builds would differ.
-    from hooks.notebooks import Notebook
+    from sitekit.notebooks import Notebook
 
     source = tmp_path / "prints.py"
     source.write_text('# %%\nimport sys, time\nprint("first", flush=True)\ntime.sleep(0.3)\nprint("second")\n'
@@ -235,7 +279,7 @@ def flaky_kernel_start(monkeypatch: pytest.MonkeyPatch, failures: int) -> list[i
 
 
 def test_a_kernel_that_dies_while_starting_is_started_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from hooks.notebooks import Notebook
+    from sitekit.notebooks import Notebook
 
     starts = flaky_kernel_start(monkeypatch, failures=1)
     source = tmp_path / "answer.py"
@@ -247,7 +291,7 @@ def test_a_kernel_that_dies_while_starting_is_started_again(tmp_path: Path, monk
 
 def test_a_kernel_that_never_starts_fails_with_the_notebook_named(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from hooks.notebooks import KERNEL_START_ATTEMPTS, Notebook
+    from sitekit.notebooks import KERNEL_START_ATTEMPTS, Notebook
 
     starts = flaky_kernel_start(monkeypatch, failures=KERNEL_START_ATTEMPTS)
     source = tmp_path / "never.py"
@@ -368,7 +412,7 @@ def test_a_downloaded_notebook_runs_in_a_fresh_environment_with_what_it_installs
 def comparable_outputs(cell) -> list[dict]:
     """A cell's outputs as the comparison sees them: stream text joined as the build joins it, and
     without the figures' alt text and name, which the build adds to what a kernel returns."""
-    from hooks.notebooks import coalesce_streams
+    from sitekit.notebooks import coalesce_streams
 
     found = json.loads(json.dumps(coalesce_streams(cell.get("outputs", []))))
     for output in found:
@@ -388,7 +432,7 @@ def describe_difference(got: list[dict], want: list[dict]) -> str:
 
 
 def test_the_notebook_source_link_appears_only_with_a_repository(built_site: Path, tmp_path: Path) -> None:
-    from hooks.notebooks import chapter_banner, source_url
+    from sitekit.notebooks import chapter_banner, source_url
 
     assert source_url(None, ROOT, "glm") is None
     assert source_url("https://github.com/o/r", tmp_path, "glm") is None  # not a git checkout: no commit

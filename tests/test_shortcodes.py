@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
+from sitekit.context import Page, Site, link_base
+from sitekit.figures import figure_links
 from sitekit.shortcodes import computed_value, figure_markdown
 from snippets.overview import superposition_defects
 
@@ -28,12 +33,32 @@ def test_bad_value_shortcodes_raise(args: tuple, error: type[Exception], message
 
 
 def test_figure_markup_links_both_palettes_relative_to_the_page() -> None:
-    top = figure_markdown("index.md", "parameter-lines")
-    assert "(figures/parameter-lines.svg#only-light)" in top and "(figures/parameter-lines-dark.svg#only-dark)" in top
-    nested = figure_markdown("chapters/glm.md", "parameter-lines")
-    assert "(../figures/parameter-lines.svg#only-light)" in nested
+    top = figure_markdown("", "parameter-lines")
+    assert 'href="figures/parameter-lines.svg"' in top and 'src="figures/parameter-lines.svg#only-light"' in top
+    assert 'href="figures/parameter-lines-dark.svg"' in top
+    assert 'src="figures/parameter-lines-dark.svg#only-dark"' in top
+    nested = figure_markdown("chapters/glm/", "parameter-lines")
+    assert 'src="../../figures/parameter-lines.svg#only-light"' in nested
     with pytest.raises(ValueError, match="no figure named 'nope'"):
-        figure_markdown("index.md", "nope")
+        figure_markdown("", "nope")
+
+
+def test_a_figure_is_the_same_markup_on_a_chapter_and_on_a_notebook_page() -> None:
+    # One markup (figure_links): the alt text escaped for an attribute as Python-Markdown escapes one.
+    light, dark = figure_links("parameter-lines", 'a "quoted" <b> & it\'s', "notebooks/glm/")
+    assert light == ('<a class="figure-zoom figure-zoom--light" href="../../figures/parameter-lines.svg">'
+                     '<img alt="a &quot;quoted&quot; &lt;b&gt; &amp; it\'s" loading="lazy" '
+                     'src="../../figures/parameter-lines.svg#only-light" /></a>')
+    assert dark == light.replace("--light", "--dark").replace("lines.svg", "lines-dark.svg").replace(
+        "only-light", "only-dark")
+    chapter = figure_markdown("glm/", "parameter-lines")
+    assert all(link in chapter for link in figure_links("parameter-lines", _alt("parameter-lines"), "glm/"))
+
+
+def _alt(name: str) -> str:
+    from snippets.figures import registry
+
+    return registry()[name].alt_text()
 
 
 def test_a_called_function_is_reused_from_disk_until_its_code_changes(tmp_path, monkeypatch) -> None:
@@ -62,3 +87,14 @@ def test_a_called_function_is_reused_from_disk_until_its_code_changes(tmp_path, 
     assert calls == [1, 2]
     assert len(list(tmp_path.glob("overview.counted_frames.*.json"))) == 1
     shortcodes.forget_results(None)
+
+
+def test_raw_html_links_are_relative_to_what_each_generator_reads_them_from() -> None:
+    # MkDocs leaves a raw <a href> as written, so it is relative to the page's URL; Zensical rewrites
+    # it from the page's source file, as it does a Markdown link.
+    mkdocs = Site(root=Path("."), docs_dir=Path("docs"), site_url="/", site_name="s", nav=())
+    zensical = replace(mkdocs, rewrites_html_links=True)
+    page = Page("notes/glm.md", "notes/glm/")
+    assert link_base(mkdocs, page) == "notes/glm/" and link_base(zensical, page) == "notes"
+    assert 'href="../../figures/' in figure_markdown(link_base(mkdocs, page), "parameter-lines")
+    assert 'href="../figures/' in figure_markdown(link_base(zensical, page), "parameter-lines")

@@ -12,9 +12,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from hooks.anchors import parse, published_anchors, read_lock, resolves
-from hooks.notebooks import INSTALL_TAG
 from sitekit.claims import node_ids_by_claim, parse_claims
 from sitekit.context import read_config
+from sitekit.notebooks import INSTALL_TAG
 from snippets.figures import registry
 from tests.markdown_fences import ROOT, displayed_code
 

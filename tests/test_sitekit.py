@@ -121,8 +121,8 @@ def test_binder_gets_the_install_cells_pins_and_the_oldest_supported_python(tmp_
 def test_launch_links_appear_only_for_the_notebook_the_commit_holds(tmp_path) -> None:
     import json
 
-    from hooks.notebooks import head_commit, launch_links
     from sitekit.launch import without_outputs
+    from sitekit.notebooks import head_commit, launch_links
 
     published = tmp_path / "published.ipynb"
     published.write_text(json.dumps(PUBLISHED))
