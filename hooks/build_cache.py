@@ -31,7 +31,6 @@ import os
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -40,10 +39,9 @@ from mkdocs.structure.toc import TableOfContents
 
 from hooks import cache_dir
 from sitekit import cache
+from sitekit.build import current
 
 log = logging.getLogger("mkdocs.hooks.build_cache")
-
-_state = {"told": False}  # whether verified() has said that the caches are off
 
 # The versions whose internals these caches were written and tested against (major.minor).
 VERIFIED = {"mkdocs": ("1.6",), "mkdocs-material": ("9.5", "9.6", "9.7", "9.8"), "jinja2": ("3.1",)}
@@ -53,18 +51,16 @@ def verified() -> bool:
     """Whether the installed MkDocs, Material and Jinja are versions these caches know."""
     unknown = [f"{name} {cache.version(name)}" for name, known in VERIFIED.items()
                if ".".join(cache.version(name).split(".")[:2]) not in known]
-    if unknown and not _state["told"]:
+    build = current()
+    if unknown and not build.caches_off_told:
         # Python's warnings, not the log: a strict build must not fail for being slower.
         warnings.warn(f"hooks/build_cache.py: not checked against {', '.join(unknown)}; its caches are off "
                       "(the build is unchanged, only slower)", stacklevel=2)
-        _state["told"] = True
+        build.caches_off_told = True
     return not unknown
 
 
 SEARCH_PLUGIN = "material/search"
-
-_search: dict[str, Any] = {"path": None, "stored": {}, "used": {}, "parsed": 0}
-
 
 def _installed(directory: str) -> bool:
     return Path(directory).resolve().is_relative_to(Path(sys.prefix).resolve())
@@ -146,35 +142,34 @@ def on_pre_build(config: MkDocsConfig) -> None:
         return
     # Under the library versions alone (cache.key()): each page's entries are keyed inside it.
     path = cache.entry(cache_dir(config, "search"), "entries", cache.key(), "json")
-    if _search["path"] != path:  # the first build of this process: read what earlier ones left
-        _search.update(path=path, stored=cache.read_json(path) or {})
-    _search.update(used={}, parsed=0)
+    search = current().search
+    search.path, search.stored = path, cache.read_json(path) or {}  # what earlier builds left
     index = plugin.search_index
     add_entries = index.add_entry_from_context
 
     def add_entry_from_context(page: Page) -> None:
         key = search_key(page)
-        entries = _search["stored"].get(key)
+        entries = search.stored.get(key)
         if entries is None:
             start = len(index.entries)
             add_entries(page)
             entries = index.entries[start:]
-            _search["parsed"] += 1
+            search.parsed += 1
         else:
             index.entries.extend(json.loads(json.dumps(entries)))  # copies: the plugin may edit them
-        _search["used"][key] = entries
+        search.used[key] = entries
 
     index.add_entry_from_context = add_entry_from_context
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    path, used = _search["path"], _search["used"]
+    search = current().search
+    path, used = search.path, search.used
     if path is None:
         return
-    log.info("search: indexed %d pages, %d from cache", _search["parsed"], len(used) - _search["parsed"])
-    if used.keys() == _search["stored"].keys():
+    log.info("search: indexed %d pages, %d from cache", search.parsed, len(used) - search.parsed)
+    if used.keys() == search.stored.keys():
         return
     # Keep only this build's pages: the file stays the size of one site (no sort_keys: the index
     # keeps the plugin's key order).
     cache.store(path.parent, "entries", cache.key(), "json", json.dumps(used))
-    _search["stored"] = used

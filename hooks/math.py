@@ -34,11 +34,6 @@ def on_page_context(context, page: Page, config: MkDocsConfig, nav):
     return context
 
 
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    formulas(config).used.clear()  # a new build: it will say which formulas it uses
-    return config
-
-
 @event_priority(-100)  # after the search plugin has written its index
 def on_post_build(config: MkDocsConfig) -> None:
     # The search index holds the notebook pages' formulas as TeX: results show readers plain text.

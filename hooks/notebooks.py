@@ -25,7 +25,6 @@ from sitekit.notebooks import (
     cleaned_page,
     executed_notebooks,
     find_notebooks,
-    head_commit,
     install_cell_source,
     ipynb_uri,
     launch_links,
@@ -44,8 +43,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for name in JUPYTER_PLUGIN_LOGGERS:  # for this build, not whoever imports this module
         logging.getLogger(name).setLevel(logging.WARNING)
     notebooks = find_notebooks(Path(config.docs_dir))
-    head_commit.cache_clear()  # a rebuild under `make serve` may follow a commit
-    launch_links.cache_clear()
     root = project_root(config)
     paths, ran = executed_notebooks(root, cache_dir(config, "notebooks"), notebooks)
     version = wheel.project_metadata(root)["version"]

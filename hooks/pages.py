@@ -1,5 +1,5 @@
-"""MkDocs adapter of the page stages (sitekit/pages.py): which page MkDocs renders next, a fresh
-start for each build, the cite controls on the notebook pages (mkdocs-jupyter renders those
+"""MkDocs adapter of the page stages (sitekit/pages.py): which page MkDocs renders next, where the
+build keeps its computed values, the cite controls on the notebook pages (mkdocs-jupyter renders those
 without Python-Markdown), and each page's typeset math back after the search plugin has read its
 TeX (hooks/math.py hides it)."""
 
@@ -13,7 +13,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from hooks import cache_dir, site_of
-from sitekit import context, examples, shortcodes
+from sitekit import context, shortcodes
+from sitekit.build import current
 from sitekit.cite import add_cite_buttons
 from sitekit.formulas import formulas_for
 
@@ -21,8 +22,7 @@ log = logging.getLogger("mkdocs.hooks.pages")
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    shortcodes.forget_results(cache_dir(config, "values"))
-    examples.counts.update(ran=0, cached=0)
+    shortcodes.cache_values_in(cache_dir(config, "values"))
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -43,4 +43,5 @@ def on_page_context(template_context, page: Page, config: MkDocsConfig, nav):
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    log.info("examples: ran %d, %d from cache", examples.counts["ran"], examples.counts["cached"])
+    counts = current().examples
+    log.info("examples: ran %d, %d from cache", counts["ran"], counts["cached"])

@@ -19,39 +19,35 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from sitekit.build import current
+
 PRINT_PAGE = "print.md"
 PLACEHOLDER = '<div id="print-content"></div>'
 ATTRIBUTE = re.compile(r'\b(id|for|href|src|aria-labelledby|aria-describedby|data-static)="([^"]*)"')
 EXCLUDED = {PRINT_PAGE, "404.md"}
 
-_chapters: list[tuple[str, str, str]] = []  # (page url, slug, html), in build order
-_nav_order: dict[str, tuple[int, str]] = {}  # page url: (position in the navigation, title)
-
-
 def chapter_slug(url: str) -> str:
     return url.strip("/").replace("/", "-") or "overview"
 
 
-def on_pre_build(config: MkDocsConfig) -> None:
-    _chapters.clear()
-    _nav_order.clear()
-
-
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    for position, page in enumerate(nav.pages):
-        _nav_order[page.url] = (position, page.title or page.url)
+    order = current().nav_order  # page URL: (position in the navigation, title)
+    order.update((page.url, (position, page.title or page.url)) for position, page in enumerate(nav.pages))
     return nav
 
 
-def in_nav_order(chapters: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+Chapter = tuple[str, str, str]  # (page URL, slug, HTML)
+
+
+def in_nav_order(chapters: list[Chapter], nav_order: dict[str, tuple[int, str]]) -> list[Chapter]:
     """The chapters in the order of the site's navigation (pages outside it last, by URL)."""
-    return sorted(chapters, key=lambda c: (_nav_order.get(c[0], (len(_nav_order), ""))[0], c[0]))
+    return sorted(chapters, key=lambda c: (nav_order.get(c[0], (len(nav_order), ""))[0], c[0]))
 
 
-def contents(chapters: list[tuple[str, str, str]]) -> str:
+def contents(chapters: list[Chapter], nav_order: dict[str, tuple[int, str]]) -> str:
     """The table of contents at the top of the page: one link per chapter."""
     items = "\n".join(
-        f'<li><a href="#chapter-{slug}">{html_module.escape(_nav_order.get(url, (0, url))[1])}</a></li>'
+        f'<li><a href="#chapter-{slug}">{html_module.escape(nav_order.get(url, (0, url))[1])}</a></li>'
         for url, slug, _ in chapters)
     return f'<nav class="print-contents" aria-labelledby="print-contents-title">\n' \
            f'<h2 id="print-contents-title">Contents</h2>\n<ol>\n{items}\n</ol>\n</nav>'
@@ -61,7 +57,7 @@ def contents(chapters: list[tuple[str, str, str]]) -> str:
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     # The companion notebooks stay on their own pages: they repeat the chapters' code, not their text.
     if page.file.src_uri not in EXCLUDED and not page.file.src_uri.startswith("notebooks/"):
-        _chapters.append((page.url, chapter_slug(page.url), html))
+        current().chapters.append((page.url, chapter_slug(page.url), html))  # (url, slug, html), in build order
     return html
 
 
@@ -95,9 +91,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     output = Path(config.site_dir) / print_url / "index.html"
     if not output.exists():  # a site without the one-page version
         return
-    chapters = in_nav_order(_chapters)
+    build = current()
+    chapters = in_nav_order(build.chapters, build.nav_order)
     slugs = {url: slug for url, slug, _ in chapters}
-    sections = contents(chapters) + "\n" + "\n".join(
+    sections = contents(chapters, build.nav_order) + "\n" + "\n".join(
         f'<section class="print-chapter" id="chapter-{slug}">\n{rewrite(html, url, slug, slugs, print_url)}\n</section>'
         for url, slug, html in chapters
     )

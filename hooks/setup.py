@@ -1,5 +1,5 @@
-"""Build set-up: checked URLs (the site's and the repository's), a reproducible build date, and fresh `snippets` code on
-every (re)build."""
+"""Build set-up: a new Build (sitekit/build.py) for every (re)build, checked URLs (the site's and the
+repository's), a reproducible build date, fresh `snippets` code and the memo."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 from hooks import cache_dir, project_root
-from sitekit import memo
+from sitekit import build, memo
 
 log = logging.getLogger("mkdocs.hooks.setup")
 
@@ -59,10 +60,13 @@ def last_commit_epoch(repo: Path) -> str | None:
     return out or None
 
 
+@event_priority(100)  # first: every other stage of this build works in the Build begun here
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    build.begin()
     checked_site_url(config.site_url)
     checked_repository_url(config.extra.get("repository"))
-    # The sitemap's dates come from SOURCE_DATE_EPOCH: pin it so two builds are byte-identical.
+    # The sitemap's dates and the gzipped sitemap's timestamp come from SOURCE_DATE_EPOCH, MkDocs'
+    # one setting for the build date: pin it so two builds are byte-identical.
     if "SOURCE_DATE_EPOCH" not in os.environ:
         epoch = last_commit_epoch(project_root(config))
         if epoch is None:
@@ -71,7 +75,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             epoch = FALLBACK_EPOCH
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     # `mkdocs serve` keeps one process alive: drop the cached snippets modules so that an edit
-    # to snippets/ is what the next build imports. numpy and matplotlib stay loaded.
+    # to snippets/ is what the next build imports (the chapters' code, not the build's state: the
+    # Build holds that). numpy and matplotlib stay loaded.
     for name in [n for n in sys.modules if n == "snippets" or n.startswith("snippets.")]:
         del sys.modules[name]
     root = project_root(config)

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from sitekit import cache
+from sitekit.build import current
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,9 @@ def nav_pages(nav: list | None) -> tuple[str, ...]:
     return tuple(pages)
 
 
-_mkdocs: dict[str, object] = {}  # set by hooks/pages.py for the page MkDocs converts next
-
-
 def enter_page(site: Site, page: Page) -> None:
     """Under MkDocs: the site and the page that the next Markdown conversion renders."""
-    _mkdocs.update(site=site, page=page)
+    current().page = (site, page)
 
 
 def _zensical(md) -> tuple[Site, Page] | None:
@@ -106,9 +104,10 @@ def for_markdown(md) -> tuple[Site, Page]:
     found = _zensical(md)
     if found is not None:
         return found
-    if not _mkdocs:
+    announced = current().page
+    if announced is None:
         raise RuntimeError("sitekit.pages: no page context: under MkDocs, list hooks/pages.py in mkdocs.yml's hooks")
-    return _mkdocs["site"], _mkdocs["page"]  # type: ignore[return-value]
+    return announced
 
 
 class _ConfigLoader(yaml.SafeLoader):

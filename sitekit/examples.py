@@ -16,12 +16,10 @@ from pathlib import Path
 from pymdownx.superfences import SuperFencesException
 
 from sitekit import cache, memo
+from sitekit.build import current
 from sitekit.context import for_markdown
 from sitekit.errors import BuildFault, described
 from sitekit.fingerprint import fingerprint_value
-
-# How many examples this build ran and took from the cache (the MkDocs adapter logs and resets it).
-counts = {"ran": 0, "cached": 0}
 
 
 class ExampleFault(BuildFault, SuperFencesException):
@@ -77,7 +75,7 @@ def printed_output(source: str, directory: Path) -> str:
         return output
 
     output = memo.through("examples", example_name(source), from_the_cache_folder)
-    counts["ran" if ran else "cached"] += 1
+    current().examples["ran" if ran else "cached"] += 1  # what the build log reports
     return output
 
 

@@ -25,14 +25,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from sitekit import cache, memo
+from sitekit.build import current
 from sitekit.errors import described, fault
 from sitekit.fingerprint import fingerprint
 
 FIGURE_DIR = "figures"
 VARIANTS = ("light", "dark")
-
-_pending: dict = {"pools": [], "futures": {}}
-
 
 def figure_path(name: str, variant: str) -> str:
     """Site path of a figure's SVG: figures/NAME.svg (light) and figures/NAME-dark.svg."""
@@ -121,7 +119,8 @@ def start_workers() -> None:
 
     pool = _pool(1)
     pool.submit(prepare_drawing)
-    _pending.update(pools=[pool], futures={})
+    drawing = current().drawing
+    drawing.pools, drawing.futures = [pool], {}
 
 
 def start_rendering(names: list[str], keys: dict[str, str], directory: Path) -> None:
@@ -131,39 +130,43 @@ def start_rendering(names: list[str], keys: dict[str, str], directory: Path) -> 
     (One pool of k workers would start a cold worker for the first figure while the prepared one
     is still importing, and an edit usually redraws one figure.)
     """
-    if not _pending["pools"]:
+    drawing = current().drawing
+    if not drawing.pools:
         start_workers()
     workers = min(len(names), os.cpu_count() or 1)
     if workers > 1:
-        _pending["pools"].append(_pool(workers - 1))
-    prepared, others = _pending["pools"][0], _pending["pools"][-1]
-    _pending.update(directory=directory, keys=keys, futures={
-        name: (prepared if i % workers == 0 else others).submit(drawn, name) for i, name in enumerate(names)})
+        drawing.pools.append(_pool(workers - 1))
+    prepared, others = drawing.pools[0], drawing.pools[-1]
+    drawing.directory, drawing.keys = directory, keys
+    drawing.futures = {name: (prepared if i % workers == 0 else others).submit(drawn, name)
+                       for i, name in enumerate(names)}
 
 
 def finish_rendering(site_dir: Path) -> None:
     """Wait for the figures being drawn; keep them in the cache and write them into the site."""
-    if not _pending["pools"]:
+    drawing = current().drawing
+    if not drawing.pools:
         return
     try:
-        for name, future in _pending["futures"].items():
+        for name, future in drawing.futures.items():
             try:
                 rendered = future.result()
             except Exception as error:
                 raise RuntimeError(f"figure {name!r} failed to render: {described(error)}") from error
             for variant, svg in rendered.items():
-                cache.store(_pending["directory"], name, _pending["keys"][name], f"{variant}.svg", svg)
+                cache.store(drawing.directory, name, drawing.keys[name], f"{variant}.svg", svg)
                 (site_dir / figure_path(name, variant)).write_bytes(svg)
     finally:
         stop_workers()
 
 
 def stop_workers(wait: bool = True) -> None:
-    for future in _pending["futures"].values():
+    drawing = current().drawing
+    for future in drawing.futures.values():
         future.cancel()
-    for pool in _pending["pools"]:
+    for pool in drawing.pools:
         pool.shutdown(wait=wait, cancel_futures=True)
-    _pending.update(pools=[], futures={})
+    drawing.pools, drawing.futures = [], {}
 
 
 def missing(directory: Path, keys: dict[str, str]) -> list[str]:

@@ -15,8 +15,8 @@ import functools
 import hashlib
 import inspect
 import types
-import weakref
 
+from sitekit.build import current
 from sitekit.cache import library_versions
 
 
@@ -44,21 +44,18 @@ def _is_ours(obj: object) -> bool:
     return isinstance(module, str) and (module == "snippets" or module.startswith("snippets."))
 
 
-# One build asks for the same function's fingerprint many times (its figure, values, examples,
-# notebooks). A function object's code does not change while it lives; `mkdocs serve` reloads the
-# package for each build, so each build's functions are new objects.
-_known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def fingerprint(draw: types.FunctionType) -> str:
     """A hash of the code that `draw` runs inside the snippets package, plus the library versions."""
+    # One build asks for the same function's fingerprint many times (its figure, values, examples,
+    # notebooks); a function object's code does not change while it lives.
+    known = current().fingerprints
     try:
-        return _known[draw]
+        return known[draw]
     except (KeyError, TypeError):  # TypeError: an object that takes no weak reference
         pass
     digest = _fingerprint(draw)
     with contextlib.suppress(TypeError):  # an object that takes no weak reference is not kept
-        _known[draw] = digest
+        known[draw] = digest
     return digest
 
 

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from sitekit import cache, mathml
+from sitekit.build import current
 from sitekit.errors import BuildFault
 
 FONT_URI = "assets/fonts/stix-two-math.woff2"
@@ -104,14 +105,12 @@ class Formulas:
             self.saved = frozenset(self.used)
 
 
-_projects: dict[Path, Formulas] = {}
-
-
 def formulas_for(folder: Path) -> Formulas:
-    """The one Formulas of a cache folder in this process (`mkdocs serve` keeps it between builds)."""
-    if folder not in _projects:
-        _projects[folder] = Formulas(folder)
-    return _projects[folder]
+    """The one Formulas of a cache folder in this build."""
+    known = current().formulas
+    if folder not in known:
+        known[folder] = Formulas(folder)
+    return known[folder]
 
 
 def math_font_files(formulas: list[str], folder: Path) -> tuple[bytes, str]:

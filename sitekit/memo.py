@@ -15,9 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sitekit import cache as cache_io
-
-_memo: dict = {"directory": None, "key": None, "entries": {}, "dirty": False}
-
+from sitekit.build import current
 
 PIPELINE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "hooks")
 
@@ -32,18 +30,20 @@ def tree_digest(snippets_dir: Path) -> str:
 
 def begin(cache_dir: Path, snippets_dir: Path) -> None:
     """Start a build: load the memo of this source tree, if an earlier build left one."""
-    key = tree_digest(snippets_dir)
-    entries = cache_io.read_json(cache_io.entry(cache_dir, "memo", key, "json")) or {}
-    _memo.update(directory=cache_dir, key=key, entries=entries, dirty=False)
+    memo = current().memo
+    memo.directory, memo.key = cache_dir, tree_digest(snippets_dir)
+    memo.entries = cache_io.read_json(cache_io.entry(cache_dir, "memo", memo.key, "json")) or {}
+    memo.dirty = False
 
 
 def get(kind: str, key: str) -> object | None:
-    return _memo["entries"].get(kind, {}).get(key)
+    return current().memo.entries.get(kind, {}).get(key)
 
 
 def put(kind: str, key: str, value: object) -> None:
-    _memo["entries"].setdefault(kind, {})[key] = value
-    _memo["dirty"] = True
+    memo = current().memo
+    memo.entries.setdefault(kind, {})[key] = value
+    memo.dirty = True
 
 
 def through(kind: str, key: str, compute: Callable[[], object]) -> object:
@@ -57,6 +57,7 @@ def through(kind: str, key: str, compute: Callable[[], object]) -> object:
 
 def finish() -> None:
     """End a build: write the memo if anything was added; drop memos of other source trees."""
-    if _memo["directory"] is None or not _memo["dirty"]:
+    memo = current().memo
+    if memo.directory is None or not memo.dirty:
         return
-    cache_io.store(_memo["directory"], "memo", _memo["key"], "json", json.dumps(_memo["entries"], sort_keys=True))
+    cache_io.store(memo.directory, "memo", memo.key, "json", json.dumps(memo.entries, sort_keys=True))

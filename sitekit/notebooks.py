@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import functools
 import html
 import json
 import logging
@@ -40,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitekit import cache, launch, memo, wheel
+from sitekit.build import current
 from sitekit.errors import BuildFault
 from sitekit.examples import cache_key
 from sitekit.figures import figure_links
@@ -369,9 +369,13 @@ def source_url(repo_url: str | None, root: Path, name: str) -> str | None:
     return f"{repo_url.rstrip('/')}/blob/{commit}/docs/{NOTEBOOK_DIR}/{name}.py" if commit else None
 
 
-@functools.cache
 def head_commit(root: Path) -> str | None:
-    """The commit checked out at root, asked of git once per build (on_files forgets it), or None."""
+    """The commit checked out at root, asked of git once per build (a rebuild under `make serve`
+    may follow a commit), or None."""
+    return current().once(("head_commit", root), lambda: _git_head(root))
+
+
+def _git_head(root: Path) -> str | None:
     try:
         return subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
                               check=True).stdout.strip() or None
@@ -379,11 +383,15 @@ def head_commit(root: Path) -> str | None:
         return None
 
 
-@functools.cache
 def launch_links(repo_url: str | None, root: Path, published: Path, name: str) -> tuple[tuple[str, str], ...]:
     """(label, URL) of "Open in Colab" and "Launch Binder" for notebook NAME, whose published .ipynb
     is `published`; none unless the repository is on GitHub and keeps, at the commit the site is built
     from, exactly this notebook without outputs (sitekit/launch.py). Asked once per build and notebook."""
+    return current().once(("launch_links", repo_url, root, published, name),
+                          lambda: _launch_links(repo_url, root, published, name))
+
+
+def _launch_links(repo_url: str | None, root: Path, published: Path, name: str) -> tuple[tuple[str, str], ...]:
     repository = launch.github_repository(repo_url)
     commit = head_commit(root)
     if repository is None or commit is None:

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sitekit import cache, glossary, memo, references
+from sitekit.build import current
 from sitekit.claims import claims_index_markdown
 from sitekit.context import Page, Site, link_base
 from sitekit.errors import fault
@@ -35,16 +36,9 @@ SHORTCODE = re.compile(r"\{\{\s*(?P<name>[a-z_]+)\((?P<args>.*?)\)\s*\}\}")
 
 FROM_SNIPPETS = ("figure", "value", "slider")
 
-# The values computed in this build, by target. MkDocs' adapter empties it when a build starts
-# (`mkdocs serve` reloads snippets for each build); under Zensical a build is a process.
-_results: dict[str, object] = {}
-_value_cache: dict[str, Path | None] = {"directory": None}  # None outside a build (tests)
-
-
-def forget_results(value_cache: Path | None) -> None:
-    """A new build: compute values afresh (through `value_cache`, the values' folder on disk)."""
-    _results.clear()
-    _value_cache["directory"] = value_cache
+def cache_values_in(folder: Path | None) -> None:
+    """Keep this build's computed values in `folder` on disk (None: only while the build runs)."""
+    current().value_folder = folder
 
 
 def figure_markdown(base: str, name: str) -> str:
@@ -106,13 +100,14 @@ def cached_call(target: str) -> object:
     module_name, _, function_name = target.partition(":")
     if not module_name or not function_name:
         raise ValueError(f"expected 'module:function', got {target!r}")
-    if target not in _results:
+    build = current()
+    if target not in build.values:
         function: Callable[[], object] = getattr(importlib.import_module(f"snippets.{module_name}"), function_name)
         # Plain data, as JSON keeps it (a cache of data runs no code when it is read).
-        _results[target], _ = cache.through(
-            _value_cache["directory"], target.replace(":", "."), cache.key(fingerprint(function)), "json",
+        build.values[target], _ = cache.through(
+            build.value_folder, target.replace(":", "."), cache.key(fingerprint(function)), "json",
             lambda: json.loads(json.dumps(function(), default=_plain_data)))
-    return _results[target]
+    return build.values[target]
 
 
 def _plain_data(value: object) -> object:

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from sitekit import load_yaml
+from sitekit.build import begin
 from sitekit.claims import claims_json, site_claims
 from sitekit.context import site_from_config
 from sitekit.figures import write_figures
@@ -47,6 +48,7 @@ def build(root: Path = ROOT) -> dict[str, float]:
     timings["zensical build"] = time.perf_counter() - start
     out = site_dir(root)
     site = site_from_config(root)
+    begin()  # the site stages of this build (Zensical's own process rendered the pages, each in a Build of its own)
     start = time.perf_counter()
     write_figures(out, site.cache_dir("figures"))
     timings["figures"] = time.perf_counter() - start

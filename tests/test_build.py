@@ -3,6 +3,7 @@ only what an edit affects, also across rebuilds in one process as under `make se
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -508,12 +509,12 @@ def test_the_internals_build_cache_stands_in_for_are_still_there() -> None:
 
 def test_build_cache_switches_itself_off_once_on_an_unknown_version(monkeypatch: pytest.MonkeyPatch) -> None:
     from hooks import build_cache
-    from sitekit import cache
+    from sitekit import build, cache
 
     assert build_cache.verified()  # the installed versions are the checked ones
     real = cache.version
     monkeypatch.setattr(cache, "version", lambda name: "99.0.0" if name == "mkdocs-material" else real(name))
-    monkeypatch.setitem(build_cache._state, "told", False)
+    build.begin()  # a build that has said nothing yet
     with pytest.warns(UserWarning, match="not checked against mkdocs-material 99.0.0"):
         assert not build_cache.verified()
     assert not build_cache.verified()  # said once
@@ -572,9 +573,9 @@ def test_one_cache_path_reads_a_verified_entry_or_computes_and_stores_it(tmp_pat
 
 
 def test_the_memo_computes_once_per_source_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitekit import memo
+    from sitekit import build, memo
 
-    monkeypatch.setattr(memo, "_memo", {"directory": None, "key": None, "entries": {}, "dirty": False})
+    build.begin()
     (tmp_path / "snippets").mkdir()
     (tmp_path / "snippets" / "m.py").write_text("x = 1\n")
     memo.begin(tmp_path / "memo", tmp_path / "snippets")
@@ -603,3 +604,32 @@ def test_no_function_of_the_pipeline_spells_out_the_cache_sequence_itself() -> N
             if (reads and "cache.store" in called) or {"memo.get", "memo.put"} <= called:
                 spelled.append(f"{path.name}: {node.name}")
     assert not spelled, spelled
+
+
+# --- one build, one Build: nothing a build remembers outlives it ---------------------------------
+
+def test_two_builds_in_one_process_are_the_same_and_change_no_module_state(project: Path) -> None:
+    # As `mkdocs serve` rebuilds: one process, a configuration loaded anew for each build. Everything
+    # a build remembers is on its Build (sitekit/build.py); no module of sitekit/ or hooks/ keeps any.
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "two_builds.py"), str(project)], cwd=project,
+                            env=build_env(measured=False, SITE_CACHE_DIR=str(project / ".build-cache")),
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.splitlines()[-1])
+    assert report["files"] > 50
+    assert report["differ"] == [], "the second build's site differs from the first's"
+    assert report["changed"] == [], "module-level state changed by a build"
+
+
+def test_the_two_builds_check_sees_a_module_level_container_that_a_build_changes() -> None:
+    import types
+
+    from tests.two_builds import changed_containers, containers
+
+    module = types.ModuleType("probe")
+    module.KEPT, module.pending, module.counts = ("a", "b"), [], {"ran": 0}
+    before = {"probe": containers(module)}
+    assert changed_containers(before, {"probe": module}) == []
+    module.pending.append("page")
+    module.counts["ran"] += 1
+    assert changed_containers(before, {"probe": module}) == ["probe.counts", "probe.pending"]

@@ -8,6 +8,8 @@ import re
 import markdown
 import pytest
 
+from sitekit import build
+
 GLOSSARY = {"GLM": "Generalized linear model.", "IRLS": "Iteratively reweighted least squares."}
 
 
@@ -122,7 +124,7 @@ def test_launch_links_appear_only_for_the_notebook_the_commit_holds(tmp_path) ->
     import json
 
     from sitekit.launch import without_outputs
-    from sitekit.notebooks import head_commit, launch_links
+    from sitekit.notebooks import launch_links
 
     published = tmp_path / "published.ipynb"
     published.write_text(json.dumps(PUBLISHED))
@@ -132,8 +134,7 @@ def test_launch_links_appear_only_for_the_notebook_the_commit_holds(tmp_path) ->
     (root / "notebooks" / "n.ipynb").write_text(without_outputs(published.read_text()))
     git(root, "add", ".")
     git(root, "commit", "-qm", "notebook")
-    head_commit.cache_clear()
-    launch_links.cache_clear()
+    build.begin()
     commit = git(root, "rev-parse", "HEAD")
     links = dict(launch_links("https://github.com/o/r", root, published, "n"))
     assert links["Open in Colab"].endswith(f"/o/r/blob/{commit}/notebooks/n.ipynb")
@@ -142,8 +143,7 @@ def test_launch_links_appear_only_for_the_notebook_the_commit_holds(tmp_path) ->
     # The commit holds another version of the notebook (here, an older one), or none at all: no links.
     (root / "notebooks" / "n.ipynb").write_text(without_outputs(published.read_text()).replace("1.5", "2.5"))
     git(root, "commit", "-qam", "edit")
-    head_commit.cache_clear()  # as on_files does at the start of every build
-    launch_links.cache_clear()
+    build.begin()  # a new build asks git again
     assert launch_links("https://github.com/o/r", root, published, "other") == ()
     assert launch_links("https://github.com/o/r", root, published, "n") == ()
 
@@ -190,9 +190,7 @@ def test_the_page_stages_expand_link_cite_and_typeset(tmp_path, monkeypatch) -> 
 
 
 def test_a_page_stage_without_a_page_context_says_what_is_missing(monkeypatch) -> None:
-    from sitekit import context
-
-    monkeypatch.setattr(context, "_mkdocs", {})
+    build.begin()  # a build in which no adapter has announced a page
     with pytest.raises(RuntimeError, match="hooks/pages.py"):
         markdown.Markdown(extensions=["sitekit.pages"]).convert("Text.")
 
@@ -227,7 +225,7 @@ def test_under_zensical_the_stages_read_its_rendering_context(tmp_path, monkeypa
 
     from sitekit import context
 
-    monkeypatch.setattr(context, "_mkdocs", {})  # nothing from an MkDocs adapter
+    build.begin()  # nothing from an MkDocs adapter
     config = {"root_dir": str(tmp_path), "docs_dir": "docs", "site_url": "https://example.org/",
               "site_name": "Example", "nav": [{"title": "A", "url": "a.md", "children": []}]}
     md = markdown.Markdown(extensions=[ContextExtension(page=ZensicalPage(url="a/", path="a.md"), config=config),
@@ -250,7 +248,8 @@ def test_a_shortcode_that_fails_names_the_page_the_shortcode_and_the_reason(tmp_
     monkeypatch.setattr(overview, "odd_values", lambda: {"word": "ten", "nan": float("nan"), "x": 1.5},
                         raising=False)
     monkeypatch.setattr(overview, "not_data", lambda: object(), raising=False)
-    shortcodes.forget_results(tmp_path)
+    build.begin()
+    shortcodes.cache_values_in(tmp_path)
     site, page = site_from_config(ROOT), Page("glm.md", "glm/")
     for text, reason in [
         ('{{ nothing() }}', "ValueError: unknown shortcode 'nothing'"),
@@ -263,7 +262,7 @@ def test_a_shortcode_that_fails_names_the_page_the_shortcode_and_the_reason(tmp_
         with pytest.raises(ValueError, match="^glm.md: " + re.escape(text) + ": .*" + re.escape(reason)):
             shortcodes.expand(f"Before {text} after.", site, page)
     assert shortcodes.expand('{{ value("overview:odd_values", "x", ".2f") }}', site, page) == "1.50"
-    shortcodes.forget_results(None)
+    build.begin()  # later tests: a build that has computed nothing
 
 
 def test_an_executed_example_that_raises_fails_the_page_with_its_first_line(tmp_path, monkeypatch) -> None:
