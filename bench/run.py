@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COPY = ("docs", "snippets", "hooks", "sitekit", "overrides", "tests", "mkdocs.yml", "pyproject.toml", "CITATION.cff")
 # The edit toggles a harmless line into (and out of) separation_gradient_descent, drawn by one figure.
 EDITED = ("snippets/glm.py",
-          "    Returns (t, w_t) for t = 1 .. steps.\n    \"\"\"\n"
+          "    Returns (t, beta_t) for t = 1 .. steps.\n    \"\"\"\n"
           "    x, y = np.array([-2.0, -1.0, 1.0, 2.0])")
 ENV = build_env()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sitekit import cache
-from sitekit.context import Site, nav_pages
+from sitekit.context import Site, site_from
 
 
 def project_root(config) -> Path:
@@ -24,5 +24,4 @@ def cache_dir(config, kind: str) -> Path:
 
 def site_of(config) -> Site:
     """The sitekit view of an MkDocs configuration."""
-    return Site(root=project_root(config), docs_dir=Path(config.docs_dir), site_url=config.site_url or "/",
-                site_name=config.site_name, nav=nav_pages(config.nav))
+    return site_from(project_root(config), config)  # MkDocs' docs_dir is absolute already

@@ -81,7 +81,8 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
         return html_text
     # A chapter ranks above its notebook for the chapter's own terms (Material's search boost).
     page.meta.setdefault("search", {}).setdefault("boost", 0.5)
-    html_text = cleaned_page(html_text, Path(page.file.abs_src_path), name, page.url)
+    html_text = cleaned_page(html_text, Path(page.file.abs_src_path), name, page.url,
+                             cache_dir(config, "notebook-pages"))
     chapter = files.get_file_from_path(f"{name}.md")
     if chapter is None:
         raise NotebookError(f"notebook {name}.py has no chapter docs/{name}.md to belong to")

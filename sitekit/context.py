@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,9 +95,7 @@ def _zensical(md) -> tuple[Site, Page] | None:
         return None
     config = context.config
     root = Path(config["root_dir"]) if config.get("root_dir") else Path.cwd()
-    site = Site(root=root, docs_dir=root / config["docs_dir"], site_url=config.get("site_url") or "/",
-                site_name=config.get("site_name") or "", nav=nav_pages(config.get("nav")), rewrites_html_links=True)
-    return site, Page(src=context.page.path, url=context.page.url)
+    return site_from(root, config, rewrites_html_links=True), Page(src=context.page.path, url=context.page.url)
 
 
 def for_markdown(md) -> tuple[Site, Page]:
@@ -133,6 +132,12 @@ def read_config(root: Path) -> dict:
 def site_from_config(root: Path) -> Site:
     """The Site of the project at `root`, from its mkdocs.yml: for the site stages that run outside
     a generator's build (after Zensical's)."""
-    config = read_config(root)
+    return site_from(root, read_config(root))
+
+
+def site_from(root: Path, config: Mapping, rewrites_html_links: bool = False) -> Site:
+    """The Site of a configuration as either generator holds it (mkdocs.yml's keys: docs_dir,
+    site_url, site_name, nav), for the project folder `root`: the one place a Site is made."""
     return Site(root=root, docs_dir=root / config.get("docs_dir", "docs"), site_url=config.get("site_url") or "/",
-                site_name=config["site_name"], nav=nav_pages(config.get("nav")))
+                site_name=config.get("site_name") or "", nav=nav_pages(config.get("nav")),
+                rewrites_html_links=rewrites_html_links)

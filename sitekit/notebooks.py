@@ -278,13 +278,24 @@ INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\d)")
 TEX_DELIMITERS = {True: ("div", "\\[", "\\]"), False: ("span", "\\(", "\\)")}  # display: tag, open, close
 
 
-def cleaned_page(fragment: str, executed: Path, name: str, page_url: str) -> str:
+def cleaned_page(fragment: str, executed: Path, name: str, page_url: str, folder: Path | None = None) -> str:
     """The HTML that mkdocs-jupyter rendered from notebook NAME (the .ipynb at `executed`), as the
     site shows it: without the template's styles, scripts and comments and nbconvert's copy
     buttons; code cells as Material's code blocks (its highlighting in both palettes, its copy
     button) and heading anchors as its permalinks; an output that scrolls sideways reachable by
     keyboard; the Markdown cells' math in the markup hooks/math.py typesets; and each figure as the
-    chapter shows it (with_site_figures). `page_url` is the notebook page's URL."""
+    chapter shows it (with_site_figures). `page_url` is the notebook page's URL.
+
+    Kept in the cache `folder` under all of that and the code that does it (parsing a page with its
+    575 kB of styles costs a tenth of a second, six times a build)."""
+    from sitekit import figures
+
+    key = cache.key(cache.source_digest(sys.modules[__name__], figures), fragment, executed.read_bytes(), page_url)
+    page, _ = cache.through(folder, name, key, "html", lambda: _cleaned(fragment, executed, name, page_url), "text")
+    return page
+
+
+def _cleaned(fragment: str, executed: Path, name: str, page_url: str) -> str:
     from bs4 import BeautifulSoup, Comment
     from bs4.dammit import EntitySubstitution
     from bs4.formatter import HTMLFormatter

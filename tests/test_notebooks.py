@@ -195,6 +195,25 @@ def test_a_notebook_page_is_cleaned_to_the_sites_markup(tmp_path: Path) -> None:
     assert "".join(figure_links("f", "IRLS's error", "notebooks/glm/")) in page and "data:image/png" not in page
 
 
+def test_a_cleaned_notebook_page_is_kept_until_the_page_or_the_notebook_changes(tmp_path: Path, monkeypatch) -> None:
+    from sitekit import notebooks
+
+    executed = tmp_path / "glm.ipynb"
+    executed.write_text(json.dumps({"cells": [{"cell_type": "code", "outputs": []}]}))
+    page = JUPYTER_PAGE.replace('<div class="jp-RenderedImage', '<div hidden class="jp-RenderedImage').replace(
+        "No description", "A description")
+    first = notebooks.cleaned_page(page, executed, "glm", "notebooks/glm/", tmp_path / "cache")
+    cleanings = []
+    real = notebooks._cleaned
+    monkeypatch.setattr(notebooks, "_cleaned", lambda *args: cleanings.append(args) or real(*args))
+    assert notebooks.cleaned_page(page, executed, "glm", "notebooks/glm/", tmp_path / "cache") == first
+    assert cleanings == []
+    notebooks.cleaned_page(page + "<p>more</p>", executed, "glm", "notebooks/glm/", tmp_path / "cache")
+    executed.write_text(json.dumps({"cells": []}))
+    notebooks.cleaned_page(page, executed, "glm", "notebooks/glm/", tmp_path / "cache")
+    assert len(cleanings) == 2
+
+
 def test_a_notebook_page_whose_figures_do_not_match_the_notebook_fails(tmp_path: Path) -> None:
     from sitekit.notebooks import cleaned_page
 

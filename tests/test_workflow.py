@@ -45,3 +45,15 @@ def test_test_files_import_helpers_only_from_conftest_and_tests_helpers() -> Non
                                                                   *ROOT.glob("bench/*.py")]
                  if re.search(r"^\s*(from|import) tests\.test_", path.read_text(), re.MULTILINE)]
     assert importers == []
+
+
+def test_make_bench_edits_lines_that_exist() -> None:
+    # bench/run.py toggles a harmless line into one snippets function; when that function's text
+    # changes, `make bench` stops at its first edit rather than measuring anything.
+    import ast
+
+    tree = ast.parse((ROOT / "bench" / "run.py").read_text())
+    edited = next(ast.literal_eval(node.value) for node in tree.body
+                  if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "EDITED")
+    path, marker = edited
+    assert marker in (ROOT / path).read_text(), f"bench/run.py: EDITED is not in {path}"
