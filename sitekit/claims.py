@@ -15,6 +15,7 @@ box to its tests and writes site/claims.json: id, title, statement, URL and pyte
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -50,6 +51,12 @@ class Claim:
     @property
     def anchor(self) -> str:
         return f"claim-{self.id}"
+
+    @property
+    def statement_digest(self) -> str:
+        """A digest of the statement alone (not its title or how it is tested): what a citation of
+        the claim quotes, so that a reader can tell whether the statement they cited has changed."""
+        return hashlib.sha256(self.statement.encode()).hexdigest()[:16]
 
 
 TESTED = re.compile(r"^Tested: ", re.MULTILINE)
@@ -146,8 +153,9 @@ def site_claims(site: Site) -> list[Claim]:
 
 
 def claims_json(claims: list[Claim]) -> str:
-    """claims.json: each claim's id, title, statement, page, URL, tests and anchor, by id."""
-    index = [asdict(claim) | {"anchor": claim.anchor} for claim in sorted(claims, key=lambda c: c.id)]
+    """claims.json: each claim's id, title, statement, page, URL, tests, anchor and statement digest, by id."""
+    index = [asdict(claim) | {"anchor": claim.anchor, "statement_digest": claim.statement_digest}
+             for claim in sorted(claims, key=lambda c: c.id)]
     return json.dumps(index, indent=2, ensure_ascii=False) + "\n"
 
 

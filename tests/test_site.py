@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -93,7 +94,8 @@ def test_claims_json_lists_each_claim_with_its_url_and_tests(built_site: Path) -
     claims, tests = stated_claims(), node_ids_by_claim(ROOT)
     assert sorted(entry["id"] for entry in index) == sorted(claims)
     for entry in index:
-        assert set(entry) >= {"id", "title", "statement", "url", "tests"}
+        assert set(entry) >= {"id", "title", "statement", "url", "tests", "statement_digest"}
+        assert entry["statement_digest"] == hashlib.sha256(entry["statement"].encode()).hexdigest()[:16]
         assert entry["title"] and len(entry["statement"]) > 40
         assert entry["url"].endswith(f"#claim-{entry['id']}")
         assert entry["tests"] == sorted(tests[entry["id"]])

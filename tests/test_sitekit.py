@@ -584,3 +584,18 @@ def test_a_converted_notebook_page_is_published_only_as_mkdocs_jupyter_wrote_it(
     verify_converted_pages(tmp_path)  # the start of the next build
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.json", "kept.json.sha256"]
     assert json.loads((tmp_path / "kept.json").read_text()) == page
+
+
+def test_a_claims_digest_changes_with_its_statement_and_nothing_else() -> None:
+    # What a citation quotes is the statement: a new title, page or test leaves its digest as it was.
+    from dataclasses import replace
+
+    from sitekit.claims import Claim, claims_json
+
+    claim = Claim(id="x", title="A title", statement="For every n >= 1, f(n) > 0.", page="glm.md",
+                  tested="Tested: n <= 9.")
+    same = [replace(claim, title="Another title"), replace(claim, page="stacking.md", url="u"),
+            replace(claim, tests=["tests/test_glm.py::test_x"], tested="Tested: n <= 99.")]
+    assert {c.statement_digest for c in same} == {claim.statement_digest}
+    assert replace(claim, statement="For every n >= 2, f(n) > 0.").statement_digest != claim.statement_digest
+    assert json.loads(claims_json([claim]))[0]["statement_digest"] == claim.statement_digest
