@@ -62,6 +62,7 @@ def verified() -> bool:
 
 SEARCH_PLUGIN = "material/search"
 
+
 def _installed(directory: str) -> bool:
     return Path(directory).resolve().is_relative_to(Path(sys.prefix).resolve())
 

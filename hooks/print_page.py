@@ -26,6 +26,7 @@ PLACEHOLDER = '<div id="print-content"></div>'
 ATTRIBUTE = re.compile(r'\b(id|for|href|src|aria-labelledby|aria-describedby|data-static)="([^"]*)"')
 EXCLUDED = {PRINT_PAGE, "404.md"}
 
+
 def chapter_slug(url: str) -> str:
     return url.strip("/").replace("/", "-") or "overview"
 

@@ -32,6 +32,7 @@ from sitekit.fingerprint import fingerprint
 FIGURE_DIR = "figures"
 VARIANTS = ("light", "dark")
 
+
 def figure_path(name: str, variant: str) -> str:
     """Site path of a figure's SVG: figures/NAME.svg (light) and figures/NAME-dark.svg."""
     return f"{FIGURE_DIR}/{name}.svg" if variant == "light" else f"{FIGURE_DIR}/{name}-{variant}.svg"

@@ -286,16 +286,18 @@ def cleaned_page(fragment: str, executed: Path, name: str, page_url: str, folder
     keyboard; the Markdown cells' math in the markup hooks/math.py typesets; and each figure as the
     chapter shows it (with_site_figures). `page_url` is the notebook page's URL.
 
-    Kept in the cache `folder` under all of that and the code that does it (parsing a page with its
-    575 kB of styles costs a tenth of a second, six times a build)."""
+    Kept in the cache `folder` under all of that and the code that does it (parsing the six pages,
+    each with its 575 kB of styles, cost a warm build 0.3 s)."""
     from sitekit import figures
 
-    key = cache.key(cache.source_digest(sys.modules[__name__], figures), fragment, executed.read_bytes(), page_url)
-    page, _ = cache.through(folder, name, key, "html", lambda: _cleaned(fragment, executed, name, page_url), "text")
+    notebook = executed.read_bytes()
+    key = cache.key(cache.source_digest(sys.modules[__name__], figures), fragment, notebook, page_url)
+    page, _ = cache.through(folder, name, key, "html",
+                            lambda: _cleaned(fragment, json.loads(notebook), name, page_url), "text")
     return page
 
 
-def _cleaned(fragment: str, executed: Path, name: str, page_url: str) -> str:
+def _cleaned(fragment: str, nb: dict, name: str, page_url: str) -> str:
     from bs4 import BeautifulSoup, Comment
     from bs4.dammit import EntitySubstitution
     from bs4.formatter import HTMLFormatter
@@ -322,7 +324,7 @@ def _cleaned(fragment: str, executed: Path, name: str, page_url: str) -> str:
         anchor["title"] = "Permanent link"
     for cell in soup.select("div.jp-RenderedMarkdown"):
         _typeset_markdown_math(soup, cell)
-    with_site_figures(soup, executed, name, page_url)
+    with_site_figures(soup, nb, name, page_url)
     # Void elements closed as on the chapters' pages (Python-Markdown's `<img ... />`).
     return soup.decode(formatter=HTMLFormatter(entity_substitution=EntitySubstitution.substitute_xml,
                                                void_element_close_prefix=" /"))
@@ -351,14 +353,14 @@ def _arithmatex(soup, tex: str, display: bool):
     return element
 
 
-def with_site_figures(soup, executed: Path, name: str, page_url: str) -> None:
+def with_site_figures(soup, nb: dict, name: str, page_url: str) -> None:
     """Each figure a cell shows, as the chapter shows it: the registered figure's SVG files (light
     and dark, the same files as the chapter's, so cached once) with its alt text, instead of the
     PNG that nbconvert inlines (tens of kilobytes a figure, which no reader of the page needs: the
-    downloaded notebook keeps it)."""
+    downloaded notebook keeps it). `nb` is the executed notebook as JSON (nbformat is not needed
+    to read it)."""
     from bs4 import BeautifulSoup
 
-    nb = json.loads(executed.read_text())  # an .ipynb is JSON; nbformat is not needed to read it
     figures = [o["metadata"]["image/png"] for c in nb["cells"] for o in c.get("outputs", [])
                if "image/png" in o.get("data", {})]
     images = [img for img in soup.find_all("img", alt=NBCONVERT_ALT) if img.get("src", "").startswith("data:image/png")]
@@ -367,7 +369,6 @@ def with_site_figures(soup, executed: Path, name: str, page_url: str) -> None:
     for image, meta in zip(images, figures, strict=True):
         links = BeautifulSoup("".join(figure_links(meta["figure"], meta["alt"], page_url)), "html.parser")
         image.replace_with(*list(links.contents))
-
 
 
 def source_url(repo_url: str | None, root: Path, name: str) -> str | None:

@@ -36,6 +36,7 @@ SHORTCODE = re.compile(r"\{\{\s*(?P<name>[a-z_]+)\((?P<args>.*?)\)\s*\}\}")
 
 FROM_SNIPPETS = ("figure", "value", "slider")
 
+
 def cache_values_in(folder: Path | None) -> None:
     """Keep this build's computed values in `folder` on disk (None: only while the build runs)."""
     current().value_folder = folder
@@ -171,8 +172,9 @@ def expand(markdown: str, site: Site, page: Page) -> str:
                 raise ValueError(f"unknown shortcode {name!r} (known: {', '.join(shortcodes)})")
             if name not in FROM_SNIPPETS:
                 return shortcodes[name](*args)
-            # Computed from snippets/: reuse the expansion while the package's sources are unchanged.
-            return memo.through("shortcodes", f"{src}|{match.group(0)}", lambda: shortcodes[name](*args))
+            # Computed from snippets/: reuse the expansion while the package's sources are unchanged
+            # (its links are relative to `base`, which depends on the generator as well as the page).
+            return memo.through("shortcodes", f"{src}|{base}|{match.group(0)}", lambda: shortcodes[name](*args))
         except Exception as error:
             raise fault(f"{src}: {match.group(0)}", error) from error
 

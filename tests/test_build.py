@@ -577,7 +577,7 @@ def test_one_cache_path_reads_a_verified_entry_or_computes_and_stores_it(tmp_pat
     assert cache.through(None, "nowhere", "n" * 24, "json", lambda: 3) == (3, True)
 
 
-def test_the_memo_computes_once_per_source_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_memo_computes_once_per_source_tree(tmp_path: Path) -> None:
     from sitekit import build, memo
 
     build.begin()

@@ -17,7 +17,8 @@ import weakref
 from pathlib import Path
 from types import ModuleType
 
-CONTAINERS = (dict, list, set, bytearray, collections.deque, weakref.WeakKeyDictionary, weakref.WeakValueDictionary)
+WEAK = (weakref.WeakKeyDictionary, weakref.WeakValueDictionary)  # their contents: a count (entries come and go)
+CONTAINERS = (dict, list, set, bytearray, collections.deque, *WEAK)
 
 
 def containers(module: ModuleType) -> dict[str, str]:
@@ -26,7 +27,7 @@ def containers(module: ModuleType) -> dict[str, str]:
     for name, value in vars(module).items():
         if name.startswith("__") or not isinstance(value, CONTAINERS):
             continue
-        found[name] = f"{len(value)} weak entries" if isinstance(value, CONTAINERS[-2:]) else repr(value)
+        found[name] = f"{len(value)} weak entries" if isinstance(value, WEAK) else repr(value)
     return found
 
 
