@@ -14,7 +14,7 @@ export UV_PYTHON_DOWNLOADS := never
 include build.env
 export DISABLE_MKDOCS_2_WARNING NO_MKDOCS_2_WARNING
 
-.PHONY: serve build test test-fast anchors notebooks zensical bench bench-pages mutate clean
+.PHONY: serve build test test-fast anchors notebooks zensical bench bench-pages mutate clean release publish-release publish-latest
 
 serve: $(INSTALLED)  ## the site on http://127.0.0.1:8000, rebuilt and reloaded on every edit
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
@@ -39,6 +39,18 @@ test: $(INSTALLED)  ## the whole suite: lint, every test under coverage, then th
 
 test-fast: $(INSTALLED)  ## the tests that need no site build, in seconds
 	$(BIN)/python -m pytest -m "not site" $(WORKERS)
+
+PAGES_BRANCH ?= gh-pages
+
+release: $(INSTALLED)  ## record release VERSION=X.Y in releases.json and CITATION.cff (CONTRIBUTING, "Making a release")
+	$(BIN)/python -m sitekit.publish record $(VERSION)
+
+publish-release: $(INSTALLED)  ## the workflow, on tag vX.Y: build release X.Y with mike into the Pages branch, once
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m sitekit.publish release $(VERSION) --branch $(PAGES_BRANCH)
+
+publish-latest: $(INSTALLED)  ## the workflow, on main: the latest build at the Pages branch's root, releases kept
+	SITE_PUBLISHED=1 $(MAKE) build
+	$(BIN)/python -m sitekit.publish latest $(SITE_DIR) --branch $(PAGES_BRANCH)
 
 anchors: build  ## add the anchors of a fresh build to anchors.lock
 	$(BIN)/python -m hooks.anchors update site

@@ -11,7 +11,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from hooks import site_of
-from sitekit.claims import claims_json, site_claims, tests_by_claim
+from sitekit import versions
+from sitekit.claims import check_release_record, claims_json, site_claims, tests_by_claim
 
 log = logging.getLogger("mkdocs.hooks.claims")
 
@@ -35,4 +36,6 @@ def on_post_build(config: MkDocsConfig) -> None:
     unknown = sorted(set(tests_by_claim(site)) - {claim.id for claim in claims})
     if unknown:
         log.warning("tests name claims that no page states: %s", ", ".join(unknown))
-    (Path(config.site_dir) / "claims.json").write_text(claims_json(claims))
+    releases, this = versions.for_site(site.root)
+    check_release_record(claims, releases, this)
+    (Path(config.site_dir) / "claims.json").write_text(claims_json(claims, releases, this))

@@ -15,13 +15,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from hooks import cache_dir, project_root
-from sitekit import build, memo
+from sitekit import build, memo, versions
 
 log = logging.getLogger("mkdocs.hooks.setup")
 
 # Used when the sources are not a git checkout (an unpacked archive, say) and SOURCE_DATE_EPOCH is
-# not set: still reproducible, and the build log says so.
-FALLBACK_EPOCH = "1730419200"  # 2024-11-01T00:00:00Z
+# not set: still reproducible, and the build log says so (2024-11-01; the versions' stage dates a
+# commit the same way).
+FALLBACK_EPOCH = versions.FALLBACK_EPOCH
 
 # An absolute http(s) URL whose path has letters, digits and `. _ ~ % - /` only: nothing that would
 # need escaping in HTML, XML or a shell line (the notebooks' install cell names the site's wheel).

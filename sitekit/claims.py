@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sitekit import cache as cache_io
-from sitekit import load_yaml
+from sitekit import load_yaml, versions
 from sitekit.cite import cite_button, permalink
 from sitekit.context import Page, Site, page_url
 from sitekit.errors import BuildFault
@@ -152,21 +152,51 @@ def site_claims(site: Site) -> list[Claim]:
     return list(found.values())
 
 
-def claims_json(claims: list[Claim]) -> str:
-    """claims.json: each claim's id, title, statement, page, URL, tests, anchor and statement digest, by id."""
-    index = [asdict(claim) | {"anchor": claim.anchor, "statement_digest": claim.statement_digest}
+def claims_json(claims: list[Claim], releases: list[versions.Release] | None = None,
+                this: versions.ThisVersion | None = None) -> str:
+    """claims.json: each claim's id, title, statement, page, URL (and site-relative path), tests,
+    anchor, statement digest and the release that last changed its statement, by id."""
+    releases = releases or []
+    this = this or versions.ThisVersion(release=None, date="")
+    index = [asdict(claim) | {"anchor": claim.anchor, "path": f"{page_url(claim.page)}#{claim.anchor}",
+                              "statement_digest": claim.statement_digest,
+                              "changed_in": versions.changed_in(claim.id, claim.statement_digest, releases, this)}
              for claim in sorted(claims, key=lambda c: c.id)]
     return json.dumps(index, indent=2, ensure_ascii=False) + "\n"
 
 
-def link_claim_titles(content: str, titles: dict[str, str], site: Site, page: Page) -> str:
-    """A permalink and a cite control on each claim box's title (`titles`: {anchor: title} of the
-    page's claims), like those on headings."""
+def release_record(claims: list[Claim]) -> dict[str, dict[str, str]]:
+    """What releases.json records of each claim: its statement, the statement's digest, its page."""
+    return {claim.id: {"statement": claim.statement, "digest": claim.statement_digest, "page": claim.page}
+            for claim in sorted(claims, key=lambda c: c.id)}
+
+
+def check_release_record(claims: list[Claim], releases: list[versions.Release], this: versions.ThisVersion) -> None:
+    """A release's build states exactly the claims releases.json recorded for it (BuildFault if not):
+    what the changes page and claims.json say of it is then what its readers read."""
+    if this.release is None:
+        return
+    recorded = next(r for r in releases if r.version == this.release).claims
+    stated = release_record(claims)
+    differ = sorted(k for k in set(recorded) | set(stated) if recorded.get(k, {}).get("digest")
+                    != stated.get(k, {}).get("digest"))
+    if differ:
+        raise BuildFault(f"release {this.release}: the pages' claims differ from what {versions.RELEASES_FILE} "
+                         f"recorded for it ({', '.join(differ)}); build a release from its own tag")
+
+
+def link_claim_titles(content: str, found: dict[str, Claim], site: Site, page: Page) -> str:
+    """A permalink and a cite control on each claim box's title (`found`: {anchor: Claim} of the
+    page's claims), like those on headings, and the digest of its statement on the box, with which
+    an old version's page tells that the statement has changed since (assets/site.js)."""
 
     def link(match: re.Match[str]) -> str:
         anchor = match.group("id")
-        button = cite_button(f"Claim: {titles[anchor]}", site.site_name, permalink(site.site_url, page.url, anchor))
-        return (f'{match.group(1)}{match.group("title")}'
+        claim = found[anchor]
+        button = cite_button(f"Claim: {claim.title}", site, page.url, anchor)
+        digest = f'data-statement-digest="{claim.statement_digest}"'
+        opening = match.group(1).replace(f'id="{anchor}">', f'id="{anchor}" {digest}>', 1)
+        return (f'{opening}{match.group("title")}'
                 f'<a class="headerlink" href="#{anchor}" title="Permanent link to this claim">&para;</a>{button}</p>')
 
     return CLAIM_TITLE_HTML.sub(link, content)

@@ -52,12 +52,12 @@ class ShortcodesStage(Preprocessor):
 
 class ClaimsStage(Preprocessor):
     name = "sitekit-claims"
-    titles: dict[str, str] = {}  # {anchor: title as written} of this page's claims, for ClaimLinksStage
+    found: dict = {}  # {anchor: Claim} of this page's claims, as written, for ClaimLinksStage
 
     @reported
     def run(self, lines: list[str]) -> list[str]:
         _, page = for_markdown(self.md)
-        self.titles = {claim.anchor: claim.title for claim in claims.parse_claims("\n".join(lines), page.src)}
+        self.found = {claim.anchor: claim for claim in claims.parse_claims("\n".join(lines), page.src)}
         return lines
 
 
@@ -67,7 +67,7 @@ class ClaimLinksStage(Postprocessor):
     @reported
     def run(self, text: str) -> str:
         site, page = for_markdown(self.md)
-        return claims.link_claim_titles(text, self.md.preprocessors[ClaimsStage.name].titles, site, page)
+        return claims.link_claim_titles(text, self.md.preprocessors[ClaimsStage.name].found, site, page)
 
 
 class CiteButtonsStage(Postprocessor):

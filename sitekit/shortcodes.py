@@ -6,6 +6,7 @@ slider("module:function", "static-figure", "Label")  an interactive figure with 
 cite("key"), citep("key", ...)      citations of docs/references.bib entries
 bibliography(), site_citation()     the reference list; how to cite this site (from CITATION.cff)
 claims_index(), glossary()          every claim on the site; every glossary term
+changes()                           per release, the claims it changed and the headings it moved
 notation()                          the notation table (docs/notation.yml)
 
 Every page also gets the glossary terms as abbreviations, which Material shows as tooltips.
@@ -24,9 +25,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from sitekit import cache, glossary, memo, references
+from sitekit import cache, glossary, memo, references, versions
 from sitekit.build import current
-from sitekit.claims import claims_index_markdown
+from sitekit.claims import claims_index_markdown, release_record, site_claims
 from sitekit.context import Page, Site, link_base
 from sitekit.errors import fault
 from sitekit.figures import figure_links
@@ -160,6 +161,7 @@ def expand(markdown: str, site: Site, page: Page) -> str:
         "bibliography": lambda: _remembered_bibliography(src),
         "site_citation": lambda: references.site_citation_markdown(site.site_url or "/"),
         "claims_index": lambda: claims_index_markdown(src, site),
+        "changes": lambda: versions.changes_markdown(*versions.for_site(site.root), release_record(site_claims(site))),
         "glossary": glossary.glossary_markdown,
         "notation": glossary.notation_markdown,
     }

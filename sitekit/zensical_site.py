@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from sitekit import load_yaml
+from sitekit import load_yaml, versions
 from sitekit.build import begin
 from sitekit.claims import claims_json, site_claims
 from sitekit.context import site_from_config
@@ -60,7 +60,7 @@ def build(root: Path = ROOT) -> dict[str, float]:
     untested = [claim.anchor for claim in claims if not claim.tests]
     if untested:  # a warning under MkDocs, whose strict mode fails the build on it
         raise RuntimeError(f"claims without a test (mark one with @pytest.mark.claim): {', '.join(untested)}")
-    (out / "claims.json").write_text(claims_json(claims))
+    (out / "claims.json").write_text(claims_json(claims, *versions.for_site(site.root)))
     timings["claims.json"] = time.perf_counter() - start
     return timings
 

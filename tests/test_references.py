@@ -264,7 +264,11 @@ def test_every_section_and_claim_has_a_cite_control_with_the_right_link(built_si
             title = heading.get_text()
             url = f"{site_url}{page_url}#{heading['id']}"
             assert button["data-cite-url"] == url
-            assert button["data-cite-markdown"] == markdown_link(" ".join(title.split()), SITE_NAME, url)
+            # The latest built from a commit that is no release: the link is the latest's, and names the commit.
+            assert button["data-cite-markdown"] == markdown_link(" ".join(title.split()), SITE_NAME, url,
+                                                                 button["data-cite-version"])
+            assert re.fullmatch(r"(commit [0-9a-f]{7}|unreleased sources) of \d{4}-\d{2}-\d{2}.*\(not yet released\)",
+                                button["data-cite-version"]) and not button.get("data-cite-pinned")
             checked += 1
         for box in article.select(".admonition.claim"):
             button = box.find("button", class_="cite-button")

@@ -236,7 +236,7 @@ def test_under_zensical_the_stages_read_its_rendering_context(tmp_path, monkeypa
         (tmp_path, tmp_path / "docs", "https://example.org/", "Example", ("a.md",))
     heading = md.convert("## Here {#here}")
     assert 'data-cite-url="https://example.org/a/#here"' in heading
-    assert 'data-cite-markdown="[Here \u2013 Example](https://example.org/a/#here)"' in heading
+    assert 'data-cite-markdown="[Here \u2013 Example, ' in heading and '](https://example.org/a/#here)"' in heading
 
 
 def test_a_shortcode_that_fails_names_the_page_the_shortcode_and_the_reason(tmp_path, monkeypatch) -> None:

@@ -1,8 +1,12 @@
-"""The deploy workflow: pinned actions, least privilege, and the same test command as CI."""
+"""The deploy workflow: valid against GitHub's workflow schema, pinned actions, least privilege,
+the same test command as CI, and the publish steps that tests/test_publish.py runs."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import yaml
 
@@ -13,6 +17,37 @@ WORKFLOW = ROOT / ".github" / "workflows" / "deploy.yml"
 
 def load() -> dict:
     return yaml.load(WORKFLOW.read_text(), Loader=yaml.BaseLoader)
+
+
+def test_the_workflow_is_valid_against_githubs_workflow_schema() -> None:
+    # check-jsonschema bundles the schema (SchemaStore's github-workflow.json): nothing is downloaded.
+    checker = Path(sys.executable).with_name("check-jsonschema")
+    result = subprocess.run([str(checker), "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_schema_check_fails_on_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text(WORKFLOW.read_text().replace("runs-on: ubuntu-latest", "runs-onn: ubuntu-latest", 1))
+    checker = Path(sys.executable).with_name("check-jsonschema")
+    result = subprocess.run([str(checker), "--builtin-schema", "vendor.github-workflows", str(broken)],
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+
+
+def test_pushes_publish_tags_as_releases_and_main_as_the_latest() -> None:
+    workflow = load()
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    assert workflow["on"]["push"]["tags"] == ["v[0-9]+.[0-9]+"]
+    publish = workflow["jobs"]["publish"]
+    script = next(step["run"] for step in publish["steps"] if "run" in step)
+    assert 'make publish-release VERSION="${GITHUB_REF_NAME#v}"' in script
+    assert "make publish-latest" in script and "git push origin gh-pages" in script
+    assert "git archive gh-pages" in script
+    makefile = (ROOT / "Makefile").read_text()
+    assert "-m sitekit.publish release $(VERSION) --branch $(PAGES_BRANCH)" in makefile
+    assert "-m sitekit.publish latest $(SITE_DIR) --branch $(PAGES_BRANCH)" in makefile
 
 
 def test_every_action_is_pinned_to_a_commit_hash() -> None:
@@ -27,8 +62,10 @@ def test_permissions_are_minimal() -> None:
     assert workflow["permissions"] == {"contents": "read"}
     jobs = workflow["jobs"]
     assert "permissions" not in jobs["test"]
+    assert jobs["publish"]["permissions"] == {"contents": "write"}  # the Pages branch, after the tests
+    assert jobs["publish"]["needs"] == "test"
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
-    assert jobs["deploy"]["needs"] == "test"
+    assert jobs["deploy"]["needs"] == "publish"
 
 
 def test_the_workflow_runs_the_readme_test_command_with_the_browser_tests() -> None:

@@ -83,8 +83,9 @@
   if (window.document$) window.document$.subscribe(setUpAll); else setUpAll();
 })();
 
-/* The "cite" buttons (sitekit/cite.py): copy the Markdown link computed at build time and show
-   the plain URL beside the button. Works from the keyboard: the buttons are ordinary buttons. */
+/* The "cite" buttons (sitekit/cite.py): copy the Markdown link computed at build time (pinned to
+   the version being read) and show the permalinks to this version and to the latest, and the
+   BibTeX entry, beside the button. Works from the keyboard: the buttons are ordinary buttons. */
 (function () {
   "use strict";
 
@@ -119,25 +120,37 @@
   var search = document.querySelector(".md-search[role=dialog]");
   if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search the site");
 
+  function field(label, value, multiline) {
+    var row = document.createElement("label");
+    row.className = "cite-field";
+    row.textContent = label + " ";
+    var input = document.createElement(multiline ? "textarea" : "input");
+    if (!multiline) { input.type = "text"; input.size = Math.min(value.length, 60); }
+    else { input.rows = value.split("\n").length; }
+    input.readOnly = true;
+    input.value = value;
+    input.className = multiline ? "cite-bibtex" : "cite-url";
+    row.appendChild(input);
+    return row;
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest(".cite-button") : null;
     if (!button) return;
     event.preventDefault();
     var box = status(button);
-    var url = button.getAttribute("data-cite-url");
+    var latest = button.getAttribute("data-cite-url");
+    var pinned = button.getAttribute("data-cite-pinned");
+    var version = button.getAttribute("data-cite-version") || "";
     copy(button.getAttribute("data-cite-markdown")).then(function () {
-      box.textContent = "Markdown link copied. URL: ";
+      box.textContent = "Markdown link copied (" + version + ").";
     }, function () {
-      box.textContent = "Copy this URL: ";
+      box.textContent = "Copy a link (" + version + "):";
     }).then(function () {
-      var field = document.createElement("input");
-      field.type = "text";
-      field.readOnly = true;
-      field.value = url;
-      field.className = "cite-url";
-      field.setAttribute("aria-label", "Permalink");
-      field.size = Math.min(url.length, 60);
-      box.appendChild(field);
+      if (pinned) box.appendChild(field("This version:", pinned));
+      else box.appendChild(document.createTextNode(" This text has no address of its own until its release."));
+      box.appendChild(field("Latest:", latest));
+      box.appendChild(field("BibTeX:", button.getAttribute("data-cite-bibtex") || "", true));
     });
   });
 })();
@@ -190,4 +203,33 @@
 
   window.addEventListener("resize", function () { update(Array.prototype.slice.call(document.querySelectorAll(SELECTOR))); });
   if (window.document$) window.document$.subscribe(setUp); else setUp();
+})();
+
+/* On a published release (/v/X.Y/), a claim whose statement has changed since: the latest text's
+   claims.json (same host, two folders up from the version's) gives each claim's digest; where it
+   differs from the digest on the box, a notice links to the current statement. */
+(function () {
+  "use strict";
+  var match = location.pathname.match(/^(.*\/)v\/(\d+\.\d+)\//);
+  if (!match || !document.querySelector("[data-statement-digest]")) return;
+  var root = match[1];
+  fetch(root + "claims.json").then(function (response) {
+    return response.ok ? response.json() : [];
+  }).then(function (claims) {
+    var current = {};
+    claims.forEach(function (claim) { current[claim.anchor] = claim; });
+    document.querySelectorAll("[data-statement-digest]").forEach(function (box) {
+      var now = current[box.id];
+      if (!now || now.statement_digest === box.getAttribute("data-statement-digest")) return;
+      var notice = document.createElement("p");
+      notice.className = "claim-changed";
+      notice.appendChild(document.createTextNode("This claim's statement has changed since version " + match[2] + ". "));
+      var link = document.createElement("a");
+      link.href = root + now.path;
+      link.textContent = "Read the current statement";
+      notice.appendChild(link);
+      notice.appendChild(document.createTextNode("."));
+      box.insertBefore(notice, box.children[1] || null);
+    });
+  }).catch(function () { /* offline or no latest text: the page reads as it was released */ });
 })();
