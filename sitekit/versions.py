@@ -130,13 +130,20 @@ def for_site(root: Path) -> tuple[list[Release], ThisVersion]:
     return current().once(("versions", str(root), os.environ.get("SITE_VERSION", "")), read)
 
 
+def released_by(releases: list[Release], this: ThisVersion) -> list[Release]:
+    """The releases up to the version being built: all of them for a commit; for a release built
+    again from its tag, those up to it (it knows nothing of what came after)."""
+    if this.release is None:
+        return releases
+    return releases[:[release.version for release in releases].index(this.release) + 1]
+
+
 def changed_in(claim_id: str, digest: str, releases: list[Release], this: ThisVersion) -> str:
     """The release that last changed a claim's statement (the first that recorded it, or the first
     whose digest differs from the release before it), up to the version being built; "unreleased"
     when the statement differs from (or is not in) the newest release before a commit."""
-    upto = releases if this.release is None else releases[:[r.version for r in releases].index(this.release) + 1]
     last, previous = UNRELEASED, None
-    for release in upto:
+    for release in released_by(releases, this):
         recorded = release.claims.get(claim_id)
         now = recorded["digest"] if recorded else None
         if now is not None and now != previous:
@@ -218,7 +225,7 @@ def changes_markdown(releases: list[Release], this: ThisVersion, stated: dict[st
     """The page of changes: per release, newest first, the claims whose statement it changed (old
     and new side by side) and the headings it moved; on a commit after the newest release, what
     has changed since (`stated`: the claims as the pages state them now, as releases.json records)."""
-    shown = releases if this.release is None else releases[:[r.version for r in releases].index(this.release) + 1]
+    shown = released_by(releases, this)
     parts: list[str] = []
     if this.release is None and shown:
         now = Release("", this.date, stated, headings if headings is not None else shown[-1].headings)
