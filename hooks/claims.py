@@ -12,7 +12,14 @@ from mkdocs.structure.files import File, Files
 
 from hooks import site_of
 from sitekit import versions
-from sitekit.claims import check_release_record, claims_json, site_claims, tests_by_claim
+from sitekit.claims import (
+    CLAIM_DIGESTS_FILE,
+    check_release_record,
+    claim_digests_json,
+    claims_json,
+    site_claims,
+    tests_by_claim,
+)
 
 log = logging.getLogger("mkdocs.hooks.claims")
 
@@ -39,3 +46,4 @@ def on_post_build(config: MkDocsConfig) -> None:
     releases, this = versions.for_site(site.root)
     check_release_record(claims, releases, this)
     (Path(config.site_dir) / "claims.json").write_text(claims_json(claims, releases, this))
+    (Path(config.site_dir) / CLAIM_DIGESTS_FILE).write_text(claim_digests_json(claims))

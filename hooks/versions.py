@@ -32,4 +32,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if this.release or os.environ.get("SITE_PUBLISHED") == "1":
         # Material's outdated banner shows on every version whose aliases lack "latest": every release.
         config.extra["version"] = {"provider": "mike", "default": "latest"}
+    # A release built for its own folder knows it is one: its banner is shown as the page is parsed
+    # (overrides/partials/javascripts/outdated.html), not after the bundle has read versions.json,
+    # which moved the page down under the reader (a layout shift of 0.08 in Lighthouse).
+    config.extra["release"] = this.release if this.in_own_folder else None
     return config

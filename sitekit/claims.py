@@ -165,6 +165,19 @@ def claims_json(claims: list[Claim], releases: list[versions.Release] | None = N
     return json.dumps(index, indent=2, ensure_ascii=False) + "\n"
 
 
+CLAIM_DIGESTS_FILE = "claim-digests.json"
+
+
+def claim_digests_json(claims: list[Claim]) -> str:
+    """claim-digests.json: {anchor: {"digest": statement digest, "path": site-relative URL}}, what a
+    published release's pages read from the latest text to tell that a claim's statement has changed
+    since (assets/site.js). A release reads it for as long as it is published, so its name and shape
+    stay; it is a small file of its own so that a release's reader does not download claims.json."""
+    index = {claim.anchor: {"digest": claim.statement_digest, "path": f"{page_url(claim.page)}#{claim.anchor}"}
+             for claim in sorted(claims, key=lambda c: c.id)}
+    return json.dumps(index, separators=(",", ":")) + "\n"
+
+
 def release_record(claims: list[Claim]) -> dict[str, dict[str, str]]:
     """What releases.json records of each claim: its statement, the statement's digest, its page."""
     return {claim.id: {"statement": claim.statement, "digest": claim.statement_digest, "page": claim.page}

@@ -47,6 +47,8 @@ class ThisVersion:
     date: str  # the release's date, or the commit's
     commit: str = ""  # short hash, "" outside a git checkout
     follows: str | None = None  # for a commit: the newest release before it
+    # Built for the release's own folder, /v/X.Y/ (SITE_VERSION), not as the latest at the root.
+    in_own_folder: bool = False
 
     def base(self, site_url: str) -> str | None:
         """Where this version is published, or None for a commit (only the latest shows it)."""
@@ -110,7 +112,7 @@ def this_version(root: Path, releases: list[Release]) -> ThisVersion:
         if wanted not in by_version:
             raise BuildFault(f"SITE_VERSION={wanted}: {RELEASES_FILE} records no such release; "
                              f"make it with `make release VERSION={wanted}`")
-        return ThisVersion(release=wanted, date=by_version[wanted].date)
+        return ThisVersion(release=wanted, date=by_version[wanted].date, in_own_folder=True)
     newest = releases[-1] if releases else None
     head = _git(root, "rev-parse", "HEAD")
     if newest is not None and head and _git(root, "rev-parse", f"v{newest.version}^{{commit}}") == head:

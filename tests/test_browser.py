@@ -6,6 +6,7 @@ Where Chromium is missing these tests are skipped with the reason; under CI they
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import json
 import os
@@ -15,10 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from sitekit.publish import root_versions_json
+from sitekit.versions import read_releases
 from tests.helpers import (
     BUDGET,
     CHROMIUM,
     RAW_TEX,
+    ROOT,
     Visit,
     chromium_args,
     served,
@@ -104,28 +108,37 @@ def test_every_formula_is_rendered(visits: dict) -> None:
     assert visits[("/glm/", "light", "desktop")]["formulas"] > 50
 
 
-def test_article_pages_stay_within_the_page_budget(visits: dict, request: pytest.FixtureRequest) -> None:
+def test_article_pages_stay_within_the_page_budget(visits: dict, built_site: Path,
+                                                   request: pytest.FixtureRequest) -> None:
     """page-budget.json: the bytes a phone downloads on a first visit (gzip-compressed, as GitHub
     Pages sends them; HTML and every asset the page loads before scrolling, search index included)
-    and the number of elements, per article page; a page over the general budget is listed there
-    with its measured ceiling and the reason, and must not grow."""
+    and the number of elements, per article page, as published; a page over the general budget is
+    listed there with its measured ceiling and the reason, and must not grow."""
     phone = {path: result for (path, scheme, viewport), result in visits.items()
              if scheme == "light" and viewport == "phone" and path not in BUDGET["not_article_pages"]}
     sizes = {path: sum(result["first_view_bytes"].values()) for path, result in phone.items()}
     request.node.user_properties.append(("page_sizes", sizes))  # for the terminal summary
+    # Published (sitekit/publish.py), a page has what the build read here has not: Material's version
+    # selector, 3 elements and 2 for each version it lists (the latest lists itself and every
+    # release: the most), and its versions.json; a release's page also reads the latest's
+    # claim-digests.json. Measured in Chromium on a published latest and release 1.0 of this site.
+    releases = [release.version for release in read_releases(ROOT)]
+    published_elements = 3 + 2 * (len(releases) + 1)
+    published_bytes = (len(gzip.compress(root_versions_json(releases).encode()))
+                       + len(gzip.compress((built_site / "claim-digests.json").read_bytes())))
     problems = []
     for path, result in phone.items():
         ceiling = {**BUDGET["general"], **BUDGET["over_budget"].get(path, {})}
-        if sizes[path] > ceiling["transferred_kib"] * 1024:
-            problems.append(f"{path}: {sizes[path] / 1024:.1f} KiB transferred > {ceiling['transferred_kib']} KiB")
-        if result["dom_elements"] > ceiling["dom_elements"]:
-            problems.append(f"{path}: {result['dom_elements']} elements > {ceiling['dom_elements']}")
+        transferred, elements = sizes[path] + published_bytes, result["dom_elements"] + published_elements
+        if transferred > ceiling["transferred_kib"] * 1024:
+            problems.append(f"{path}: {transferred / 1024:.1f} KiB transferred > {ceiling['transferred_kib']} KiB")
+        if elements > ceiling["dom_elements"]:
+            problems.append(f"{path}: {elements} elements published > {ceiling['dom_elements']}")
     for path in BUDGET["over_budget"]:
-        if path in phone and sizes[path] <= BUDGET["general"]["transferred_kib"] * 1024 and \
-                phone[path]["dom_elements"] <= BUDGET["general"]["dom_elements"]:
+        if path in phone and sizes[path] + published_bytes <= BUDGET["general"]["transferred_kib"] * 1024 and \
+                phone[path]["dom_elements"] + published_elements <= BUDGET["general"]["dom_elements"]:
             problems.append(f"{path} is within the general budget now: remove its exception")
     assert not problems, "\n".join(problems)
-
 
 
 def test_accessibility_has_no_serious_or_critical_violations(visits: dict) -> None:

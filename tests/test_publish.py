@@ -86,14 +86,15 @@ def test_a_release_is_recorded_once_and_in_order() -> None:
 def test_the_version_a_build_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / versions.RELEASES_FILE).write_text(versions.releases_json([release("1.0", {}, {})]))
     monkeypatch.setenv("SITE_VERSION", "1.0")
-    assert versions.this_version(tmp_path, versions.read_releases(tmp_path)).release == "1.0"
+    built = versions.this_version(tmp_path, versions.read_releases(tmp_path))
+    assert (built.release, built.in_own_folder) == ("1.0", True)
     monkeypatch.setenv("SITE_VERSION", "1.1")
     with pytest.raises(BuildFault, match="records no such release"):
         versions.this_version(tmp_path, versions.read_releases(tmp_path))
     monkeypatch.delenv("SITE_VERSION")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796601600")  # 2026-12-07
     commit = versions.this_version(tmp_path, versions.read_releases(tmp_path))  # not a git checkout
-    assert (commit.release, commit.follows, commit.date) == (None, "1.0", "2026-12-07")
+    assert (commit.release, commit.follows, commit.date, commit.in_own_folder) == (None, "1.0", "2026-12-07", False)
     assert commit.label == "unreleased sources of 2026-12-07, after version 1.0 (not yet released)"
     (tmp_path / versions.RELEASES_FILE).write_text("{not json")
     with pytest.raises(BuildFault, match="releases.json: not a list of releases"):
@@ -220,6 +221,21 @@ def read_in_chromium(base: str) -> None:
         elsewhere: list[str] = []
         context.on("request", lambda r: urlsplit(r.url).netloc != host and r.url.startswith("http")
                    and elsewhere.append(r.url))
+        errors: list[str] = []
+        # Each page's requests by path, to see what a release reads outside its own folder.
+        requested: dict[str, set[str]] = {}
+
+        def watch(page) -> None:
+            page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+            page.on("console", lambda m: m.type == "error" and errors.append(f"{page.url}: {m.text}"))
+            page.on("request", lambda r: requested.setdefault(urlsplit(page.url).path, set())
+                    .add(urlsplit(r.url).path))
+
+        context.on("page", watch)
+        # Layout shifts, as Lighthouse's CLS adds them: a release's banner must not move the text.
+        context.add_init_script("window.__shifts = 0; new PerformanceObserver(list => list.getEntries()"
+                                ".forEach(e => { if (!e.hadRecentInput) window.__shifts += e.value; }))"
+                                ".observe({type: 'layout-shift', buffered: true});")
         try:
             for version in ("1.0", "1.1"):
                 page = context.new_page()
@@ -229,8 +245,11 @@ def read_in_chromium(base: str) -> None:
                 page.wait_for_selector(".md-version__list", state="attached")
                 listed = page.locator(".md-version__link").all_text_contents()
                 assert {"1.0", "1.1"} <= {text.strip() for text in listed}, listed
-                # The old version and the newest release both say they are releases, linking to the latest.
+                # The old version and the newest release both say they are releases, linking to the
+                # latest, from the first paint on: nothing moves when the selector has read the versions.
                 page.wait_for_selector("[data-md-component=outdated]:not([hidden])", state="attached")
+                page.wait_for_load_state("networkidle")
+                assert page.evaluate("window.__shifts") == 0, f"layout shift on v/{version}/"
                 # The pinned link of the claim's cite control opens this version's page at the claim.
                 button = page.locator(f"#{CLAIM} .cite-button")
                 pinned = button.get_attribute("data-cite-pinned")
@@ -281,6 +300,12 @@ def read_in_chromium(base: str) -> None:
             context.close()
             browser.close()
         assert elsewhere == [], f"requests to another host: {elsewhere}"
+        assert errors == [], "errors on published pages:\n" + "\n".join(errors)
+        # A release depends on the rest of the branch only through the selector's list of releases
+        # and the latest's claim digests (not claims.json: a reader of a release downloads 1 KB, not 13).
+        for version in ("1.0", "1.1"):
+            outside = {path for path in requested[f"/v/{version}/"] if not path.startswith(f"/v/{version}/")}
+            assert outside == {"/v/versions.json", "/claim-digests.json"}, outside
 
 
 def test_the_changes_page_is_in_the_nav_and_heading_ids_are_explicit() -> None:

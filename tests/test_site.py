@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -107,6 +108,19 @@ def test_claims_json_lists_each_claim_with_its_url_and_tests(built_site: Path) -
         tested = box.find("p", class_="claim-tested")
         assert (tested is not None) == bool(entry["tested"]), entry["id"]
         assert not tested or (tested.get_text().startswith("Tested: ") and "Tested" not in entry["statement"])
+
+
+def test_claim_digests_json_gives_each_claims_digest_and_page_in_a_few_kilobytes(built_site: Path) -> None:
+    # What a published release reads from the latest text on every page with a claim
+    # (assets/site.js): the same digests and pages as claims.json, small enough to stay out of the
+    # page budget's way (a phone fetches it gzip-compressed, with the page).
+    index = {entry["anchor"]: entry for entry in json.loads((built_site / "claims.json").read_text())}
+    raw = (built_site / "claim-digests.json").read_bytes()
+    digests = json.loads(raw)
+    assert set(digests) == set(index)
+    for anchor, entry in digests.items():
+        assert entry == {"digest": index[anchor]["statement_digest"], "path": index[anchor]["path"]}
+    assert len(gzip.compress(raw)) < 2.5 * 1024, f"{len(gzip.compress(raw))} bytes gzip-compressed"
 
 
 def test_the_claims_page_lists_each_claim_once_under_its_page_with_its_id_and_tests(built_site: Path) -> None:

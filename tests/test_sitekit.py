@@ -599,3 +599,14 @@ def test_a_claims_digest_changes_with_its_statement_and_nothing_else() -> None:
     assert {c.statement_digest for c in same} == {claim.statement_digest}
     assert replace(claim, statement="For every n >= 2, f(n) > 0.").statement_digest != claim.statement_digest
     assert json.loads(claims_json([claim]))[0]["statement_digest"] == claim.statement_digest
+
+
+def test_claim_digests_json_gives_each_claims_digest_and_path_by_anchor() -> None:
+    from sitekit.claims import Claim, claim_digests_json
+
+    claims = [Claim(id=name, title="T", statement=f"{name} holds.", page=page, tested="")
+              for name, page in (("b", "glm.md"), ("a", "index.md"))]
+    assert json.loads(claim_digests_json(claims)) == {
+        "claim-a": {"digest": claims[1].statement_digest, "path": "#claim-a"},
+        "claim-b": {"digest": claims[0].statement_digest, "path": "glm/#claim-b"},
+    }

@@ -96,7 +96,7 @@ def test_the_files_the_pages_need_are_the_same(built_site: Path, zensical_site: 
     figures = sorted(p.relative_to(built_site) for p in (built_site / "figures").glob("*.svg"))
     assert figures
     assert sorted(p.relative_to(zensical_site) for p in (zensical_site / "figures").glob("*.svg")) == figures
-    for path in [*figures, Path("claims.json"), Path("assets/fonts/LICENSE")]:
+    for path in [*figures, Path("claims.json"), Path("claim-digests.json"), Path("assets/fonts/LICENSE")]:
         assert (zensical_site / path).read_bytes() == (built_site / path).read_bytes(), path
     # The math font is cut to the characters the pages draw. The MkDocs build also has the notebook
     # pages (mkdocs-jupyter), so its font may hold a character only a notebook uses; otherwise the

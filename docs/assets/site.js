@@ -206,21 +206,20 @@
 })();
 
 /* On a published release (/v/X.Y/), a claim whose statement has changed since: the latest text's
-   claims.json (same host, two folders up from the version's) gives each claim's digest; where it
-   differs from the digest on the box, a notice links to the current statement. */
+   claim-digests.json (same host, two folders up from the version's; sitekit/claims.py) gives each
+   claim's digest and page; where it differs from the digest on the box, a notice links to the
+   current statement. */
 (function () {
   "use strict";
   var match = location.pathname.match(/^(.*\/)v\/(\d+\.\d+)\//);
   if (!match || !document.querySelector("[data-statement-digest]")) return;
   var root = match[1];
-  fetch(root + "claims.json").then(function (response) {
-    return response.ok ? response.json() : [];
-  }).then(function (claims) {
-    var current = {};
-    claims.forEach(function (claim) { current[claim.anchor] = claim; });
+  fetch(root + "claim-digests.json").then(function (response) {
+    return response.ok ? response.json() : {};
+  }).then(function (current) {
     document.querySelectorAll("[data-statement-digest]").forEach(function (box) {
-      var now = current[box.id];
-      if (!now || now.statement_digest === box.getAttribute("data-statement-digest")) return;
+      var now = Object.prototype.hasOwnProperty.call(current, box.id) ? current[box.id] : null;
+      if (!now || now.digest === box.getAttribute("data-statement-digest")) return;
       var notice = document.createElement("p");
       notice.className = "claim-changed";
       notice.appendChild(document.createTextNode("This claim's statement has changed since version " + match[2] + ". "));
