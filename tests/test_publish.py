@@ -228,8 +228,8 @@ def read_in_chromium(base: str) -> None:
         def watch(page) -> None:
             page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
             page.on("console", lambda m: m.type == "error" and errors.append(f"{page.url}: {m.text}"))
-            page.on("request", lambda r: requested.setdefault(urlsplit(page.url).path, set())
-                    .add(urlsplit(r.url).path))
+            page.on("request", lambda r: r.is_navigation_request()
+                    or requested.setdefault(urlsplit(page.url).path, set()).add(urlsplit(r.url).path))
 
         context.on("page", watch)
         # Layout shifts, as Lighthouse's CLS adds them: a release's banner must not move the text.
@@ -273,12 +273,20 @@ def read_in_chromium(base: str) -> None:
                     page.wait_for_timeout(300)
                     assert notice.count() == 0
                 page.close()
-            # Both releases resolve at the moved heading's address of their own time.
+            # Both releases resolve at the moved heading's address of their own time, and each
+            # release's search (its own index, served from its folder) finds it there.
             page = context.new_page()
             page.goto(f"{base}v/1.0/second/")
             assert page.evaluate("document.getElementById('a-heading-that-moves') !== null")
             page.goto(f"{base}v/1.1/")
             assert page.evaluate("document.getElementById('a-heading-that-moves') !== null")
+            for version, where in (("1.0", "second/"), ("1.1", "")):
+                page.goto(f"{base}v/{version}/")
+                page.locator("input.md-search__input").click()
+                page.keyboard.type("moves")
+                found = page.locator(".md-search-result__item a[href*='h=moves']").first
+                found.wait_for(timeout=10_000)
+                assert urlsplit(found.get_attribute("href")).path == f"/v/{version}/{where}", version
             # The changes page lists exactly the one changed claim, with both statements, and the moved heading.
             page.goto(f"{base}v/1.1/changes/")
             changes = page.locator("#changes-1-1 ~ .claim-change")
