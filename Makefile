@@ -13,6 +13,11 @@ INSTALLED := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 include build.env
 export DISABLE_MKDOCS_2_WARNING NO_MKDOCS_2_WARNING
+# Python's own bytecode cache stays on for every command here, whatever the environment says: the
+# suite starts hundreds of Python processes, and with PYTHONDONTWRITEBYTECODE set each recompiled
+# the project's modules and pytest rewrote every test module's asserts again (collection took
+# 7-8 s a process instead of 4 s). The cache files go to __pycache__/, which git ignores.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: serve build test test-fast anchors notebooks zensical bench bench-pages mutate clean release publish-release publish-latest
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -308,6 +309,19 @@ def colour_per_character(code: str, colours: dict[str, str]) -> list[tuple[str, 
     return [(c, k) for c, k in drawn if not c.isspace()]
 
 
+@functools.cache
+def highlighted_snippets() -> tuple[str, str]:
+    """All of snippets/ as one Python fence (and an inline f-string), highlighted as Pygments does
+    and as the site does (sitekit.plain_code): the same for every stylesheet, so made once."""
+    from tests.markdown_fences import ROOT
+
+    sources = "".join(path.read_text(encoding="utf-8") for path in sorted((ROOT / "snippets").glob("*.py")))
+    fence = f"```python\n{sources}\n```\n\nInline `#!python f\"{{x!r}} and {{y}}\"`."
+    highlighting = ["pymdownx.superfences", "pymdownx.highlight", "pymdownx.inlinehilite"]
+    return (markdown.Markdown(extensions=highlighting).convert(fence),
+            markdown.Markdown(extensions=[*highlighting, "sitekit.plain_code"]).convert(fence))
+
+
 THEME_STYLESHEETS = ["material/templates/assets/stylesheets/main.*.min.css",
                      "zensical/templates/assets/stylesheets/*/main.*.min.css"]
 
@@ -334,11 +348,7 @@ def test_plain_code_keeps_every_character_in_its_colour_in_the_theme(pattern: st
         for a in COLOUR_OF_TOKEN:
             for b in COLOUR_OF_TOKEN:
                 assert (COLOUR_OF_TOKEN[a] == COLOUR_OF_TOKEN[b]) == (colours[a] == colours[b]), (a, b)
-        sources = "".join(path.read_text(encoding="utf-8") for path in sorted((ROOT / "snippets").glob("*.py")))
-        fence = f"```python\n{sources}\n```\n\nInline `#!python f\"{{x!r}} and {{y}}\"`."
-        highlighting = ["pymdownx.superfences", "pymdownx.highlight", "pymdownx.inlinehilite"]
-        full = markdown.Markdown(extensions=highlighting).convert(fence)
-        plain = markdown.Markdown(extensions=[*highlighting, "sitekit.plain_code"]).convert(fence)
+        full, plain = highlighted_snippets()
         before, after = colour_per_character(full, colours), colour_per_character(plain, colours)
         def text(html: str) -> str:
             return re.sub(r"<[^>]+>", "", html)
