@@ -12,14 +12,7 @@ from mkdocs.structure.files import File, Files
 
 from hooks import site_of
 from sitekit import versions
-from sitekit.claims import (
-    CLAIM_DIGESTS_FILE,
-    check_release_record,
-    claim_digests_json,
-    claims_json,
-    site_claims,
-    tests_by_claim,
-)
+from sitekit.claims import check_release_record, site_claims, tests_by_claim, write_claim_indexes
 
 log = logging.getLogger("mkdocs.hooks.claims")
 
@@ -45,5 +38,4 @@ def on_post_build(config: MkDocsConfig) -> None:
         log.warning("tests name claims that no page states: %s", ", ".join(unknown))
     releases, this = versions.for_site(site.root)
     check_release_record(claims, releases, this)
-    (Path(config.site_dir) / "claims.json").write_text(claims_json(claims, releases, this))
-    (Path(config.site_dir) / CLAIM_DIGESTS_FILE).write_text(claim_digests_json(claims))
+    write_claim_indexes(Path(config.site_dir), claims, releases, this)

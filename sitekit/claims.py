@@ -53,6 +53,11 @@ class Claim:
         return f"claim-{self.id}"
 
     @property
+    def path(self) -> str:
+        """Its box's site-relative URL: glm/#claim-x."""
+        return f"{page_url(self.page)}#{self.anchor}"
+
+    @property
     def statement_digest(self) -> str:
         """A digest of the statement alone (not its title or how it is tested): what a citation of
         the claim quotes, so that a reader can tell whether the statement they cited has changed."""
@@ -158,7 +163,7 @@ def claims_json(claims: list[Claim], releases: list[versions.Release] | None = N
     anchor, statement digest and the release that last changed its statement, by id."""
     releases = releases or []
     this = this or versions.ThisVersion(release=None, date="")
-    index = [asdict(claim) | {"anchor": claim.anchor, "path": f"{page_url(claim.page)}#{claim.anchor}",
+    index = [asdict(claim) | {"anchor": claim.anchor, "path": claim.path,
                               "statement_digest": claim.statement_digest,
                               "changed_in": versions.changed_in(claim.id, claim.statement_digest, releases, this)}
              for claim in sorted(claims, key=lambda c: c.id)]
@@ -173,9 +178,16 @@ def claim_digests_json(claims: list[Claim]) -> str:
     published release's pages read from the latest text to tell that a claim's statement has changed
     since (assets/site.js). A release reads it for as long as it is published, so its name and shape
     stay; it is a small file of its own so that a release's reader does not download claims.json."""
-    index = {claim.anchor: {"digest": claim.statement_digest, "path": f"{page_url(claim.page)}#{claim.anchor}"}
+    index = {claim.anchor: {"digest": claim.statement_digest, "path": claim.path}
              for claim in sorted(claims, key=lambda c: c.id)}
     return json.dumps(index, separators=(",", ":")) + "\n"
+
+
+def write_claim_indexes(site_dir: Path, claims: list[Claim], releases: list[versions.Release],
+                        this: versions.ThisVersion) -> None:
+    """claims.json and claim-digests.json in the built site (both generators' adapters call this)."""
+    (site_dir / "claims.json").write_text(claims_json(claims, releases, this))
+    (site_dir / CLAIM_DIGESTS_FILE).write_text(claim_digests_json(claims))
 
 
 def release_record(claims: list[Claim]) -> dict[str, dict[str, str]]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sitekit import load_yaml, versions
 from sitekit.build import begin
-from sitekit.claims import CLAIM_DIGESTS_FILE, claim_digests_json, claims_json, site_claims
+from sitekit.claims import site_claims, write_claim_indexes
 from sitekit.context import site_from_config
 from sitekit.figures import write_figures
 from sitekit.formulas import formulas_in, write_math_font
@@ -60,8 +60,7 @@ def build(root: Path = ROOT) -> dict[str, float]:
     untested = [claim.anchor for claim in claims if not claim.tests]
     if untested:  # a warning under MkDocs, whose strict mode fails the build on it
         raise RuntimeError(f"claims without a test (mark one with @pytest.mark.claim): {', '.join(untested)}")
-    (out / "claims.json").write_text(claims_json(claims, *versions.for_site(site.root)))
-    (out / CLAIM_DIGESTS_FILE).write_text(claim_digests_json(claims))
+    write_claim_indexes(out, claims, *versions.for_site(site.root))
     timings["claims.json"] = time.perf_counter() - start
     return timings
 
