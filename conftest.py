@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import PROJECT_SNIPPETS, build_env
+from tests.helpers import MKDOCS, PROJECT_SNIPPETS, build_env
 from tests.markdown_fences import ROOT, SiteMarkdownIt
 
 # The notebooks are Python files, but not modules to import: tests/test_notebooks.py executes them.
@@ -55,7 +55,7 @@ def _build_command(site_dir: Path, cache_dir: Path | None) -> tuple[list[str], d
     env.pop("REPO_URL", None)
     if cache_dir is not None:
         env["SITE_CACHE_DIR"] = str(cache_dir)
-    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)], env
+    return [*MKDOCS, "build", "--strict", "--site-dir", str(site_dir)], env
 
 
 def build_site(site_dir: Path, *, cache_dir: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -28,6 +28,16 @@ BUILD_ENV = dict(line.split("=", 1) for line in (ROOT / "build.env").read_text()
                  if line.strip() and not line.startswith("#"))
 
 
+# `python -m mkdocs`, for a build of the repository (build_env(measured=True)): measured in its own
+# process only. Coverage starts in any Python process whose environment names its configuration
+# (the a1_coverage.pth it installs), and every process a build starts inherits that environment:
+# its figure workers and notebook kernels were traced too, for no line the gates count (see
+# pipeline_coverage_config), and a build from nothing took 60 CPU-s instead of 39. So the build
+# drops the variable once its own coverage has started, before MkDocs runs.
+MKDOCS = [sys.executable, "-c", "import os, runpy; os.environ.pop('COVERAGE_PROCESS_START', None); "
+          "runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)"]
+
+
 def build_env(*, measured: bool = True, **extra: str) -> dict[str, str]:
     """The environment for a build the tests start: this process's, quietened, plus `extra`.
 
@@ -47,9 +57,9 @@ def build_env(*, measured: bool = True, **extra: str) -> dict[str, str]:
 @functools.cache
 def pipeline_coverage_config() -> Path:
     """A coverage configuration for the builds the suite starts: this run's data file, measuring
-    sitekit/ and hooks/ in the build's own process. Not in the processes a build starts: its
-    notebook kernels run no pipeline code, and what its figure workers run (`sitekit.figures.drawn`)
-    the tests run in their own processes; tracing them cost more than a tenth of the suite."""
+    sitekit/ and hooks/ in the build's own process. Not in the processes a build starts (MKDOCS):
+    its notebook kernels run no pipeline code, and what its figure workers run
+    (`sitekit.figures.drawn`) the tests run in their own processes."""
     import coverage
 
     running = coverage.Coverage.current()
@@ -149,8 +159,16 @@ CHROMIUM_SWITCHES = ["--no-sandbox", "--disable-gpu", "--disable-background-netw
 CHROMIUM_IDLE_UI = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
 
 VIEWPORTS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 900}}
-SCHEMES = ("light", "dark")
-ONE_PAGE_VISITS = {("light", "desktop"), ("dark", "phone")}
+# The (palette, width) pairs a page is loaded in. What the browser tests check of a page depends
+# on its palette or on its width, never on both: the palette decides the colours, the figure
+# variant shown (`#only-light`, `#only-dark`; no figure has a source per width) and the
+# `data-md-color-scheme` attribute; the width decides the layout (formulas laid out, the phone's
+# first-view bytes). So an article page is loaded in the light palette at both widths and in the
+# dark palette at desktop width, where axe-core checks its colours; the dark palette at phone width
+# is loaded once, on the one-page version, which holds every chapter. (All four pairs on every
+# page cost 20 more loads, a sixth of the browser's CPU in `make test`, and checked nothing more.)
+ARTICLE_VISITS = (("light", "phone"), ("light", "desktop"), ("dark", "desktop"))
+ONE_PAGE_VISITS = (("light", "desktop"), ("dark", "phone"))
 BUDGET = json.loads((ROOT / "page-budget.json").read_text())
 RAW_TEX = re.compile(r"\\\(|\\\[|\$\$|(?<![\w$])\$[^$\s][^$\n]*\$(?![\w$])")
 
@@ -289,8 +307,8 @@ async def visit_async(browser, base: str, path: str, scheme: str, viewport: str)
 
 
 def visit_every_page(site: Path) -> dict[tuple[str, str, str], dict]:
-    """Every page of `site` in both palettes at both widths (the one-page version in two of the
-    four ways), four at a time: {(path, palette, width): what visit_async reported}."""
+    """Every page of `site` in both palettes and at both widths (ARTICLE_VISITS, ONE_PAGE_VISITS),
+    four at a time: {(path, palette, width): what visit_async reported}."""
     import asyncio
 
     from playwright.async_api import async_playwright
@@ -303,10 +321,8 @@ def visit_every_page(site: Path) -> dict[tuple[str, str, str], dict]:
             # that none of them is left to run alone at the end.
             limit = asyncio.Semaphore(4)
             keys = [(path, scheme, viewport) for path in site_pages(site)
-                    for scheme in SCHEMES for viewport in VIEWPORTS
-                    # The one-page version repeats every chapter (each visited four ways above):
-                    # once per palette and once per width is enough for it.
-                    if path not in BUDGET["not_article_pages"] or (scheme, viewport) in ONE_PAGE_VISITS]
+                    for scheme, viewport in (ONE_PAGE_VISITS if path in BUDGET["not_article_pages"]
+                                             else ARTICLE_VISITS)]
             keys.sort(key=lambda key: (key[0] not in BUDGET["not_article_pages"], key[2] != "desktop"))
 
             async def one(key: tuple[str, str, str]) -> dict:

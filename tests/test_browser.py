@@ -1,5 +1,5 @@
 """The built site in a real browser (Debian's Chromium, driven by Playwright): every page, in the
-light and the dark palette, at a phone and a desktop width.
+light and the dark palette, at a phone and a desktop width (tests/helpers.py, ARTICLE_VISITS).
 
 Where Chromium is missing these tests are skipped with the reason; under CI they fail instead.
 """
@@ -23,6 +23,7 @@ from tests.helpers import (
     CHROMIUM,
     RAW_TEX,
     ROOT,
+    VIEWPORTS,
     Visit,
     chromium_args,
     served,
@@ -86,6 +87,16 @@ def visits(browser_available: None, built_site: Path, background_task) -> dict[t
 
 
 def test_every_page_loads_cleanly_in_both_palettes_and_widths(visits: dict) -> None:
+    """Each page is loaded in both palettes and at both widths, the dark palette at phone width on
+    the one-page version, which holds every chapter (ARTICLE_VISITS in tests/helpers.py: why that
+    is enough)."""
+    ways: dict[str, set[tuple[str, str]]] = {}
+    for path, scheme, viewport in visits:
+        ways.setdefault(path, set()).add((scheme, viewport))
+    for path, pairs in ways.items():
+        assert {scheme for scheme, _ in pairs} == {"light", "dark"}, path
+        assert {viewport for _, viewport in pairs} == set(VIEWPORTS), path
+    assert ("dark", "phone") in ways["/print/"]
     problems = []
     for (path, scheme, viewport), result in visits.items():
         where = f"{path} [{scheme}, {viewport}]"

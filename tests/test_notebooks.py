@@ -22,7 +22,7 @@ import yaml
 from sitekit import cache, wheel
 from sitekit.notebooks import INSTALL_TAG, PINNED, WHEEL_DIR, NotebookError, execute, find_notebooks, wheel_url
 from snippets.figures import registry
-from tests.helpers import build_env, edit, mkdocs_build
+from tests.helpers import MKDOCS, build_env, edit, mkdocs_build
 from tests.markdown_fences import ROOT
 
 pytestmark = pytest.mark.slow
@@ -483,7 +483,7 @@ def test_colab_and_binder_links_appear_exactly_for_the_notebooks_the_commit_hold
     from sitekit.launch import committed_text, without_outputs
 
     site = tmp_path / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], cwd=ROOT,
+    result = subprocess.run([*MKDOCS, "build", "--strict", "--site-dir", str(site)], cwd=ROOT,
                             env=build_env(SITE_CACHE_DIR=str(site_cache), REPO_URL="https://github.com/o/r"),
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -332,6 +332,9 @@ def test_figures_are_in_the_site_with_alt_text_and_both_palettes(built_site: Pat
             assert [Path(urlsplit(img["src"]).path).name for img in images] == [f"{name}.svg", f"{name}-dark.svg"]
             assert [urlsplit(img["src"]).fragment for img in images] == ["only-light", "only-dark"]
             assert all(img["alt"] == specs[name].alt_text() for img in images)
+            # One source per palette and none per width: the browser pass loads the dark palette
+            # at desktop width only (ARTICLE_VISITS in tests/helpers.py).
+            assert not figure.find(["picture", "source"]) and not any(img.get("srcset") for img in images)
             assert figure.find("figcaption").get_text(strip=True)
             for img in images:
                 svg = (page.parent / urlsplit(img["src"]).path).resolve()
