@@ -249,6 +249,17 @@ PAGE_FACTS = {
     "formulas_without_width": "() => [...document.querySelectorAll('article math')]"
                               ".filter(m => m.checkVisibility() && m.getBoundingClientRect().width === 0).length",
 }
+# At phone width, where a figure's text is smallest: each shown figure's width and the SVG its tap
+# opens (the static figure a slider replaces is hidden), and the sliders' tick labels in pixels
+# (their font size in the plot's units, scaled to the plot's width).
+PHONE_FACTS = {
+    "figures": "() => [...document.querySelectorAll('article figure:not([hidden]) a.figure-zoom--light img')]"
+               ".map(img => ({src: new URL(img.src).pathname, width: img.getBoundingClientRect().width,"
+               " link: new URL(img.closest('a').href).pathname}))",
+    "slider_ticks_px": "() => [...document.querySelectorAll('.slider-plot text.slider-tick')].map(t =>"
+                       " parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getBoundingClientRect().width"
+                       " / t.ownerSVGElement.viewBox.baseVal.width)",
+}
 
 
 async def visit_async(browser, base: str, path: str, scheme: str, viewport: str) -> dict:
@@ -293,7 +304,7 @@ async def visit_async(browser, base: str, path: str, scheme: str, viewport: str)
     await page.wait_for_load_state("networkidle")
     await page.wait_for_function("() => [...document.querySelectorAll('article img')]"
                                  ".every(img => img.offsetParent === null || img.complete)", timeout=10_000)
-    for name, script in PAGE_FACTS.items():
+    for name, script in (PAGE_FACTS | (PHONE_FACTS if viewport == "phone" else {})).items():
         result[name] = await page.evaluate(script)
     if viewport == "desktop" and path not in BUDGET["not_article_pages"]:
         # The palettes differ only in colours: the dark pass runs the rules that look at colour.

@@ -27,7 +27,6 @@ from tests.helpers import (
     Visit,
     chromium_args,
     served,
-    site_pages,
     visit_every_page,
 )
 
@@ -306,31 +305,17 @@ def svg_text_sizes(svg: str) -> tuple[float, list[tuple[float, float, str]]]:
     return width, found
 
 
-PHONE = {"width": 390, "height": 844}
 MIN_TEXT_PX = 11.0
 SCRIPT_RATIO = 0.7  # mathtext sets sub- and superscripts at 70% of the text around them
 
 
-def test_figure_text_is_readable_on_a_phone_and_a_tap_opens_the_figure(browser, site_server: str,
-                                                                       built_site: Path) -> None:
-    context = browser.new_context(viewport=PHONE, color_scheme="light")
-    page = context.new_page()
+def test_figure_text_is_readable_on_a_phone_and_a_tap_opens_the_figure(visits: dict, built_site: Path) -> None:
     measured = 0
     problems = []
-    for path in site_pages(built_site):
-        if path.startswith("/notebooks/") or path == "/print/":
+    for (path, scheme, viewport), result in visits.items():
+        if viewport != "phone" or scheme != "light" or path.startswith("/notebooks/") or path == "/print/":
             continue
-        page.goto(site_server + path, wait_until="networkidle")
-        images = page.evaluate("""async () => {
-            // The static figure a slider replaces is hidden; the slider is measured below.
-            const imgs = [...document.querySelectorAll('article figure:not([hidden]) a.figure-zoom--light img')];
-            imgs.forEach(img => { img.loading = 'eager'; });
-            await Promise.all(imgs.map(img => img.complete ? null
-                                       : new Promise(r => { img.onload = r; img.onerror = r; })));
-            return imgs.map(img => ({src: new URL(img.src).pathname, width: img.getBoundingClientRect().width,
-                                     link: new URL(img.closest('a').href).pathname}));
-        }""")
-        for image in images:
+        for image in result["figures"]:
             svg_path = built_site / image["src"].lstrip("/")
             assert image["link"] == image["src"], f"{path}: the figure links {image['link']}, not its SVG"
             view_width, texts = svg_text_sizes(svg_path.read_text())
@@ -339,15 +324,8 @@ def test_figure_text_is_readable_on_a_phone_and_a_tap_opens_the_figure(browser, 
                 if main * scale < MIN_TEXT_PX or smallest < SCRIPT_RATIO * main - 1e-9:
                     problems.append(f"{path} {svg_path.name}: {text!r} at {main * scale:.1f} px")
             measured += 1
-        # The sliders' tick labels: font size in the plot's units, scaled to its rendered width.
-        for size in page.evaluate("""() => [...document.querySelectorAll('.slider-plot text.slider-tick')].map(t => {
-                const svg = t.ownerSVGElement;
-                const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-                return parseFloat(getComputedStyle(t).fontSize) * scale;
-            })"""):
-            if size < MIN_TEXT_PX:
-                problems.append(f"{path}: a slider tick at {size:.1f} px")
-    context.close()
+        problems += [f"{path}: a slider tick at {size:.1f} px" for size in result["slider_ticks_px"]
+                     if size < MIN_TEXT_PX]
     assert measured >= 15
     assert not problems, problems[:20]
 
