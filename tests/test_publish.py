@@ -209,6 +209,11 @@ def test_two_releases_are_published_beside_the_latest_and_read_as_they_were(proj
 
 
 CLAIM = "claim-network-not-linear-in-parameters"
+# The largest layout shift that is no movement a reader can see: Lighthouse reports the cumulative
+# shift to three decimals, so below 0.0005 it shows 0. (Sub-pixel shifts of about 4e-6 happen in
+# some runs and not in others.) A banner shown after the first paint moves the whole page down by
+# its height: 0.035 for a 2.4rem line added to a built page at this viewport (1280 x 720).
+NO_VISIBLE_SHIFT = 0.0005
 
 
 def read_in_chromium(base: str) -> None:
@@ -233,9 +238,10 @@ def read_in_chromium(base: str) -> None:
 
         context.on("page", watch)
         # Layout shifts, as Lighthouse's CLS adds them: a release's banner must not move the text.
-        context.add_init_script("window.__shifts = 0; new PerformanceObserver(list => list.getEntries()"
-                                ".forEach(e => { if (!e.hadRecentInput) window.__shifts += e.value; }))"
-                                ".observe({type: 'layout-shift', buffered: true});")
+        context.add_init_script("window.__shifts = []; new PerformanceObserver(list => list.getEntries()"
+                                ".forEach(e => { if (!e.hadRecentInput) window.__shifts.push({value: e.value,"
+                                " moved: e.sources.map(s => s.node ? s.node.nodeName + '.' + s.node.className"
+                                " : '?')}); })).observe({type: 'layout-shift', buffered: true});")
         try:
             for version in ("1.0", "1.1"):
                 page = context.new_page()
@@ -249,7 +255,9 @@ def read_in_chromium(base: str) -> None:
                 # latest, from the first paint on: nothing moves when the selector has read the versions.
                 page.wait_for_selector("[data-md-component=outdated]:not([hidden])", state="attached")
                 page.wait_for_load_state("networkidle")
-                assert page.evaluate("window.__shifts") == 0, f"layout shift on v/{version}/"
+                shifts = page.evaluate("window.__shifts")
+                moved = sum(shift["value"] for shift in shifts)
+                assert moved < NO_VISIBLE_SHIFT, f"layout shift on v/{version}/: {shifts}"
                 # The pinned link of the claim's cite control opens this version's page at the claim.
                 button = page.locator(f"#{CLAIM} .cite-button")
                 pinned = button.get_attribute("data-cite-pinned")
