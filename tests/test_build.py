@@ -497,6 +497,27 @@ def test_fingerprints_follow_every_cached_library_statsmodels_included(monkeypat
         cache.library_versions.cache_clear()
 
 
+def test_every_library_snippets_imports_is_a_cached_library() -> None:
+    """A result computed with a library is cached under that library's version (LIBRARIES), so
+    that an upgrade which changes the result recomputes it: scipy.stats' quantiles, say."""
+    import ast
+    from importlib.metadata import packages_distributions
+
+    from sitekit import cache
+
+    imported = set()
+    for path in (ROOT / "snippets").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.partition(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.partition(".")[0])
+    libraries = {name for name in imported if name not in sys.stdlib_module_names and name != "snippets"}
+    assert {"numpy", "scipy", "matplotlib", "statsmodels"} <= libraries  # the scan sees the imports
+    distributions = packages_distributions()
+    assert {name for name in libraries if not set(distributions[name]) & set(cache.LIBRARIES)} == set()
+
+
 def test_the_internals_build_cache_stands_in_for_are_still_there() -> None:
     # hooks/build_cache.py wraps these; if a release moves one, this fails before the caches do.
     import inspect
