@@ -12,14 +12,14 @@ from mkdocs.structure.files import File, Files
 
 from hooks import site_of
 from sitekit import versions
-from sitekit.claims import check_release_record, site_claims, tests_by_claim, write_claim_indexes
+from sitekit.claims import CLAIMS_FILE, check_release_record, site_claims, tests_by_claim, write_claim_indexes
 
 log = logging.getLogger("mkdocs.hooks.claims")
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     # A placeholder, so that pages may link to claims.json; on_post_build writes the real index.
-    files.append(File.generated(config, "claims.json", content="[]\n"))
+    files.append(File.generated(config, CLAIMS_FILE, content="[]\n"))
     return files
 
 

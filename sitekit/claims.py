@@ -170,6 +170,9 @@ def claims_json(claims: list[Claim], releases: list[versions.Release] | None = N
     return json.dumps(index, indent=2, ensure_ascii=False) + "\n"
 
 
+# The two indexes' names are part of the site: pages link claims.json, and a published release
+# fetches claim-digests.json from the latest text.
+CLAIMS_FILE = "claims.json"
 CLAIM_DIGESTS_FILE = "claim-digests.json"
 
 
@@ -186,7 +189,7 @@ def claim_digests_json(claims: list[Claim]) -> str:
 def write_claim_indexes(site_dir: Path, claims: list[Claim], releases: list[versions.Release],
                         this: versions.ThisVersion) -> None:
     """claims.json and claim-digests.json in the built site (both generators' adapters call this)."""
-    (site_dir / "claims.json").write_text(claims_json(claims, releases, this))
+    (site_dir / CLAIMS_FILE).write_text(claims_json(claims, releases, this))
     (site_dir / CLAIM_DIGESTS_FILE).write_text(claim_digests_json(claims))
 
 
