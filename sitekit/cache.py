@@ -42,9 +42,8 @@ KEY_LENGTH = 24
 KEY = re.compile(f"[0-9a-f]{{{KEY_LENGTH}}}")
 # Every library whose output the build keeps: an upgrade of any one changes every key.
 LIBRARIES = ("numpy", "scipy", "matplotlib", "cycler", "statsmodels", "scour", "math-core", "fonttools", "pybtex",
-             "pylatexenc",
-             "ipykernel", "nbclient", "jupytext", "mkdocs", "mkdocs-material", "mkdocs-jupyter", "markdown",
-             "pymdown-extensions", "pygments")
+             "pylatexenc", "ipykernel", "nbclient", "jupytext", "mkdocs", "mkdocs-material", "mkdocs-jupyter",
+             "markdown", "pymdown-extensions", "pygments")
 
 
 @cache

@@ -256,8 +256,8 @@ def read_in_chromium(base: str) -> None:
                 page.wait_for_selector("[data-md-component=outdated]:not([hidden])", state="attached")
                 page.wait_for_load_state("networkidle")
                 shifts = page.evaluate("window.__shifts")
-                moved = sum(shift["value"] for shift in shifts)
-                assert moved < NO_VISIBLE_SHIFT, f"layout shift on v/{version}/: {shifts}"
+                total = sum(shift["value"] for shift in shifts)
+                assert total < NO_VISIBLE_SHIFT, f"layout shift on v/{version}/: {shifts}"
                 # The pinned link of the claim's cite control opens this version's page at the claim.
                 button = page.locator(f"#{CLAIM} .cite-button")
                 pinned = button.get_attribute("data-cite-pinned")
